@@ -149,7 +149,7 @@ final class LogSegment {
             maxTimestamp = batchMaxTimestamp;
         }
         if (bytesSinceLastIndexEntry > indexIntervalBytes) {
-            offsetIndex.append(lastOffset, position);
+            offsetIndex.appendOffset(lastOffset, position);
             timeIndex.maybeAppend(maxTimestamp, offsetOfMaxTimestamp);
             bytesSinceLastIndexEntry = 0;
         }

@@ -13,7 +13,7 @@ final class OffsetIndex extends IndexFile {
         this.baseOffset = baseOffset;
     }
 
-    void append(long offset, int position) {
+    void appendOffset(long offset, int position) {
         append(offset - baseOffset, position);
     }
 
