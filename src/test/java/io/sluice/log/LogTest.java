@@ -253,6 +253,25 @@ class LogTest {
     }
 
     @Test
+    void flushMessagesForcesTheLogToDiskAndAdvancesTheRecoveryPoint() {
+        newLog(Map.of(LogConfig.FLUSH_MESSAGES, "3"));
+        log.append(batch(NOW, "a", "b"), 0);
+        assertThat(log.recoveryPoint()).isZero();
+        log.append(batch(NOW, "c"), 0);
+        assertThat(log.recoveryPoint()).isEqualTo(3);
+    }
+
+    @Test
+    void flushMsFlushesOnlyOnceTheIntervalHasPassed() {
+        newLog(Map.of(LogConfig.FLUSH_MS, "1000"));
+        log.append(batch(NOW, "a"), 0);
+        log.flushIfDue(time.milliseconds() + 999);
+        assertThat(log.recoveryPoint()).isZero();
+        log.flushIfDue(time.milliseconds() + 1000);
+        assertThat(log.recoveryPoint()).isEqualTo(1);
+    }
+
+    @Test
     void maxTimestampOfAnEmptyLogIsNull() {
         newLog(Map.of());
         assertThat(log.maxTimestamp()).isNull();
