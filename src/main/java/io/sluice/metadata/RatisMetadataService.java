@@ -152,6 +152,20 @@ public final class RatisMetadataService implements MetadataService {
         return stateMachine.loadedSnapshotIndex();
     }
 
+    /** Snapshots the image at the current apply index now; returns that index. */
+    public long takeSnapshot(java.time.Duration timeout) throws IOException {
+        org.apache.ratis.protocol.RaftClientReply reply = client.getSnapshotManagementApi(self)
+                .create(true, timeout.toMillis());
+        if (!reply.isSuccess()) {
+            throw new IOException("Snapshot failed", reply.getException());
+        }
+        return reply.getLogIndex();
+    }
+
+    MetadataStateMachine stateMachine() {
+        return stateMachine;
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
