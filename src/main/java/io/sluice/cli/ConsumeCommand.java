@@ -73,7 +73,14 @@ final class ConsumeCommand implements Callable<Integer> {
     public Integer call() {
         StartPosition start = startPosition();
         ConsoleRecordFormatter formatter = ConsoleRecordFormatter.fromProperties(properties);
-        List<TopicPartition> partitions = group == null ? partitionsToRead() : List.of();
+        List<TopicPartition> partitions;
+        if (group == null) {
+            partitions = partitionsToRead();
+        } else {
+            // subscribe() would wait silently for a broker that is not there; fail fast instead.
+            AdminCalls.checkReachable(bootstrap.servers());
+            partitions = List.of();
+        }
 
         Map<String, String> clientProps = new LinkedHashMap<>();
         clientProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, start.isEarliest() ? "earliest" : "latest");

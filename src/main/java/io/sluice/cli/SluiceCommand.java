@@ -61,7 +61,9 @@ public final class SluiceCommand implements Callable<Integer> {
             CommandLine cmd = ex.getCommandLine();
             PrintWriter err = cmd.getErr();
             CommandLine.Help help = cmd.getHelp();
-            err.println("sluice: " + ex.getMessage());
+            String message = ex.getMessage() == null ? "invalid usage" : ex.getMessage();
+            // picocli's own messages start with "Error: ", which reads oddly after "sluice: ".
+            err.println("sluice: " + (message.startsWith("Error: ") ? message.substring("Error: ".length()) : message));
             err.print(help.synopsisHeading());
             err.print(help.synopsis(help.synopsisHeadingLength()));
             err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
