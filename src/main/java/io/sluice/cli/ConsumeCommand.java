@@ -1,7 +1,6 @@
 package io.sluice.cli;
 
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,8 +10,6 @@ import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
@@ -31,10 +28,6 @@ import picocli.CommandLine.Spec;
                 "Properties: print.key, print.partition, print.offset, print.timestamp, print.headers,",
                 "print.value, key.separator (\\t), line.separator, headers.separator, headers.key.separator, null.literal."})
 final class ConsumeCommand implements Callable<Integer> {
-    private static final long MAX_POLL_WAIT_MS = 500;
-
-    /** Records printed so far; read by the final "Processed a total" line even after Ctrl-C. */
-    private long printed;
 
     @Spec
     private CommandSpec spec;
@@ -72,7 +65,7 @@ final class ConsumeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StartPosition start = startPosition();
-        ConsoleRecordFormatter formatter = ConsoleRecordFormatter.fromProperties(properties);
+        ConsoleConsumeLoop loop = new ConsoleConsumeLoop(maxMessages, timeoutMs, ConsoleRecordFormatter.fromProperties(properties));
         List<TopicPartition> partitions;
         if (group == null) {
             partitions = partitionsToRead();
@@ -106,7 +99,7 @@ final class ConsumeCommand implements Callable<Integer> {
                     consumer.assign(partitions);
                     start.seek(consumer, partitions);
                 }
-                pollLoop(consumer, formatter, out);
+                loop.run(consumer, out);
             } catch (WakeupException e) {
                 // Ctrl-C: stop quietly and report what was printed.
             } finally {
@@ -114,43 +107,12 @@ final class ConsumeCommand implements Callable<Integer> {
                 removeHook(hook);
             }
         } finally {
-            finished.countDown();
-            spec.commandLine().getErr().println("Processed a total of " + printed + " messages");
+            spec.commandLine().getErr().println("Processed a total of " + loop.printed() + " messages");
             spec.commandLine().getErr().flush();
+            // Last: on Ctrl-C the JVM halts as soon as the shutdown hook stops waiting for this.
+            finished.countDown();
         }
         return SluiceCommand.EXIT_OK;
-    }
-
-    private void pollLoop(KafkaConsumer<byte[], byte[]> consumer, ConsoleRecordFormatter formatter, PrintWriter out) {
-        StringBuilder line = new StringBuilder(256);
-        long idleDeadline = timeoutMs == null ? Long.MAX_VALUE : System.nanoTime() + timeoutMs * 1_000_000L;
-        while (maxMessages == null || printed < maxMessages) {
-            long waitMs = MAX_POLL_WAIT_MS;
-            if (timeoutMs != null) {
-                long remainingMs = (idleDeadline - System.nanoTime()) / 1_000_000L;
-                if (remainingMs <= 0) {
-                    break;
-                }
-                waitMs = Math.min(waitMs, remainingMs);
-            }
-            ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(waitMs));
-            if (records.isEmpty()) {
-                continue;
-            }
-            for (ConsumerRecord<byte[], byte[]> record : records) {
-                line.setLength(0);
-                formatter.format(record, line);
-                out.print(line);
-                printed++;
-                if (maxMessages != null && printed >= maxMessages) {
-                    break;
-                }
-            }
-            out.flush();
-            if (timeoutMs != null) {
-                idleDeadline = System.nanoTime() + timeoutMs * 1_000_000L;
-            }
-        }
     }
 
     private StartPosition startPosition() {

@@ -11,7 +11,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -69,35 +71,50 @@ final class ProduceCommand implements Callable<Integer> {
         clientProps.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compressionType);
         clientProps.putAll(producerProperties);
         AdminCalls.checkReachable(bootstrap.servers());
-        AtomicReference<Exception> sendError = new AtomicReference<>();
+        Exception error;
+        // A bad --producer-property fails here and is reported as it is, not as a send error.
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(ClientSettings.producer(bootstrap.servers(), clientProps))) {
-            BufferedReader reader = new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8));
+            try {
+                error = sendLines(new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8)), parser, topic, producer);
+            } catch (KafkaException e) {
+                error = e;
+            }
+        }
+        if (error != null) {
+            throw new CommandFailedException("error sending to topic " + topic + ": " + error.getMessage(), SluiceCommand.EXIT_FAILURE);
+        }
+        return SluiceCommand.EXIT_OK;
+    }
+
+    /**
+     * Sends one record per line until end of input or the first failed send, then flushes.
+     *
+     * @return the first send failure, or null when every record was acknowledged
+     * @throws CommandFailedException when a line cannot be parsed (records before it are still sent)
+     */
+    static Exception sendLines(BufferedReader reader, ConsoleLineParser parser, String topic, Producer<byte[], byte[]> producer) {
+        AtomicReference<Exception> sendError = new AtomicReference<>();
+        Callback callback = (metadata, error) -> {
+            if (error != null) {
+                sendError.compareAndSet(null, error);
+            }
+        };
+        try {
             long lineNumber = 0;
             String line;
             while (sendError.get() == null && (line = reader.readLine()) != null) {
                 lineNumber++;
                 ConsoleLineParser.Parsed parsed = parser.parse(line, lineNumber);
-                ProducerRecord<byte[], byte[]> record =
-                        new ProducerRecord<>(topic, null, null, parsed.key(), parsed.value(), parsed.headers());
-                producer.send(record, (metadata, error) -> {
-                    if (error != null) {
-                        sendError.compareAndSet(null, error);
-                    }
-                });
+                producer.send(new ProducerRecord<>(topic, null, null, parsed.key(), parsed.value(), parsed.headers()), callback);
             }
-            producer.flush();
         } catch (IllegalArgumentException e) {
+            producer.flush();
             throw new CommandFailedException(e.getMessage(), SluiceCommand.EXIT_FAILURE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (KafkaException e) {
-            sendError.compareAndSet(null, e);
         }
-        Exception error = sendError.get();
-        if (error != null) {
-            throw new CommandFailedException("error sending to topic " + topic + ": " + error.getMessage(), SluiceCommand.EXIT_FAILURE);
-        }
-        return SluiceCommand.EXIT_OK;
+        producer.flush();
+        return sendError.get();
     }
 
     private ConsoleLineParser lineParser() {
