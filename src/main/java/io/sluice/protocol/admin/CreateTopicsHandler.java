@@ -141,7 +141,8 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
     }
 
     private CreatableTopicResult created(String name, Uuid id, Plan plan, short version) {
-        CreatableTopicResult result = new CreatableTopicResult().setName(name).setErrorCode(Errors.NONE.code());
+        CreatableTopicResult result = new CreatableTopicResult().setName(name).setErrorCode(Errors.NONE.code())
+                .setErrorMessage(null);
         if (version >= 7 && id != null) {
             result.setTopicId(id);
         }
