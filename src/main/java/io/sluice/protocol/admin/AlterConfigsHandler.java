@@ -67,9 +67,9 @@ public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest
         try {
             return metadata.controller().alterTopicConfigs(resource.resourceName(), configs, false, validateOnly)
                     .handle((ignored, error) -> response(resource,
-                            error == null ? ApiError.NONE : ApiError.fromThrowable(error)));
+                            error == null ? ApiError.NONE : AdminErrors.of(error, "AlterConfigs " + resource.resourceName())));
         } catch (RuntimeException e) {
-            return done(resource, ApiError.fromThrowable(e));
+            return done(resource, AdminErrors.of(e, "AlterConfigs " + resource.resourceName()));
         }
     }
 

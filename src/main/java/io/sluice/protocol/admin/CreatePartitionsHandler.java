@@ -67,9 +67,9 @@ public final class CreatePartitionsHandler implements ApiHandler<CreatePartition
         try {
             checkAssignments(topic, image);
             return metadata.controller().createPartitions(name, topic.count(), validateOnly)
-                    .handle((ignored, error) -> result(name, error == null ? ApiError.NONE : ApiError.fromThrowable(error)));
+                    .handle((ignored, error) -> result(name, error == null ? ApiError.NONE : AdminErrors.of(error, "CreatePartitions " + name)));
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(result(name, ApiError.fromThrowable(e)));
+            return CompletableFuture.completedFuture(result(name, AdminErrors.of(e, "CreatePartitions " + name)));
         }
     }
 

@@ -92,10 +92,10 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
             return metadata.controller()
                     .createTopic(name, plan.partitions(), plan.replicationFactor(), plan.configs(), validateOnly)
                     .handle((id, error) -> error != null
-                            ? failed(name, ApiError.fromThrowable(error))
+                            ? failed(name, AdminErrors.of(error, "CreateTopics " + name))
                             : created(name, id, plan, version));
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(failed(name, ApiError.fromThrowable(e)));
+            return CompletableFuture.completedFuture(failed(name, AdminErrors.of(e, "CreateTopics " + name)));
         }
     }
 
@@ -157,7 +157,7 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
                 result.setConfigs(configs);
             } catch (RuntimeException e) {
                 // The topic exists; only its config listing failed, which v5+ reports separately.
-                result.setTopicConfigErrorCode(ApiError.fromThrowable(e).error().code());
+                result.setTopicConfigErrorCode(AdminErrors.of(e, "configs of new topic " + name).error().code());
             }
         }
         return result;

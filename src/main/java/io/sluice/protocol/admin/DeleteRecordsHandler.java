@@ -62,7 +62,7 @@ public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsReque
             return result.setLowWatermark(log.deleteRecordsBefore(offset)).setErrorCode(Errors.NONE.code());
         } catch (RuntimeException e) {
             return result.setLowWatermark(DeleteRecordsResponse.INVALID_LOW_WATERMARK)
-                    .setErrorCode(Errors.forException(e).code());
+                    .setErrorCode(AdminErrors.of(e, "DeleteRecords " + tp).error().code());
         }
     }
 }

@@ -108,9 +108,9 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
     private CompletableFuture<DeletableTopicResult> delete(Uuid id, String name, short version) {
         try {
             return metadata.controller().deleteTopic(name).handle((ignored, error) ->
-                    result(name, id, error == null ? ApiError.NONE : ApiError.fromThrowable(error), version));
+                    result(name, id, error == null ? ApiError.NONE : AdminErrors.of(error, "DeleteTopics " + name), version));
         } catch (RuntimeException e) {
-            return done(result(name, id, ApiError.fromThrowable(e), version));
+            return done(result(name, id, AdminErrors.of(e, "DeleteTopics " + name), version));
         }
     }
 

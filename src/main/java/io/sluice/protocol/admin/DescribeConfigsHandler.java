@@ -64,7 +64,7 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
                 }
                 result.setErrorCode(Errors.NONE.code()).setConfigs(configs);
             } catch (RuntimeException e) {
-                ApiError error = ApiError.fromThrowable(e);
+                ApiError error = AdminErrors.of(e, "DescribeConfigs " + resource.resourceName());
                 result.setErrorCode(error.error().code()).setErrorMessage(error.message());
             }
             response.results().add(result);

@@ -59,7 +59,7 @@ public final class DescribeProducersHandler implements ApiHandler<DescribeProduc
             }
             return response.setErrorCode(Errors.NONE.code()).setActiveProducers(states);
         } catch (RuntimeException e) {
-            ApiError error = ApiError.fromThrowable(e);
+            ApiError error = AdminErrors.of(e, "DescribeProducers " + tp);
             return response.setErrorCode(error.error().code()).setErrorMessage(error.message());
         }
     }

@@ -69,9 +69,9 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler<Incremen
             Map<String, String> changes = changes(resource);
             return metadata.controller().alterTopicConfigs(resource.resourceName(), changes, true, validateOnly)
                     .handle((ignored, error) -> response(resource,
-                            error == null ? ApiError.NONE : ApiError.fromThrowable(error)));
+                            error == null ? ApiError.NONE : AdminErrors.of(error, "IncrementalAlterConfigs " + resource.resourceName())));
         } catch (RuntimeException e) {
-            return done(resource, ApiError.fromThrowable(e));
+            return done(resource, AdminErrors.of(e, "IncrementalAlterConfigs " + resource.resourceName()));
         }
     }
 

@@ -198,4 +198,17 @@ class CreateTopicsHandlerTest {
         assertThat(done.topics()).extracting(CreatableTopicResult::name).containsExactly("slow", "fast");
         assertThat(done.topics()).allMatch(t -> t.errorCode() == Errors.NONE.code());
     }
+
+    @Test
+    void anUnexpectedControllerFailureIsAnUnknownServerErrorForThatTopicOnly() {
+        CompletableFuture<Uuid> held = new CompletableFuture<>();
+        held.completeExceptionally(new IllegalStateException("metadata log unavailable"));
+        metadata.heldCreations.put("broken", held);
+
+        CreateTopicsResponseData response = create(7, false, topic("broken", 1, 1), topic("fine", 1, 1));
+
+        assertThat(response.topics().find("broken").errorCode()).isEqualTo(Errors.UNKNOWN_SERVER_ERROR.code());
+        assertThat(response.topics().find("broken").errorMessage()).isNull();
+        assertThat(response.topics().find("fine").errorCode()).isEqualTo(Errors.NONE.code());
+    }
 }
