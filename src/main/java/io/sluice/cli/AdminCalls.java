@@ -1,5 +1,6 @@
 package io.sluice.cli;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
@@ -30,10 +31,10 @@ final class AdminCalls {
             admin.describeCluster(new DescribeClusterOptions().timeoutMs(ClientSettings.REQUEST_TIMEOUT_MS)).clusterId().get();
             return admin;
         } catch (ExecutionException e) {
-            admin.close(java.time.Duration.ZERO);
+            admin.close(Duration.ZERO);
             throw CommandFailedException.unreachable(bootstrap, e.getCause());
         } catch (InterruptedException e) {
-            admin.close(java.time.Duration.ZERO);
+            admin.close(Duration.ZERO);
             Thread.currentThread().interrupt();
             throw new CommandFailedException("interrupted", 130);
         }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
@@ -167,7 +168,7 @@ final class TopicsCommand implements Callable<Integer> {
         Map<ConfigResource, Config> configs = AdminCalls.await(admin.describeConfigs(resources).all());
         Map<String, Map<String, String>> result = new HashMap<>();
         configs.forEach((resource, config) -> {
-            Map<String, String> set = new java.util.TreeMap<>();
+            Map<String, String> set = new TreeMap<>();
             for (ConfigEntry entry : config.entries()) {
                 if (entry.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG) {
                     set.put(entry.name(), entry.isSensitive() ? "<hidden>" : entry.value());
