@@ -1,0 +1,16 @@
+package io.sluice.group;
+
+/**
+ * The broker settings the coordinator obeys (Kafka's group.* keys).
+ *
+ * @param initialRebalanceDelayMs how long the first rebalance of an empty group waits for more members
+ * @param minSessionTimeoutMs     smallest session timeout a member may ask for
+ * @param maxSessionTimeoutMs     largest session timeout a member may ask for
+ * @param maxSize                 most members a group may have
+ */
+public record GroupConfig(int initialRebalanceDelayMs, int minSessionTimeoutMs, int maxSessionTimeoutMs, int maxSize) {
+    /** Kafka's defaults. */
+    public static GroupConfig defaults() {
+        return new GroupConfig(3000, 6000, 1_800_000, Integer.MAX_VALUE);
+    }
+}

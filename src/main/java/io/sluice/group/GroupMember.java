@@ -1,0 +1,128 @@
+package io.sluice.group;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.message.SyncGroupResponseData;
+
+/** One member of a classic group. Guarded by its group's lock. */
+final class GroupMember {
+    static final byte[] NO_BYTES = new byte[0];
+
+    /** A protocol the member supports (e.g. an assignor name) and its metadata for that protocol. */
+    record Protocol(String name, byte[] metadata) {
+        boolean sameAs(Protocol other) {
+            return name.equals(other.name) && Arrays.equals(metadata, other.metadata);
+        }
+    }
+
+    private String memberId;
+    private final String groupInstanceId;
+    private String clientId;
+    private String clientHost;
+    private int rebalanceTimeoutMs;
+    private int sessionTimeoutMs;
+    private List<Protocol> protocols;
+    private byte[] assignment = NO_BYTES;
+
+    /** The JoinGroup request waiting for the rebalance to complete, or null. */
+    CompletableFuture<JoinGroupResponseData> awaitingJoin;
+    /** The SyncGroup request waiting for the leader's assignment, or null. */
+    CompletableFuture<SyncGroupResponseData> awaitingSync;
+    /** The pending session expiry, or null while the member is awaiting a join (it is alive by definition). */
+    GroupTimer.Scheduled sessionTimer;
+    /** Bumped whenever the session timer is re-armed, so a superseded expiry that already fired does nothing. */
+    long sessionTimerEpoch;
+
+    GroupMember(String memberId, String groupInstanceId, String clientId, String clientHost, int rebalanceTimeoutMs,
+                int sessionTimeoutMs, List<Protocol> protocols) {
+        this.memberId = memberId;
+        this.groupInstanceId = groupInstanceId;
+        this.clientId = clientId;
+        this.clientHost = clientHost;
+        this.rebalanceTimeoutMs = rebalanceTimeoutMs;
+        this.sessionTimeoutMs = sessionTimeoutMs;
+        this.protocols = List.copyOf(protocols);
+    }
+
+    String memberId() {
+        return memberId;
+    }
+
+    void memberId(String newMemberId) {
+        this.memberId = newMemberId;
+    }
+
+    String groupInstanceId() {
+        return groupInstanceId;
+    }
+
+    boolean isStatic() {
+        return groupInstanceId != null;
+    }
+
+    String clientId() {
+        return clientId;
+    }
+
+    String clientHost() {
+        return clientHost;
+    }
+
+    int rebalanceTimeoutMs() {
+        return rebalanceTimeoutMs;
+    }
+
+    int sessionTimeoutMs() {
+        return sessionTimeoutMs;
+    }
+
+    List<Protocol> protocols() {
+        return protocols;
+    }
+
+    byte[] assignment() {
+        return assignment;
+    }
+
+    void assignment(byte[] assignment) {
+        this.assignment = assignment == null ? NO_BYTES : assignment;
+    }
+
+    /** What a rejoin may change. */
+    void update(String clientId, String clientHost, int rebalanceTimeoutMs, int sessionTimeoutMs, List<Protocol> protocols) {
+        this.clientId = clientId;
+        this.clientHost = clientHost;
+        this.rebalanceTimeoutMs = rebalanceTimeoutMs;
+        this.sessionTimeoutMs = sessionTimeoutMs;
+        this.protocols = List.copyOf(protocols);
+    }
+
+    boolean supports(String protocolName) {
+        return metadata(protocolName) != null;
+    }
+
+    /** The member's metadata for the protocol, or null if it does not support it. */
+    byte[] metadata(String protocolName) {
+        for (Protocol protocol : protocols) {
+            if (protocol.name.equals(protocolName)) {
+                return protocol.metadata;
+            }
+        }
+        return null;
+    }
+
+    /** Whether the member would join with exactly these protocols and metadata, in this order. */
+    boolean matches(List<Protocol> other) {
+        if (other.size() != protocols.size()) {
+            return false;
+        }
+        for (int i = 0; i < other.size(); i++) {
+            if (!protocols.get(i).sameAs(other.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
