@@ -263,6 +263,12 @@ public final class BrokerConfig {
 
     public int groupInitialRebalanceDelayMs() { return intValue(GROUP_INITIAL_REBALANCE_DELAY_MS); }
 
+    public int groupMinSessionTimeoutMs() { return intValue(GROUP_MIN_SESSION_TIMEOUT_MS); }
+
+    public int groupMaxSessionTimeoutMs() { return intValue(GROUP_MAX_SESSION_TIMEOUT_MS); }
+
+    public int groupMaxSize() { return intValue(GROUP_MAX_SIZE); }
+
     /** broker.rack, or null when unset. */
     public String brokerRack() { return string(BROKER_RACK); }
 

@@ -48,6 +48,9 @@ public final class BrokerConfigKeys {
     public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
     public static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsets.topic.replication.factor";
     public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
+    public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
+    public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
+    public static final String GROUP_MAX_SIZE = "group.max.size";
     public static final String BROKER_RACK = "broker.rack";
     public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
     public static final String UNCLEAN_LEADER_ELECTION_ENABLE = "unclean.leader.election.enable";
@@ -101,6 +104,9 @@ public final class BrokerConfigKeys {
         define(keys, OFFSETS_TOPIC_NUM_PARTITIONS, ConfigType.INT, "50", intAtLeast(1));
         define(keys, OFFSETS_TOPIC_REPLICATION_FACTOR, ConfigType.SHORT, "1", shortAtLeast(1));
         define(keys, GROUP_INITIAL_REBALANCE_DELAY_MS, ConfigType.INT, "3000", intAtLeast(0));
+        define(keys, GROUP_MIN_SESSION_TIMEOUT_MS, ConfigType.INT, "6000", intAtLeast(0));
+        define(keys, GROUP_MAX_SESSION_TIMEOUT_MS, ConfigType.INT, "1800000", intAtLeast(0));
+        define(keys, GROUP_MAX_SIZE, ConfigType.INT, Integer.toString(Integer.MAX_VALUE), intAtLeast(1));
         define(keys, BROKER_RACK, ConfigType.STRING, null, ANY);
         define(keys, MIN_INSYNC_REPLICAS, ConfigType.INT, "1", intAtLeast(1));
         define(keys, UNCLEAN_LEADER_ELECTION_ENABLE, ConfigType.BOOLEAN, "false", ANY);

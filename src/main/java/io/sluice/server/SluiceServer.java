@@ -4,6 +4,10 @@ import io.sluice.broker.PartitionManager;
 import io.sluice.broker.ProducerIdManager;
 import io.sluice.config.BrokerConfig;
 import io.sluice.config.Endpoint;
+import io.sluice.group.ExecutorGroupTimer;
+import io.sluice.group.GroupConfig;
+import io.sluice.group.GroupCoordinator;
+import io.sluice.group.TransientOffsetStore;
 import io.sluice.log.LogConfig;
 import io.sluice.log.LogManager;
 import io.sluice.metadata.MetadataServiceConfig;
@@ -18,6 +22,7 @@ import io.sluice.protocol.data.InitProducerIdHandler;
 import io.sluice.protocol.data.ListOffsetsHandler;
 import io.sluice.protocol.data.MetadataHandler;
 import io.sluice.protocol.data.ProduceHandler;
+import io.sluice.protocol.group.GroupApis;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -93,6 +98,13 @@ public final class SluiceServer implements AutoCloseable {
                 .register(ApiKeys.LIST_OFFSETS, 1, 10, new ListOffsetsHandler(metadata, partitions))
                 .register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(new ProducerIdManager(nodeId, metadata.controller())));
         AdminApis.register(registry, metadata, partitions, config, nodeId);
+        ExecutorGroupTimer groupTimer = new ExecutorGroupTimer();
+        stopOrder.add(groupTimer);
+        GroupCoordinator groups = new GroupCoordinator(new TransientOffsetStore(), groupTimer, new GroupConfig(
+                config.groupInitialRebalanceDelayMs(), config.groupMinSessionTimeoutMs(),
+                config.groupMaxSessionTimeoutMs(), config.groupMaxSize()));
+        stopOrder.add(groups);
+        GroupApis.register(registry, groups, metadata, nodeId);
 
         Endpoint endpoint = config.listeners().get(0);
         listener = KafkaListener.bind(endpoint, config.numNetworkThreads(), config.socketRequestMaxBytes(),

@@ -1,0 +1,66 @@
+package io.sluice.protocol.group;
+
+import io.sluice.metadata.BrokerImage;
+import io.sluice.metadata.MetadataService;
+import io.sluice.protocol.ApiHandler;
+import io.sluice.protocol.RequestContext;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.FindCoordinatorResponseData;
+import org.apache.kafka.common.message.FindCoordinatorResponseData.Coordinator;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.FindCoordinatorRequest;
+import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
+
+/**
+ * FindCoordinator v0-6: this node coordinates every group. Transactions are not implemented, so no node
+ * coordinates them; v4+ answers a batch of keys.
+ */
+public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequest> {
+    private final MetadataService metadata;
+    private final int nodeId;
+
+    public FindCoordinatorHandler(MetadataService metadata, int nodeId) {
+        this.metadata = metadata;
+        this.nodeId = nodeId;
+    }
+
+    @Override
+    public CompletableFuture<FindCoordinatorResponseData> handle(RequestContext context, FindCoordinatorRequest request) {
+        byte keyType = request.data().keyType();
+        FindCoordinatorResponseData response = new FindCoordinatorResponseData();
+        if (context.apiVersion() >= 4) {
+            List<String> keys = request.data().coordinatorKeys();
+            for (String key : keys) {
+                response.coordinators().add(coordinatorFor(key, keyType));
+            }
+            return CompletableFuture.completedFuture(response);
+        }
+        Coordinator found = coordinatorFor(request.data().key(), keyType);
+        response.setErrorCode(found.errorCode()).setNodeId(found.nodeId()).setHost(found.host()).setPort(found.port());
+        if (context.apiVersion() >= 1) {
+            response.setErrorMessage(found.errorMessage());
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+
+    private Coordinator coordinatorFor(String key, byte keyType) {
+        Coordinator coordinator = new Coordinator().setKey(key);
+        if (keyType != CoordinatorType.GROUP.id()) {
+            boolean known = keyType == CoordinatorType.TRANSACTION.id() || keyType == CoordinatorType.SHARE.id();
+            return failed(coordinator, known ? Errors.COORDINATOR_NOT_AVAILABLE : Errors.INVALID_REQUEST,
+                    known ? "This broker does not coordinate " + CoordinatorType.forId(keyType) + " keys"
+                            : "Unknown coordinator key type " + keyType);
+        }
+        BrokerImage self = metadata.image().brokers().get(nodeId);
+        if (self == null) {
+            return failed(coordinator, Errors.COORDINATOR_NOT_AVAILABLE, "This broker is not registered yet");
+        }
+        return coordinator.setErrorCode(Errors.NONE.code()).setErrorMessage(null)
+                .setNodeId(self.id()).setHost(self.host()).setPort(self.port());
+    }
+
+    private static Coordinator failed(Coordinator coordinator, Errors error, String message) {
+        return coordinator.setErrorCode(error.code()).setErrorMessage(message).setNodeId(-1).setHost("").setPort(-1);
+    }
+}

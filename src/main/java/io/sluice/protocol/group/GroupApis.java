@@ -1,0 +1,26 @@
+package io.sluice.protocol.group;
+
+import io.sluice.group.GroupCoordinator;
+import io.sluice.metadata.MetadataService;
+import io.sluice.protocol.ApiRegistry;
+import org.apache.kafka.common.protocol.ApiKeys;
+
+/** Registers the consumer-group APIs (classic protocol, offsets, group administration). */
+public final class GroupApis {
+    private GroupApis() {
+    }
+
+    public static void register(ApiRegistry registry, GroupCoordinator coordinator, MetadataService metadata, int nodeId) {
+        registry.register(ApiKeys.FIND_COORDINATOR, 0, 6, new FindCoordinatorHandler(metadata, nodeId))
+                .register(ApiKeys.JOIN_GROUP, 0, 9, new JoinGroupHandler(coordinator))
+                .register(ApiKeys.SYNC_GROUP, 0, 5, new SyncGroupHandler(coordinator))
+                .register(ApiKeys.HEARTBEAT, 0, 4, new HeartbeatHandler(coordinator))
+                .register(ApiKeys.LEAVE_GROUP, 0, 5, new LeaveGroupHandler(coordinator))
+                .register(ApiKeys.OFFSET_COMMIT, 2, 9, new OffsetCommitHandler(coordinator))
+                .register(ApiKeys.OFFSET_FETCH, 1, 9, new OffsetFetchHandler(coordinator))
+                .register(ApiKeys.LIST_GROUPS, 0, 5, new ListGroupsHandler(coordinator))
+                .register(ApiKeys.DESCRIBE_GROUPS, 0, 6, new DescribeGroupsHandler(coordinator))
+                .register(ApiKeys.DELETE_GROUPS, 0, 2, new DeleteGroupsHandler(coordinator))
+                .register(ApiKeys.OFFSET_DELETE, 0, 0, new OffsetDeleteHandler(coordinator));
+    }
+}

@@ -1,0 +1,104 @@
+package io.sluice.protocol.group;
+
+import io.sluice.group.CommittedOffset;
+import io.sluice.group.GroupCoordinator;
+import io.sluice.protocol.ApiHandler;
+import io.sluice.protocol.RequestContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestGroup;
+import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestTopic;
+import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestTopics;
+import org.apache.kafka.common.message.OffsetFetchResponseData;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseGroup;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponsePartition;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponsePartitions;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseTopic;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseTopics;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.OffsetFetchRequest;
+
+/**
+ * OffsetFetch v1-9: one group (v1-7) or several (v8+); null topics (v2+) mean every committed partition.
+ * A partition without a committed offset answers offset -1. There are no transactional offsets, so
+ * requireStable never has anything to wait for.
+ */
+public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> {
+    /** A requested partition, or all partitions when the topic list is null. */
+    private record Requested(String topic, List<Integer> partitions) {
+    }
+
+    private final GroupCoordinator coordinator;
+
+    public OffsetFetchHandler(GroupCoordinator coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    @Override
+    public CompletableFuture<OffsetFetchResponseData> handle(RequestContext context, OffsetFetchRequest request) {
+        OffsetFetchResponseData response = new OffsetFetchResponseData();
+        if (context.apiVersion() < 8) {
+            List<Requested> requested = null;
+            if (request.data().topics() != null) {
+                requested = new ArrayList<>();
+                for (OffsetFetchRequestTopic topic : request.data().topics()) {
+                    requested.add(new Requested(topic.name(), topic.partitionIndexes()));
+                }
+            }
+            Map<String, Map<Integer, CommittedOffset>> found = lookUp(request.data().groupId(), requested);
+            found.forEach((topic, partitions) -> {
+                OffsetFetchResponseTopic responseTopic = new OffsetFetchResponseTopic().setName(topic);
+                partitions.forEach((partition, offset) -> responseTopic.partitions().add(
+                        new OffsetFetchResponsePartition().setPartitionIndex(partition).setErrorCode(Errors.NONE.code())
+                                .setCommittedOffset(offset.offset()).setCommittedLeaderEpoch(offset.leaderEpoch())
+                                .setMetadata(offset.metadata() == null ? "" : offset.metadata())));
+                response.topics().add(responseTopic);
+            });
+            return CompletableFuture.completedFuture(response.setErrorCode(Errors.NONE.code()));
+        }
+        for (OffsetFetchRequestGroup group : request.data().groups()) {
+            List<Requested> requested = null;
+            if (group.topics() != null) {
+                requested = new ArrayList<>();
+                for (OffsetFetchRequestTopics topic : group.topics()) {
+                    requested.add(new Requested(topic.name(), topic.partitionIndexes()));
+                }
+            }
+            OffsetFetchResponseGroup responseGroup = new OffsetFetchResponseGroup().setGroupId(group.groupId())
+                    .setErrorCode(Errors.NONE.code());
+            lookUp(group.groupId(), requested).forEach((topic, partitions) -> {
+                OffsetFetchResponseTopics responseTopic = new OffsetFetchResponseTopics().setName(topic);
+                partitions.forEach((partition, offset) -> responseTopic.partitions().add(
+                        new OffsetFetchResponsePartitions().setPartitionIndex(partition).setErrorCode(Errors.NONE.code())
+                                .setCommittedOffset(offset.offset()).setCommittedLeaderEpoch(offset.leaderEpoch())
+                                .setMetadata(offset.metadata() == null ? "" : offset.metadata())));
+                responseGroup.topics().add(responseTopic);
+            });
+            response.groups().add(responseGroup);
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+
+    /** Committed offsets by topic and partition, with "none" (-1) entries for requested partitions never committed. */
+    private Map<String, Map<Integer, CommittedOffset>> lookUp(String groupId, List<Requested> requested) {
+        Map<TopicPartition, CommittedOffset> committed = coordinator.committedOffsets(groupId);
+        Map<String, Map<Integer, CommittedOffset>> result = new TreeMap<>();
+        if (requested == null) {
+            committed.forEach((tp, offset) ->
+                    result.computeIfAbsent(tp.topic(), t -> new TreeMap<>()).put(tp.partition(), offset));
+            return result;
+        }
+        CommittedOffset none = new CommittedOffset(-1L, -1, "", -1L, -1L);
+        for (Requested topic : requested) {
+            Map<Integer, CommittedOffset> partitions = result.computeIfAbsent(topic.topic(), t -> new TreeMap<>());
+            for (int partition : topic.partitions()) {
+                partitions.put(partition, committed.getOrDefault(new TopicPartition(topic.topic(), partition), none));
+            }
+        }
+        return result;
+    }
+}
