@@ -224,7 +224,7 @@ public final class GroupCoordinator implements AutoCloseable {
         String leaderBefore = group.leaderId();
         GroupMember member = group.member(oldMemberId);
         fence(member);
-        boolean unchanged = member.matches(join.protocols);
+        boolean unchanged = StaticRejoin.asksForTheSame(group.protocolType(), member.protocols(), join.protocols);
         group.replaceStaticMember(join.instanceId(), oldMemberId, newMemberId);
         member.update(join.clientId(), join.clientHost(), join.rebalanceTimeoutMs(), join.data.sessionTimeoutMs(),
                 join.protocols);
