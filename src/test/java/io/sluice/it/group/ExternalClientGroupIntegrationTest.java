@@ -1,0 +1,95 @@
+package io.sluice.it.group;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Consumer groups of non-Java clients: kafka-python 2.0.2 and kcat (librdkafka) balanced consumers. */
+class ExternalClientGroupIntegrationTest {
+    private static final String PYTHON = "/usr/bin/python3";
+    private static final Duration TIMEOUT = Duration.ofSeconds(40);
+
+    @TempDir
+    static Path dataDir;
+    private static GroupTestBroker broker;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = GroupTestBroker.start(dataDir);
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void kafkaPythonConsumerGroupAutoCommitsWhatItConsumed() throws Exception {
+        Tools.require(Files.isExecutable(Path.of(PYTHON)), PYTHON + " is not installed");
+        Tools.Result probe = Tools.run(List.of(PYTHON, "-c", "import kafka"), dataDir, TIMEOUT);
+        Tools.require(probe.exitCode() == 0, "kafka-python is not installed for " + PYTHON);
+        broker.createTopic("py-topic", 2);
+        broker.produce("py-topic", 0, 0, 3);
+        broker.produce("py-topic", 1, 3, 6);
+        Path script = dataDir.resolve("consume.py");
+        Files.writeString(script, """
+                import sys
+                from kafka import KafkaConsumer
+                consumer = KafkaConsumer('py-topic', bootstrap_servers=sys.argv[1], group_id='py-group',
+                                         enable_auto_commit=True, auto_commit_interval_ms=100,
+                                         auto_offset_reset='earliest', consumer_timeout_ms=20000)
+                seen = 0
+                for message in consumer:
+                    print(message.partition, message.offset, message.value.decode())
+                    seen += 1
+                    if seen == 6:
+                        break
+                consumer.close()
+                """);
+        Tools.Result result = Tools.run(List.of(PYTHON, script.toString(), broker.bootstrap()), dataDir, TIMEOUT);
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout().lines().map(line -> line.split(" ")[2]))
+                .containsExactlyInAnyOrder("value-0", "value-1", "value-2", "value-3", "value-4", "value-5");
+        Map<TopicPartition, OffsetAndMetadata> committed = committed("py-group");
+        assertThat(committed.get(new TopicPartition("py-topic", 0)).offset()).isEqualTo(3);
+        assertThat(committed.get(new TopicPartition("py-topic", 1)).offset()).isEqualTo(3);
+    }
+
+    @Test
+    void kcatBalancedConsumerReadsTheTopicAndCommits() throws Exception {
+        String kcat = "/usr/bin/kcat";
+        Tools.require(Files.isExecutable(Path.of(kcat)), "kcat is not installed");
+        broker.createTopic("kcat-topic", 3);
+        broker.produce("kcat-topic", null, 0, 9);
+
+        Tools.Result result = Tools.run(List.of(kcat, "-b", broker.bootstrap(), "-G", "kcat-group", "kcat-topic",
+                "-c", "9", "-q", "-f", "%s\\n", "-X", "auto.offset.reset=earliest",
+                "-X", "auto.commit.interval.ms=100"), dataDir, TIMEOUT);
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout().lines().toList()).hasSize(9).allMatch(line -> line.startsWith("value-"));
+        long committedTotal = committed("kcat-group").values().stream().mapToLong(OffsetAndMetadata::offset).sum();
+        assertThat(committedTotal).as("kcat commits its position when it stops").isEqualTo(9);
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> committed(String group) throws Exception {
+        try (Admin admin = broker.admin()) {
+            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+        }
+    }
+}
