@@ -894,9 +894,14 @@ public final class GroupCoordinator implements AutoCloseable {
         return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
-    /** A store failure as the client should see it: Kafka's own error if it is one, else retriable unavailability. */
-    private static Errors storeError(Throwable failure) {
+    /** A store failure as a committing client should see it, mapped as Kafka maps offset-log append errors. */
+    static Errors storeError(Throwable failure) {
         Errors error = Errors.forException(unwrap(failure));
-        return error == Errors.UNKNOWN_SERVER_ERROR ? Errors.COORDINATOR_NOT_AVAILABLE : error;
+        return switch (error) {
+            case NOT_LEADER_OR_FOLLOWER, KAFKA_STORAGE_ERROR -> Errors.NOT_COORDINATOR;
+            case MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE, INVALID_FETCH_SIZE -> Errors.INVALID_COMMIT_OFFSET_SIZE;
+            case COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS -> error;
+            default -> Errors.COORDINATOR_NOT_AVAILABLE;
+        };
     }
 }
