@@ -9,7 +9,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 
 /** The offset store for coordinator tests: in memory, and able to fail the next commit as a broken log would. */
-final class InMemoryOffsetStore implements OffsetStore {
+public final class InMemoryOffsetStore implements OffsetStore {
     private final Map<String, Map<TopicPartition, CommittedOffset>> byGroup = new ConcurrentHashMap<>();
     private volatile boolean failNextCommit;
 

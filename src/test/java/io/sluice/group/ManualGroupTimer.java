@@ -5,7 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /** A timer whose clock only moves when the test advances it; due tasks run on the test's thread, in due order. */
-final class ManualGroupTimer implements GroupTimer {
+public final class ManualGroupTimer implements GroupTimer {
     private final class Task implements Scheduled {
         final long dueMs;
         final long sequence;
@@ -42,7 +42,7 @@ final class ManualGroupTimer implements GroupTimer {
     }
 
     /** Moves the clock forward, running every task that falls due on the way (including ones they schedule). */
-    void advance(long ms) {
+    public void advance(long ms) {
         long target;
         synchronized (this) {
             target = nowMs + ms;
