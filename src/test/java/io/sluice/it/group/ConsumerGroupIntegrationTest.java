@@ -1,6 +1,7 @@
 package io.sluice.it.group;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,10 +15,13 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupNotEmptyException;
+import org.apache.kafka.common.errors.GroupSubscribedToTopicException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -150,6 +154,59 @@ class ConsumerGroupIntegrationTest {
             }
         } finally {
             b.close();
+        }
+    }
+
+    @Test
+    void cooperativeStickyConsumersRebalanceIncrementally() throws Exception {
+        broker.createTopic("cooperative", 6);
+        Map<String, Object> cooperative = Map.of(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                CooperativeStickyAssignor.class.getName());
+        try (KafkaConsumer<String, String> first = broker.consumer("cooperators", cooperative);
+             KafkaConsumer<String, String> second = broker.consumer("cooperators", cooperative)) {
+            first.subscribe(List.of("cooperative"));
+            Deadline.pollUntil(TIMEOUT, () -> first.poll(POLL), () -> first.assignment().size() == 6,
+                    "the first consumer to own everything");
+            int generationAlone = generation(first);
+
+            // The newcomer's join makes the first consumer give up half its partitions, then rejoin once more.
+            second.subscribe(List.of("cooperative"));
+            Deadline.pollUntil(TIMEOUT, () -> {
+                first.poll(POLL);
+                second.poll(POLL);
+            }, () -> first.assignment().size() == 3 && second.assignment().size() == 3
+                    && disjoint(first.assignment(), second.assignment()), "a 3/3 split");
+            assertThat(generation(first)).isGreaterThanOrEqualTo(generationAlone + 2);
+        }
+    }
+
+    @Test
+    void adminToolsDeleteOffsetsAndIdleGroups() throws Exception {
+        broker.createTopic("admin-topic", 1);
+        TopicPartition tp = new TopicPartition("admin-topic", 0);
+        try (KafkaConsumer<String, String> consumer = broker.consumer("admin-group", Map.of())) {
+            consumer.subscribe(List.of("admin-topic"));
+            Deadline.pollUntil(TIMEOUT, () -> consumer.poll(POLL), () -> !consumer.assignment().isEmpty(),
+                    "the assignment");
+            consumer.commitSync(Map.of(tp, new OffsetAndMetadata(0)));
+            try (Admin admin = broker.admin()) {
+                assertThat(admin.listGroups().all().get(30, TimeUnit.SECONDS))
+                        .anySatisfy(g -> assertThat(g.groupId()).isEqualTo("admin-group"));
+                Throwable refused = catchThrowable(() ->
+                        admin.deleteConsumerGroups(List.of("admin-group")).all().get(30, TimeUnit.SECONDS));
+                assertThat(refused).hasCauseInstanceOf(GroupNotEmptyException.class);
+                Throwable subscribed = catchThrowable(() -> admin.deleteConsumerGroupOffsets("admin-group", Set.of(tp))
+                        .all().get(30, TimeUnit.SECONDS));
+                assertThat(subscribed).hasCauseInstanceOf(GroupSubscribedToTopicException.class);
+            }
+        }
+        try (Admin admin = broker.admin()) {
+            admin.deleteConsumerGroupOffsets("admin-group", Set.of(tp)).all().get(30, TimeUnit.SECONDS);
+            assertThat(admin.listConsumerGroupOffsets("admin-group").partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS)).isEmpty();
+            admin.deleteConsumerGroups(List.of("admin-group")).all().get(30, TimeUnit.SECONDS);
+            assertThat(admin.listGroups().all().get(30, TimeUnit.SECONDS))
+                    .noneSatisfy(g -> assertThat(g.groupId()).isEqualTo("admin-group"));
         }
     }
 
