@@ -1,21 +1,147 @@
 package io.sluice.server;
 
+import io.sluice.broker.PartitionManager;
+import io.sluice.broker.ProducerIdManager;
 import io.sluice.config.BrokerConfig;
+import io.sluice.config.Endpoint;
+import io.sluice.log.LogConfig;
+import io.sluice.log.LogManager;
+import io.sluice.metadata.MetadataServiceConfig;
+import io.sluice.metadata.RatisMetadataService;
+import io.sluice.network.KafkaListener;
+import io.sluice.protocol.ApiDispatcher;
+import io.sluice.protocol.ApiRegistry;
+import io.sluice.protocol.ApiVersionsHandler;
+import io.sluice.protocol.admin.AdminApis;
+import io.sluice.protocol.data.FetchHandler;
+import io.sluice.protocol.data.InitProducerIdHandler;
+import io.sluice.protocol.data.ListOffsetsHandler;
+import io.sluice.protocol.data.MetadataHandler;
+import io.sluice.protocol.data.ProduceHandler;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A running broker: metadata, logs, and the Kafka listener. CONTRACT STUB: implemented by the
- * network/protocol work.
+ * A running broker: logs, metadata quorum, request threads and the Kafka listener, started in
+ * dependency order and stopped in reverse.
  */
 public final class SluiceServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SluiceServer.class);
+
+    private final List<AutoCloseable> stopOrder = new ArrayList<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private KafkaListener listener;
+    private boolean closed;
+
+    private SluiceServer() {
+    }
+
     /** Starts every component; returns once the listener accepts connections. */
-    public static SluiceServer start(BrokerConfig config) { throw new UnsupportedOperationException(); }
+    public static SluiceServer start(BrokerConfig config) {
+        SluiceServer server = new SluiceServer();
+        try {
+            server.startComponents(config);
+            return server;
+        } catch (RuntimeException | InterruptedException e) {
+            server.close();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw e instanceof RuntimeException re ? re : new IllegalStateException("Start-up was interrupted", e);
+        }
+    }
+
+    private void startComponents(BrokerConfig config) throws InterruptedException {
+        long startNanos = System.nanoTime();
+        int nodeId = config.nodeId();
+
+        LogManager logs = new LogManager(config.logDirs(), config.topicDefaults(),
+                config.logRetentionCheckIntervalMs(), Time.SYSTEM);
+        logs.startup();
+        stopOrder.add(logs::shutdown);
+
+        Path metadataDir = config.logDirs().get(0).resolve("__cluster_metadata");
+        RatisMetadataService metadata = RatisMetadataService.start(MetadataServiceConfig.singleNode(metadataDir, nodeId,
+                config.numPartitions(), config.defaultReplicationFactor(), LogConfig::validate));
+        stopOrder.add(metadata);
+
+        PartitionManager partitions = new PartitionManager(nodeId, logs, config.topicDefaults());
+        metadata.addListener(partitions);
+        partitions.onImage(null, metadata.image());
+
+        ExecutorService requestThreads = Executors.newFixedThreadPool(config.numIoThreads(), daemonThreads("sluice-request"));
+        stopOrder.add(requestThreads::shutdownNow);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("sluice-timer"));
+        stopOrder.add(timer::shutdownNow);
+
+        ApiRegistry registry = new ApiRegistry();
+        registry.register(ApiKeys.API_VERSIONS, 0, 4, new ApiVersionsHandler(registry))
+                .register(ApiKeys.METADATA, 0, 13, new MetadataHandler(nodeId, metadata, config.autoCreateTopicsEnable()))
+                .register(ApiKeys.PRODUCE, 3, 13, new ProduceHandler(metadata, partitions))
+                .register(ApiKeys.FETCH, 4, 17, new FetchHandler(metadata, partitions, timer, requestThreads))
+                .register(ApiKeys.LIST_OFFSETS, 1, 10, new ListOffsetsHandler(metadata, partitions))
+                .register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(new ProducerIdManager(nodeId, metadata.controller())));
+        AdminApis.register(registry, metadata, partitions, config, nodeId);
+
+        Endpoint endpoint = config.listeners().get(0);
+        listener = KafkaListener.bind(endpoint, config.numNetworkThreads(), config.socketRequestMaxBytes(),
+                new ApiDispatcher(registry, requestThreads));
+        stopOrder.add(listener);
+
+        Endpoint advertised = config.advertisedListeners().get(0);
+        int advertisedPort = advertised.port() == 0 ? listener.port() : advertised.port();
+        metadata.controller().registerBroker(nodeId, advertised.host(), advertisedPort, config.brokerRack()).join();
+        log.info("Sluice broker {} started in {} ms, serving {}:{}", nodeId,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), advertised.host(), advertisedPort);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+        java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
 
     /** The port the first listener is bound to (the real one when configured with port 0). */
-    public int boundPort() { throw new UnsupportedOperationException(); }
+    public int boundPort() {
+        return listener.port();
+    }
 
     /** Blocks until {@link #close()} has run (e.g. from a shutdown hook). */
-    public void awaitShutdown() throws InterruptedException { throw new UnsupportedOperationException(); }
+    public void awaitShutdown() throws InterruptedException {
+        stopped.await();
+    }
 
-    /** Clean shutdown: stops accepting, flushes logs, writes checkpoints and the clean-shutdown marker. */
-    @Override public void close() { throw new UnsupportedOperationException(); }
+    /** Clean shutdown: stops accepting, then stops components in reverse start order. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<AutoCloseable> reverse = new ArrayList<>(stopOrder);
+        Collections.reverse(reverse);
+        for (AutoCloseable component : reverse) {
+            try {
+                component.close();
+            } catch (Exception e) {
+                log.warn("Error while stopping {}", component, e);
+            }
+        }
+        stopped.countDown();
+        log.info("Sluice broker stopped");
+    }
 }

@@ -1,0 +1,101 @@
+package io.sluice.protocol.data;
+
+import io.sluice.broker.PartitionManager;
+import io.sluice.log.Log;
+import io.sluice.log.LogAppendInfo;
+import io.sluice.metadata.MetadataImage;
+import io.sluice.metadata.MetadataService;
+import io.sluice.metadata.TopicImage;
+import io.sluice.protocol.ApiHandler;
+import io.sluice.protocol.RequestContext;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.UnknownTopicIdException;
+import org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData;
+import org.apache.kafka.common.message.ProduceRequestData.TopicProduceData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
+import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Produce: appends each partition's batches to its log and answers with the assigned base offset.
+ * Partitions fail independently. acks=0 gets no response at all, as in Kafka.
+ */
+public final class ProduceHandler implements ApiHandler<ProduceRequest> {
+    private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
+
+    private final MetadataService metadata;
+    private final PartitionManager partitions;
+
+    public ProduceHandler(MetadataService metadata, PartitionManager partitions) {
+        this.metadata = metadata;
+        this.partitions = partitions;
+    }
+
+    @Override
+    public CompletableFuture<ProduceResponseData> handle(RequestContext context, ProduceRequest request) {
+        short acks = request.data().acks();
+        MetadataImage image = metadata.image();
+        ProduceResponseData response = new ProduceResponseData();
+        for (TopicProduceData topicData : request.data().topicData()) {
+            TopicProduceResponse topicResponse = new TopicProduceResponse()
+                    .setName(topicData.name()).setTopicId(topicData.topicId());
+            String topicName = topicName(image, topicData);
+            for (PartitionProduceData partitionData : topicData.partitionData()) {
+                topicResponse.partitionResponses().add(acks != 0 && acks != 1 && acks != -1
+                        ? error(partitionData.index(), Errors.INVALID_REQUIRED_ACKS, null)
+                        : append(context, image, topicName, partitionData));
+            }
+            response.responses().add(topicResponse);
+        }
+        return CompletableFuture.completedFuture(acks == 0 ? null : response);
+    }
+
+    private PartitionProduceResponse append(RequestContext context, MetadataImage image, String topicName,
+                                            PartitionProduceData partitionData) {
+        try {
+            if (topicName == null) {
+                throw new UnknownTopicIdException("Unknown topic id");
+            }
+            TopicPartition tp = new TopicPartition(topicName, partitionData.index());
+            Log partitionLog = partitions.leaderLog(image, tp);
+            MemoryRecords records = (MemoryRecords) partitionData.records();
+            ProduceRequest.validateRecords(context.apiVersion(), records);
+            int leaderEpoch = image.topicsByName().get(topicName).partitions().get(tp.partition()).leaderEpoch();
+            LogAppendInfo info = partitions.append(partitionLog, tp, records, leaderEpoch);
+            return new PartitionProduceResponse()
+                    .setIndex(partitionData.index())
+                    .setBaseOffset(info.firstOffset())
+                    .setLogAppendTimeMs(info.logAppendTime())
+                    .setLogStartOffset(info.logStartOffset());
+        } catch (ApiException e) {
+            log.debug("Produce to {}-{} from {} failed: {}", topicName, partitionData.index(),
+                    context.header().clientId(), e.getMessage());
+            return error(partitionData.index(), Errors.forException(e), e.getMessage());
+        }
+    }
+
+    private static String topicName(MetadataImage image, TopicProduceData topicData) {
+        if (topicData.name() != null && !topicData.name().isEmpty()) {
+            return topicData.name();
+        }
+        TopicImage topic = image.topicsById().get(topicData.topicId());
+        return topic == null ? null : topic.name();
+    }
+
+    private static PartitionProduceResponse error(int partition, Errors error, String message) {
+        return new PartitionProduceResponse()
+                .setIndex(partition)
+                .setErrorCode(error.code())
+                .setErrorMessage(message)
+                .setBaseOffset(-1)
+                .setLogAppendTimeMs(-1)
+                .setLogStartOffset(-1);
+    }
+}
