@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** kafka-python 2.0.2 as shipped by Debian (python3-kafka), importable only by the system interpreter. */
 class KafkaPythonIntegrationTest {
     private static final String PYTHON = "/usr/bin/python3";
-    private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(30);
 
     /** Produce three values to partition 0 waiting for each acknowledgement, then read them back without a group. */
     private static final String SCRIPT = String.join("\n",

@@ -20,6 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** kcat (librdkafka) as an unmodified non-Java client. */
 class KcatIntegrationTest {
     private static final int LINES = 20;
+    /** Each kcat run takes well under a second against a healthy broker. */
+    private static final Duration KCAT_TIMEOUT = Duration.ofSeconds(15);
 
     @TempDir
     static Path dataDir;
@@ -43,7 +45,7 @@ class KcatIntegrationTest {
     void metadataListsTheBrokerAndACreatedTopic() {
         Clients.createTopic(broker.bootstrap(), "kcat-meta", 2);
 
-        ExternalTool.Result result = ExternalTool.run(List.of(kcat, "-b", broker.bootstrap(), "-L"), null, dataDir);
+        ExternalTool.Result result = ExternalTool.run(List.of(kcat, "-b", broker.bootstrap(), "-L"), null, dataDir, KCAT_TIMEOUT);
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.stdout())
@@ -61,18 +63,19 @@ class KcatIntegrationTest {
         String input = IntStream.rangeClosed(1, LINES).mapToObj(i -> "k" + i + ":v" + i + "\n").collect(Collectors.joining());
 
         ExternalTool.Result produced = ExternalTool.run(List.of(kcat, "-b", broker.bootstrap(), "-t", topic, "-P", "-K:",
-                "-z", compression, "-X", "acks=all"), input, dataDir);
+                "-z", compression, "-X", "acks=all"), input, dataDir, KCAT_TIMEOUT);
         assertThat(produced.exitCode()).as(produced.toString()).isZero();
 
-        ExternalTool.Result consumed = ExternalTool.run(List.of(kcat, "-b", broker.bootstrap(), "-t", topic, "-C", "-o", "beginning",
-                "-e", "-q", "-f", "%k=%s@%o\n"), null, dataDir);
-        assertThat(consumed.exitCode()).as(consumed.toString()).isZero();
-        assertThat(consumed.stdoutLines()).containsExactlyElementsOf(
-                IntStream.rangeClosed(1, LINES).mapToObj(i -> "k" + i + "=v" + i + "@" + (i - 1)).toList());
-
+        // The Java client first, so a failure below is known to be on the kcat consumer side.
         List<ConsumerRecord<String, String>> readByJava = Clients.readFromBeginning(
                 broker.bootstrap(), List.of(new TopicPartition(topic, 0)), LINES, Duration.ofSeconds(15));
         assertThat(readByJava).extracting(r -> r.key() + "=" + r.value())
                 .containsExactlyElementsOf(IntStream.rangeClosed(1, LINES).mapToObj(i -> "k" + i + "=v" + i).toList());
+
+        ExternalTool.Result consumed = ExternalTool.run(List.of(kcat, "-b", broker.bootstrap(), "-t", topic, "-C", "-o", "beginning",
+                "-e", "-q", "-f", "%k=%s@%o\n"), null, dataDir, KCAT_TIMEOUT);
+        assertThat(consumed.exitCode()).as(consumed.toString()).isZero();
+        assertThat(consumed.stdoutLines()).containsExactlyElementsOf(
+                IntStream.rangeClosed(1, LINES).mapToObj(i -> "k" + i + "=v" + i + "@" + (i - 1)).toList());
     }
 }
