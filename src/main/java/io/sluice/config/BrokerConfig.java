@@ -1,33 +1,335 @@
 package io.sluice.config;
 
+import static io.sluice.config.BrokerConfigKeys.*;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Broker settings from a Kafka-style properties file plus --override key=value, with Kafka's key
- * names. Unknown keys are warned about; an invalid value throws ConfigException naming the key and
- * the expected form. CONTRACT STUB: implemented in the config work.
+ * names and defaults suited to a zero-config single node. Unknown keys are warned about (and listed
+ * by {@link #unknownKeys()}); an invalid value throws ConfigException naming the key, the value and
+ * the expected form. Every value is parsed and validated when the config is built, so accessors
+ * never fail.
  */
 public final class BrokerConfig {
-    public static BrokerConfig load(Path propertiesFile, Map<String, String> overrides) { throw new UnsupportedOperationException(); }
-    public static BrokerConfig of(Map<String, String> props) { throw new UnsupportedOperationException(); }
+    private static final Logger log = LoggerFactory.getLogger(BrokerConfig.class);
+    private static final long MS_PER_MINUTE = 60_000L;
+    private static final long MS_PER_HOUR = 3_600_000L;
 
-    public int nodeId() { throw new UnsupportedOperationException(); }
-    /** listeners, e.g. PLAINTEXT://localhost:9092 (port 0 = ephemeral). */
-    public List<Endpoint> listeners() { throw new UnsupportedOperationException(); }
-    /** advertised.listeners, defaulting to listeners. */
-    public List<Endpoint> advertisedListeners() { throw new UnsupportedOperationException(); }
-    public List<Path> logDirs() { throw new UnsupportedOperationException(); }
-    public int numPartitions() { throw new UnsupportedOperationException(); }
-    public short defaultReplicationFactor() { throw new UnsupportedOperationException(); }
-    public boolean autoCreateTopicsEnable() { throw new UnsupportedOperationException(); }
-    public int messageMaxBytes() { throw new UnsupportedOperationException(); }
-    public int socketRequestMaxBytes() { throw new UnsupportedOperationException(); }
-    public long logRetentionCheckIntervalMs() { throw new UnsupportedOperationException(); }
-    public int numIoThreads() { throw new UnsupportedOperationException(); }
+    /** Typed value per known key; null where the key is unset and has no default. */
+    private final Map<String, Object> typed;
+    private final List<String> unknownKeys;
+    private final List<Endpoint> listeners;
+    private final List<Endpoint> advertisedListeners;
+    private final List<QuorumVoter> quorumVoters;
+    private final List<Path> logDirs;
+
+    private BrokerConfig(Map<String, String> props) {
+        Map<String, Object> values = new HashMap<>();
+        List<String> unknown = new ArrayList<>();
+        for (String name : new TreeMap<>(props).keySet()) {
+            if (!BrokerConfigKeys.isKnown(name)) {
+                unknown.add(name);
+            }
+        }
+        for (ConfigKey key : KEYS.values()) {
+            String raw = props.get(key.name());
+            if (raw == null) {
+                raw = key.defaultValue();
+            }
+            values.put(key.name(), raw == null ? null : key.parse(raw));
+        }
+        this.typed = values;
+        this.unknownKeys = List.copyOf(unknown);
+        for (String name : unknownKeys) {
+            log.warn("Ignoring unknown configuration '{}'", name);
+        }
+        this.listeners = bindable(Listeners.parse(string(LISTENERS)));
+        this.advertisedListeners = advertised(typed.get(ADVERTISED_LISTENERS) == null
+                ? listeners : Listeners.parse(string(ADVERTISED_LISTENERS)), listeners);
+        this.quorumVoters = typed.get(CONTROLLER_QUORUM_VOTERS) == null
+                ? List.of(new QuorumVoter(nodeId(), "localhost", 9093))
+                : QuorumVoter.parseList(string(CONTROLLER_QUORUM_VOTERS));
+        this.logDirs = resolveLogDirs();
+    }
+
+    /**
+     * Reads the properties file (UTF-8; null for none) and lays the overrides over it.
+     *
+     * @throws ConfigException when the file cannot be read or a value is invalid
+     */
+    public static BrokerConfig load(Path propertiesFile, Map<String, String> overrides) {
+        Map<String, String> props = new LinkedHashMap<>();
+        if (propertiesFile != null) {
+            props.putAll(readProperties(propertiesFile));
+        }
+        if (overrides != null) {
+            overrides.forEach((k, v) -> {
+                if (k != null && v != null) {
+                    props.put(k.trim(), v);
+                }
+            });
+        }
+        return new BrokerConfig(props);
+    }
+
+    /** Builds a config from key/value pairs, defaults filling the rest. */
+    public static BrokerConfig of(Map<String, String> props) {
+        return load(null, props);
+    }
+
+    private static Map<String, String> readProperties(Path file) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("Configuration file '" + file + "' does not exist");
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException("Cannot read configuration file '" + file + "': " + e.getMessage());
+        }
+        Map<String, String> props = new LinkedHashMap<>();
+        for (String name : properties.stringPropertyNames()) {
+            props.put(name, properties.getProperty(name));
+        }
+        return props;
+    }
+
+    /** An empty listener host means every interface; spell it so a socket bind understands it. */
+    private static List<Endpoint> bindable(List<Endpoint> endpoints) {
+        List<Endpoint> result = new ArrayList<>();
+        for (Endpoint e : endpoints) {
+            result.add(e.host().isEmpty() ? new Endpoint(e.listenerName(), "0.0.0.0", e.port()) : e);
+        }
+        return List.copyOf(result);
+    }
+
+    private static List<Endpoint> advertised(List<Endpoint> endpoints, List<Endpoint> listeners) {
+        List<String> listenerNames = listeners.stream().map(Endpoint::listenerName).toList();
+        List<Endpoint> result = new ArrayList<>();
+        for (Endpoint e : endpoints) {
+            if (!listenerNames.contains(e.listenerName())) {
+                throw new ConfigException("Invalid value '" + Listeners.format(endpoints) + "' for configuration '"
+                        + ADVERTISED_LISTENERS + "': expected listener names that appear in " + LISTENERS + " " + listenerNames);
+            }
+            boolean wildcard = e.host().isEmpty() || e.host().equals("0.0.0.0") || e.host().equals("::");
+            // Clients cannot connect to a wildcard address; hand them a name for this machine instead.
+            result.add(wildcard ? new Endpoint(e.listenerName(), canonicalHostName(), e.port()) : e);
+        }
+        return List.copyOf(result);
+    }
+
+    private static String canonicalHostName() {
+        try {
+            return InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    private List<Path> resolveLogDirs() {
+        @SuppressWarnings("unchecked")
+        List<String> dirs = (List<String>) typed.get(LOG_DIRS);
+        if (dirs == null) {
+            dirs = List.of(string(LOG_DIR).trim());
+        }
+        List<Path> paths = new ArrayList<>();
+        for (String dir : dirs) {
+            paths.add(Path.of(dir).toAbsolutePath().normalize());
+        }
+        return List.copyOf(paths);
+    }
+
+    private String string(String key) {
+        return (String) typed.get(key);
+    }
+
+    private int intValue(String key) {
+        return (Integer) typed.get(key);
+    }
+
+    private long longValue(String key) {
+        return (Long) typed.get(key);
+    }
+
+    private short shortValue(String key) {
+        return (Short) typed.get(key);
+    }
+
+    private boolean boolValue(String key) {
+        return (Boolean) typed.get(key);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> listValue(String key) {
+        return (List<String>) typed.get(key);
+    }
+
+    public int nodeId() { return intValue(NODE_ID); }
+
+    /** process.roles, e.g. [broker, controller]. */
+    public List<String> processRoles() { return listValue(PROCESS_ROLES); }
+
+    /** listeners, e.g. PLAINTEXT://localhost:9092 (port 0 = ephemeral; an empty host becomes 0.0.0.0). */
+    public List<Endpoint> listeners() { return listeners; }
+
+    /** advertised.listeners, defaulting to listeners; a wildcard host is replaced by this machine's canonical name. */
+    public List<Endpoint> advertisedListeners() { return advertisedListeners; }
+
+    /** controller.quorum.voters, defaulting to {@code <node.id>@localhost:9093}. */
+    public List<QuorumVoter> controllerQuorumVoters() { return quorumVoters; }
+
+    public List<String> controllerListenerNames() { return listValue(CONTROLLER_LISTENER_NAMES); }
+
+    /** log.dirs, else log.dir, as absolute paths (relative ones resolve against the working directory). */
+    public List<Path> logDirs() { return logDirs; }
+
+    public int numPartitions() { return intValue(NUM_PARTITIONS); }
+
+    public short defaultReplicationFactor() { return shortValue(DEFAULT_REPLICATION_FACTOR); }
+
+    public boolean autoCreateTopicsEnable() { return boolValue(AUTO_CREATE_TOPICS_ENABLE); }
+
+    public int logSegmentBytes() { return intValue(LOG_SEGMENT_BYTES); }
+
+    /** log.roll.ms, else log.roll.hours. */
+    public long logRollMs() {
+        Long ms = (Long) typed.get(LOG_ROLL_MS);
+        return ms != null ? ms : intValue(LOG_ROLL_HOURS) * MS_PER_HOUR;
+    }
+
+    /** log.retention.ms, else .minutes, else .hours (Kafka's precedence); any negative means unlimited (-1). */
+    public long logRetentionMs() {
+        Long ms = (Long) typed.get(LOG_RETENTION_MS);
+        Integer minutes = (Integer) typed.get(LOG_RETENTION_MINUTES);
+        long millis;
+        if (ms != null) {
+            millis = ms;
+        } else if (minutes != null) {
+            millis = minutes * MS_PER_MINUTE;
+        } else {
+            millis = intValue(LOG_RETENTION_HOURS) * MS_PER_HOUR;
+        }
+        return millis < 0 ? -1 : millis;
+    }
+
+    public long logRetentionBytes() { return longValue(LOG_RETENTION_BYTES); }
+
+    public long logRetentionCheckIntervalMs() { return longValue(LOG_RETENTION_CHECK_INTERVAL_MS); }
+
+    public int messageMaxBytes() { return intValue(MESSAGE_MAX_BYTES); }
+
+    public int socketRequestMaxBytes() { return intValue(SOCKET_REQUEST_MAX_BYTES); }
+
+    public long logFlushIntervalMessages() { return longValue(LOG_FLUSH_INTERVAL_MESSAGES); }
+
+    /** log.flush.interval.ms, else log.flush.scheduler.interval.ms (Long.MAX_VALUE = never flush on time). */
+    public long logFlushIntervalMs() {
+        Long ms = (Long) typed.get(LOG_FLUSH_INTERVAL_MS);
+        return ms != null ? ms : longValue(LOG_FLUSH_SCHEDULER_INTERVAL_MS);
+    }
+
+    public int logIndexIntervalBytes() { return intValue(LOG_INDEX_INTERVAL_BYTES); }
+
+    /** CreateTime or LogAppendTime. */
+    public String logMessageTimestampType() { return string(LOG_MESSAGE_TIMESTAMP_TYPE); }
+
+    /** [delete], [compact] or both. */
+    public List<String> logCleanupPolicy() { return listValue(LOG_CLEANUP_POLICY); }
+
+    public int numIoThreads() { return intValue(NUM_IO_THREADS); }
+
+    public int numNetworkThreads() { return intValue(NUM_NETWORK_THREADS); }
+
+    public int offsetsTopicNumPartitions() { return intValue(OFFSETS_TOPIC_NUM_PARTITIONS); }
+
+    public short offsetsTopicReplicationFactor() { return shortValue(OFFSETS_TOPIC_REPLICATION_FACTOR); }
+
+    public int groupInitialRebalanceDelayMs() { return intValue(GROUP_INITIAL_REBALANCE_DELAY_MS); }
+
+    /** broker.rack, or null when unset. */
+    public String brokerRack() { return string(BROKER_RACK); }
+
+    public int minInsyncReplicas() { return intValue(MIN_INSYNC_REPLICAS); }
+
+    public boolean uncleanLeaderElectionEnable() { return boolValue(UNCLEAN_LEADER_ELECTION_ENABLE); }
+
+    public int logFlushOffsetCheckpointIntervalMs() { return intValue(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS); }
+
+    public long replicaLagTimeMaxMs() { return longValue(REPLICA_LAG_TIME_MAX_MS); }
+
+    public int brokerSessionTimeoutMs() { return intValue(BROKER_SESSION_TIMEOUT_MS); }
+
+    /** Keys given that the broker does not know, sorted; they were warned about and ignored. */
+    public List<String> unknownKeys() { return unknownKeys; }
+
     /** Topic-level defaults derived from the broker's log.* keys, keyed by topic config name (segment.bytes, retention.ms, ...). */
-    public Map<String, String> topicDefaults() { throw new UnsupportedOperationException(); }
-    /** Every broker key with its effective value, for DescribeConfigs on the broker resource. */
-    public Map<String, String> values() { throw new UnsupportedOperationException(); }
+    public Map<String, String> topicDefaults() {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        defaults.put("segment.bytes", Integer.toString(logSegmentBytes()));
+        defaults.put("segment.ms", Long.toString(logRollMs()));
+        defaults.put("retention.ms", Long.toString(logRetentionMs()));
+        defaults.put("retention.bytes", Long.toString(logRetentionBytes()));
+        defaults.put("max.message.bytes", Integer.toString(messageMaxBytes()));
+        defaults.put("index.interval.bytes", Integer.toString(logIndexIntervalBytes()));
+        defaults.put("message.timestamp.type", logMessageTimestampType());
+        defaults.put("flush.messages", Long.toString(logFlushIntervalMessages()));
+        defaults.put("flush.ms", Long.toString(logFlushIntervalMs()));
+        defaults.put("cleanup.policy", String.join(",", logCleanupPolicy()));
+        defaults.put("min.insync.replicas", Integer.toString(minInsyncReplicas()));
+        defaults.put("unclean.leader.election.enable", Boolean.toString(uncleanLeaderElectionEnable()));
+        return Collections.unmodifiableMap(defaults);
+    }
+
+    /**
+     * Every broker key with its effective value, sorted by key, for DescribeConfigs on the broker
+     * resource. Keys whose value derives from others (log.retention.ms, log.roll.ms,
+     * log.flush.interval.ms, log.dirs, advertised.listeners, controller.quorum.voters) show the
+     * derived value; a key that is unset and has no default (broker.rack, log.retention.minutes,
+     * inter.broker.listener.name) maps to null, as Kafka reports it.
+     */
+    public Map<String, String> values() {
+        Map<String, String> result = new TreeMap<>();
+        for (ConfigKey key : KEYS.values()) {
+            Object value = typed.get(key.name());
+            String text;
+            if (value == null) {
+                text = null;
+            } else if (value instanceof List<?> list) {
+                text = String.join(",", list.stream().map(Object::toString).toList());
+            } else {
+                text = value.toString();
+            }
+            result.put(key.name(), text);
+        }
+        result.put(LISTENERS, Listeners.format(listeners));
+        result.put(ADVERTISED_LISTENERS, Listeners.format(advertisedListeners));
+        result.put(CONTROLLER_QUORUM_VOTERS, String.join(",", quorumVoters.stream().map(QuorumVoter::toString).toList()));
+        result.put(LOG_DIRS, String.join(",", logDirs.stream().map(Path::toString).toList()));
+        result.put(LOG_ROLL_MS, Long.toString(logRollMs()));
+        result.put(LOG_RETENTION_MS, Long.toString(logRetentionMs()));
+        result.put(LOG_FLUSH_INTERVAL_MS, Long.toString(logFlushIntervalMs()));
+        return Collections.unmodifiableMap(result);
+    }
+
+    @Override
+    public String toString() {
+        return "BrokerConfig" + values();
+    }
 }

@@ -7,7 +7,8 @@ import java.util.concurrent.CompletableFuture;
  * Each method completes once the change is applied to the local image, or exceptionally with a
  * Kafka ApiException (TopicExistsException, InvalidTopicException, InvalidPartitionsException,
  * InvalidReplicationFactorException, InvalidConfigurationException, UnknownTopicOrPartitionException ...).
- * CONTRACT STUB: implemented in the metadata/controller work.
+ * Futures fail with the bare ApiException (not wrapped in a CompletionException); NotControllerException
+ * when this node is not the Raft leader. Implemented by {@link QuorumController}.
  */
 public interface Controller {
     CompletableFuture<org.apache.kafka.common.Uuid> createTopic(String name, int numPartitions, short replicationFactor,

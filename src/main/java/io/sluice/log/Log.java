@@ -1,13 +1,195 @@
 package io.sluice.log;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.stream.Stream;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.MutableRecordBatch;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One partition's append-only log. CONTRACT STUB: implemented in the log package work.
- * Thread-safety: appends are serialised by the log; reads may run concurrently with appends.
+ * One partition's append-only log: a directory of segments named by base offset.
+ * Thread-safety: appends and structural changes (roll, retention, delete records) are serialised
+ * by the log; reads run concurrently and only see batches below the published log end offset.
  */
 public final class Log {
+    private static final Logger LOG = LoggerFactory.getLogger(Log.class);
+    /** Per-partition persisted log start offset, written when DeleteRecords moves it inside a segment. */
+    static final String LOG_START_OFFSET_FILE = "log-start-offset";
+
+    private final Path dir;
+    private final Time time;
+    private final Scheduler scheduler;
+    private final Object lock = new Object();
+    private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+    private final ProducerStateManager producerState = new ProducerStateManager();
+    private final AppendValidator validator = new AppendValidator();
+
+    private volatile LogConfig config;
+    private volatile LogSegment activeSegment;
+    private volatile long logStartOffset;
+    private volatile long logEndOffset;
+    private volatile long recoveryPoint;
+    private volatile long lastFlushMs;
+    private volatile boolean closed;
+    private long unflushedMessages;
+    private boolean recoveryRan;
+
+    private Log(Path dir, LogConfig config, Time time, Scheduler scheduler) {
+        this.dir = dir;
+        this.config = config;
+        this.time = time;
+        this.scheduler = scheduler;
+        this.lastFlushMs = time.milliseconds();
+    }
+
+    /**
+     * Opens (creating if needed) the log in the directory. After an unclean shutdown every segment
+     * holding offsets at or after the recovery point is scanned, CRC-checked and truncated at the
+     * first torn or corrupt batch; missing or corrupt index files are rebuilt in every case.
+     */
+    public static Log open(Path dir, LogConfig config, long recoveryPoint, boolean cleanShutdown,
+                           Time time, Scheduler scheduler) {
+        Log log = new Log(dir, config, time, scheduler);
+        try {
+            Files.createDirectories(dir);
+            log.load(recoveryPoint, cleanShutdown);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot open log in " + dir, e);
+        }
+        return log;
+    }
+
+    private void load(long initialRecoveryPoint, boolean cleanShutdown) throws IOException {
+        TreeSet<Long> bases = new TreeSet<>();
+        TreeSet<Long> snapshots = new TreeSet<>();
+        List<Path> indexFiles = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(LogSegment.DELETED_SUFFIX) || name.endsWith(".tmp")) {
+                    Files.deleteIfExists(file);
+                } else if (name.endsWith(LogSegment.LOG_SUFFIX)) {
+                    bases.add(parseBase(name, LogSegment.LOG_SUFFIX));
+                } else if (name.endsWith(ProducerStateManager.SNAPSHOT_SUFFIX)) {
+                    snapshots.add(parseBase(name, ProducerStateManager.SNAPSHOT_SUFFIX));
+                } else if (name.endsWith(LogSegment.INDEX_SUFFIX) || name.endsWith(LogSegment.TIME_INDEX_SUFFIX)) {
+                    indexFiles.add(file);
+                }
+            }
+        }
+        for (Path index : indexFiles) {
+            String name = index.getFileName().toString();
+            if (!bases.contains(parseBase(name, name.substring(name.lastIndexOf('.'))))) {
+                Files.deleteIfExists(index);
+            }
+        }
+        long persistedStart = readLogStartOffset();
+        long now = time.milliseconds();
+        boolean snapshotLoaded = cleanShutdown && !snapshots.isEmpty()
+                && producerState.loadSnapshot(ProducerStateManager.snapshotFile(dir, snapshots.last()));
+        int indexInterval = config.indexIntervalBytes();
+        Long[] ordered = bases.toArray(new Long[0]);
+        for (int i = 0; i < ordered.length; i++) {
+            long base = ordered[i];
+            LogSegment segment = LogSegment.open(dir, base, now);
+            boolean indexesOk = segment.loadIndexes();
+            boolean unflushed = i == ordered.length - 1 || ordered[i + 1] > initialRecoveryPoint;
+            if (!cleanShutdown && unflushed) {
+                recoveryRan = true;
+                long truncated = segment.scan(true, true, indexInterval, producerState::replay);
+                segments.put(base, segment);
+                if (truncated > 0) {
+                    LOG.warn("Truncated {} bytes of torn or corrupt data from {}", truncated, segment.logFile());
+                    for (int j = i + 1; j < ordered.length; j++) {
+                        LogSegment later = LogSegment.open(dir, ordered[j], now);
+                        later.closeAndDelete();
+                    }
+                    break;
+                }
+            } else {
+                if (!snapshotLoaded) {
+                    segment.scan(false, !indexesOk, indexInterval, producerState::replay);
+                } else if (!indexesOk) {
+                    segment.scan(false, true, indexInterval, null);
+                } else {
+                    segment.loadTrusted(indexInterval);
+                }
+                segments.put(base, segment);
+            }
+        }
+        if (segments.isEmpty()) {
+            long base = Math.max(0, persistedStart);
+            segments.put(base, LogSegment.create(dir, base, now));
+        }
+        activeSegment = segments.lastEntry().getValue();
+        logEndOffset = activeSegment.nextOffset();
+        if (snapshotLoaded && snapshots.last() != logEndOffset) {
+            // The snapshot does not describe this log's end: rebuild from the batch headers instead.
+            producerState.clear();
+            for (LogSegment segment : segments.values()) {
+                segment.scan(false, false, indexInterval, producerState::replay);
+            }
+        }
+        for (long snapshot : snapshots) {
+            Files.deleteIfExists(ProducerStateManager.snapshotFile(dir, snapshot));
+        }
+        logStartOffset = Math.min(Math.max(segments.firstKey(), persistedStart), logEndOffset);
+        recoveryPoint = cleanShutdown ? Math.min(initialRecoveryPoint, logEndOffset) : logEndOffset;
+        if (!cleanShutdown) {
+            flush();
+        }
+    }
+
+    private static long parseBase(String name, String suffix) {
+        String digits = name.substring(0, name.length() - suffix.length());
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private long readLogStartOffset() throws IOException {
+        Path file = dir.resolve(LOG_START_OFFSET_FILE);
+        if (!Files.exists(file)) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(Files.readString(file, StandardCharsets.UTF_8).trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private void writeLogStartOffset(long offset) {
+        try {
+            Path tmp = dir.resolve(LOG_START_OFFSET_FILE + ".tmp");
+            Files.writeString(tmp, Long.toString(offset), StandardCharsets.UTF_8);
+            Files.move(tmp, dir.resolve(LOG_START_OFFSET_FILE), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot persist log start offset in " + dir, e);
+        }
+    }
+
     /**
      * Validates (CRC, sizes vs max.message.bytes, magic v2), checks idempotent sequences, assigns
      * offsets (and LogAppendTime if configured) in place, writes the batches as sent.
@@ -15,23 +197,371 @@ public final class Log {
      * InvalidRecordException, OutOfOrderSequenceException, InvalidProducerEpochException /
      * ProducerFencedException, InvalidTimestampException.
      */
-    public LogAppendInfo append(MemoryRecords records, int leaderEpoch) { throw new UnsupportedOperationException(); }
+    public LogAppendInfo append(MemoryRecords records, int leaderEpoch) {
+        LogConfig cfg = config;
+        if (records.sizeInBytes() > cfg.segmentBytes()) {
+            throw new RecordBatchTooLargeException("Message batch size is " + records.sizeInBytes()
+                    + " bytes which exceeds the maximum configured segment size of " + cfg.segmentBytes());
+        }
+        synchronized (lock) {
+            ensureOpen();
+            long now = time.milliseconds();
+            AppendValidator.Result validated = validator.validate(records, cfg, now);
+            if (validated.batches().isEmpty()) {
+                return new LogAppendInfo(-1, -1, -1, logStartOffset, false);
+            }
+            Map<Long, ProducerStateEntry> pending = new HashMap<>();
+            long offset = logEndOffset;
+            for (MutableRecordBatch batch : validated.batches()) {
+                if (batch.hasProducerId()) {
+                    ProducerStateEntry.BatchMetadata duplicate = producerState.check(batch, pending);
+                    if (duplicate != null) {
+                        return new LogAppendInfo(duplicate.firstOffset(), duplicate.lastOffset(),
+                                cfg.timestampType() == TimestampType.LOG_APPEND_TIME ? duplicate.timestamp() : -1,
+                                logStartOffset, true);
+                    }
+                    long count = batch.lastOffset() - batch.baseOffset() + 1;
+                    ProducerStateManager.stage(pending, producerState.committedView(), batch.producerId(),
+                            batch.producerEpoch(), new ProducerStateEntry.BatchMetadata(batch.baseSequence(),
+                                    batch.lastSequence(), offset, offset + count - 1,
+                                    cfg.timestampType() == TimestampType.LOG_APPEND_TIME ? now : batch.maxTimestamp()));
+                }
+                offset += batch.lastOffset() - batch.baseOffset() + 1;
+            }
+            long firstOffset = logEndOffset;
+            long lastOffset = offset - 1;
+            maybeRoll(validated.sizeInBytes(), validated.maxTimestamp(), lastOffset, now, cfg);
+            long next = firstOffset;
+            long messages = 0;
+            for (MutableRecordBatch batch : validated.batches()) {
+                long count = batch.lastOffset() - batch.baseOffset() + 1;
+                batch.setLastOffset(next + count - 1);
+                batch.setPartitionLeaderEpoch(leaderEpoch);
+                if (cfg.timestampType() == TimestampType.LOG_APPEND_TIME) {
+                    batch.setMaxTimestamp(TimestampType.LOG_APPEND_TIME, now);
+                }
+                next += count;
+                messages += count;
+            }
+            ByteBuffer data = records.buffer().duplicate();
+            data.limit(data.position() + validated.sizeInBytes());
+            try {
+                activeSegment.append(data, validated.batches(), cfg.indexIntervalBytes());
+            } catch (IOException e) {
+                throw new KafkaStorageException("Append to " + activeSegment.logFile() + " failed", e);
+            }
+            producerState.commit(pending);
+            logEndOffset = next;
+            unflushedMessages += messages;
+            if (unflushedMessages >= cfg.flushMessages()) {
+                flush();
+            }
+            return new LogAppendInfo(firstOffset, lastOffset,
+                    cfg.timestampType() == TimestampType.LOG_APPEND_TIME ? now : -1, logStartOffset, false);
+        }
+    }
+
+    private void maybeRoll(int incomingBytes, long incomingMaxTimestamp, long lastOffset, long now, LogConfig cfg) {
+        LogSegment segment = activeSegment;
+        if (segment.isEmpty()) {
+            return;
+        }
+        boolean full = segment.size() > cfg.segmentBytes() - incomingBytes;
+        boolean old = segment.timeWaitedForRoll(now, incomingMaxTimestamp) > cfg.segmentMs();
+        boolean indexFull = segment.offsetIndexFull(cfg.segmentIndexBytes());
+        boolean offsetOverflow = lastOffset - segment.baseOffset > Integer.MAX_VALUE;
+        if (full || old || indexFull || offsetOverflow) {
+            roll(now);
+        }
+    }
+
+    /** Starts a new active segment at the log end offset; the old one is flushed in the background. */
+    private void roll(long now) {
+        LogSegment previous = activeSegment;
+        long base = logEndOffset;
+        previous.onBecomeInactive();
+        LogSegment next = LogSegment.create(dir, base, now);
+        segments.put(base, next);
+        activeSegment = next;
+        scheduler.schedule("flush-rolled-segment", 0, () -> flushUpTo(base));
+    }
 
     /** Reads from the batch containing startOffset, at most maxBytes unless minOneBatch and the first batch is larger. Throws OffsetOutOfRangeException. */
-    public LogReadInfo read(long startOffset, int maxBytes, boolean minOneBatch) { throw new UnsupportedOperationException(); }
+    public LogReadInfo read(long startOffset, int maxBytes, boolean minOneBatch) {
+        long end = logEndOffset;
+        long start = logStartOffset;
+        if (startOffset == end) {
+            return new LogReadInfo(activeSegment.emptySlice(), start, end);
+        }
+        if (startOffset < start || startOffset > end) {
+            throw new OffsetOutOfRangeException("Received request for offset " + startOffset + " for log " + dir
+                    + ", but we only have log segments in the range " + start + " to " + end + ".");
+        }
+        try {
+            Map.Entry<Long, LogSegment> entry = segments.floorEntry(startOffset);
+            while (entry != null) {
+                FileSlice slice = entry.getValue().read(startOffset, maxBytes, minOneBatch, end);
+                if (slice != null) {
+                    return new LogReadInfo(slice, start, end);
+                }
+                entry = segments.higherEntry(entry.getKey());
+            }
+        } catch (IOException e) {
+            throw new KafkaStorageException("Read from " + dir + " failed", e);
+        }
+        return new LogReadInfo(activeSegment.emptySlice(), start, end);
+    }
 
-    public long logStartOffset() { throw new UnsupportedOperationException(); }
-    public long logEndOffset() { throw new UnsupportedOperationException(); }
+    public long logStartOffset() { return logStartOffset; }
+    public long logEndOffset() { return logEndOffset; }
 
     /** First record with timestamp >= ts, or null if none. */
-    public TimestampOffset offsetForTimestamp(long timestamp) { throw new UnsupportedOperationException(); }
+    public TimestampOffset offsetForTimestamp(long timestamp) {
+        long start = logStartOffset;
+        try {
+            Long from = segments.floorKey(start);
+            for (LogSegment segment : segments.tailMap(from == null ? start : from).values()) {
+                TimestampOffset found = segment.findOffsetByTimestamp(timestamp, start);
+                if (found != null) {
+                    return found;
+                }
+            }
+        } catch (IOException e) {
+            throw new KafkaStorageException("Timestamp lookup in " + dir + " failed", e);
+        }
+        return null;
+    }
+
     /** The record with the largest timestamp, or null if the log is empty. */
-    public TimestampOffset maxTimestamp() { throw new UnsupportedOperationException(); }
+    public TimestampOffset maxTimestamp() {
+        LogSegment best = null;
+        for (LogSegment segment : segments.values()) {
+            if (segment.offsetOfMaxTimestamp() >= 0 && (best == null || segment.maxTimestamp() > best.maxTimestamp())) {
+                best = segment;
+            }
+        }
+        if (best == null) {
+            return null;
+        }
+        try {
+            return best.exactMaxTimestamp();
+        } catch (IOException e) {
+            throw new KafkaStorageException("Timestamp lookup in " + dir + " failed", e);
+        }
+    }
 
     /** Advances the log start offset (DeleteRecords); returns the new log start offset. Throws OffsetOutOfRangeException past the end. */
-    public long deleteRecordsBefore(long offset) { throw new UnsupportedOperationException(); }
+    public long deleteRecordsBefore(long offset) {
+        synchronized (lock) {
+            ensureOpen();
+            if (offset > logEndOffset) {
+                throw new OffsetOutOfRangeException("Cannot delete records before offset " + offset
+                        + " of log " + dir + " because the log end offset is " + logEndOffset);
+            }
+            if (offset <= logStartOffset) {
+                return logStartOffset;
+            }
+            writeLogStartOffset(offset);
+            logStartOffset = offset;
+            deleteSegmentsBelowStart();
+            return logStartOffset;
+        }
+    }
 
-    public List<ProducerInfo> activeProducers() { throw new UnsupportedOperationException(); }
-    public void updateConfig(LogConfig config) { throw new UnsupportedOperationException(); }
-    public LogConfig config() { throw new UnsupportedOperationException(); }
+    private int deleteSegmentsBelowStart() {
+        int deleted = 0;
+        while (segments.size() > 1) {
+            Map.Entry<Long, LogSegment> second = segments.higherEntry(segments.firstKey());
+            if (second.getKey() > logStartOffset) {
+                break;
+            }
+            deleteSegment(segments.firstEntry().getValue());
+            deleted++;
+        }
+        return deleted;
+    }
+
+    /**
+     * Applies retention.ms and retention.bytes (when cleanup.policy includes delete) and drops
+     * segments wholly below the log start offset. An expired active segment is rolled first so it
+     * can go too. Returns the number of segments deleted.
+     */
+    public int deleteOldSegments() {
+        synchronized (lock) {
+            if (closed) {
+                return 0;
+            }
+            LogConfig cfg = config;
+            int deleted = deleteSegmentsBelowStart();
+            if (!cfg.deleteEnabled()) {
+                return deleted;
+            }
+            long now = time.milliseconds();
+            if (cfg.retentionMs() >= 0) {
+                while (!segments.isEmpty()) {
+                    LogSegment oldest = segments.firstEntry().getValue();
+                    if (oldest.isEmpty() || now - oldest.largestTimestamp() <= cfg.retentionMs()) {
+                        break;
+                    }
+                    deleted += deleteOldest(oldest, now);
+                }
+            }
+            if (cfg.retentionBytes() >= 0) {
+                long excess = size() - cfg.retentionBytes();
+                while (!segments.isEmpty()) {
+                    LogSegment oldest = segments.firstEntry().getValue();
+                    if (oldest.isEmpty() || excess - oldest.size() < 0) {
+                        break;
+                    }
+                    excess -= oldest.size();
+                    deleted += deleteOldest(oldest, now);
+                }
+            }
+            return deleted;
+        }
+    }
+
+    private int deleteOldest(LogSegment oldest, long now) {
+        if (oldest == activeSegment) {
+            roll(now);
+        }
+        deleteSegment(oldest);
+        if (logStartOffset < segments.firstKey()) {
+            logStartOffset = segments.firstKey();
+        }
+        return 1;
+    }
+
+    /** Unlinks the segment now (renamed .deleted) and removes its files after file.delete.delay.ms. */
+    private void deleteSegment(LogSegment segment) {
+        segments.remove(segment.baseOffset);
+        try {
+            segment.markDeleted();
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot delete " + segment.logFile(), e);
+        }
+        scheduler.schedule("delete-segment", config.fileDeleteDelayMs(), () -> {
+            try {
+                segment.closeAndDelete();
+            } catch (IOException e) {
+                LOG.warn("Cannot remove {}", segment.logFile(), e);
+            }
+        });
+    }
+
+    /** Total bytes of all segments. */
+    public long size() {
+        long total = 0;
+        for (LogSegment segment : segments.values()) {
+            total += segment.size();
+        }
+        return total;
+    }
+
+    public int numberOfSegments() {
+        return segments.size();
+    }
+
+    /** Base offsets of the segments, oldest first. */
+    public List<Long> segmentBaseOffsets() {
+        return new ArrayList<>(segments.keySet());
+    }
+
+    public List<ProducerInfo> activeProducers() {
+        synchronized (lock) {
+            return producerState.activeProducers();
+        }
+    }
+
+    public void updateConfig(LogConfig config) { this.config = config; }
+    public LogConfig config() { return config; }
+
+    /** The partition directory. */
+    public Path dir() { return dir; }
+
+    /** True when opening this log had to scan segments for torn or corrupt data (unclean shutdown). */
+    public boolean recoveryRan() { return recoveryRan; }
+
+    /** Offset below which every record is known to be on disk. */
+    public long recoveryPoint() { return recoveryPoint; }
+
+    /** Forces everything written so far to disk and advances the recovery point. */
+    public void flush() {
+        flushUpTo(logEndOffset);
+    }
+
+    /** Flushes when flush.ms has passed since the last flush and there is unflushed data. */
+    public void flushIfDue(long nowMs) {
+        if (logEndOffset > recoveryPoint && nowMs - lastFlushMs >= config.flushMs()) {
+            flush();
+        }
+    }
+
+    private void flushUpTo(long offset) {
+        if (offset <= recoveryPoint) {
+            return;
+        }
+        Long from = segments.floorKey(recoveryPoint);
+        for (LogSegment segment : segments.subMap(from == null ? 0L : from, true, offset, false).values()) {
+            try {
+                segment.flush();
+            } catch (UncheckedIOException e) {
+                if (segments.containsKey(segment.baseOffset)) {
+                    throw new KafkaStorageException("Flush of " + segment.logFile() + " failed", e);
+                }
+            }
+        }
+        synchronized (lock) {
+            if (offset > recoveryPoint) {
+                recoveryPoint = offset;
+            }
+            if (offset >= logEndOffset) {
+                unflushedMessages = 0;
+            }
+        }
+        lastFlushMs = time.milliseconds();
+    }
+
+    /**
+     * Flushes and closes the log after writing a producer-state snapshot at the log end offset, so
+     * that a clean restart need not scan the segments.
+     */
+    public void close() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            activeSegment.onBecomeInactive();
+            flush();
+            producerState.writeSnapshot(dir, logEndOffset);
+            closed = true;
+            for (LogSegment segment : segments.values()) {
+                segment.close();
+            }
+        }
+    }
+
+    /** Stops accepting appends; the files stay open for in-flight reads until {@link #closeSegments}. */
+    void markDeleted() {
+        synchronized (lock) {
+            closed = true;
+        }
+    }
+
+    void closeSegments() {
+        for (LogSegment segment : segments.values()) {
+            segment.close();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new KafkaStorageException("Log " + dir + " is closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Log(" + dir + ", start=" + logStartOffset + ", end=" + logEndOffset + ")";
+    }
 }

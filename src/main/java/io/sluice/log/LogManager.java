@@ -1,24 +1,225 @@
 package io.sluice.log;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Owns every partition log under log.dirs: loads them at start-up (recovering after an unclean stop),
  * runs retention and flush in the background, writes recovery checkpoints and the clean-shutdown marker.
- * CONTRACT STUB: implemented in the log package work.
  */
 public final class LogManager {
+    public static final String CLEAN_SHUTDOWN_MARKER = ".sluice_cleanshutdown";
+    static final String DELETE_DIR_SUFFIX = "-delete";
+    static final long RECOVERY_CHECKPOINT_INTERVAL_MS = 60_000;
+    static final long FLUSH_CHECK_INTERVAL_MS = 1_000;
+    private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
+
+    private final List<Path> logDirs;
+    private final Map<String, String> brokerLogDefaults;
+    private final long retentionCheckIntervalMs;
+    private final Time time;
+    private final LogScheduler scheduler = new LogScheduler();
+    private final Map<TopicPartition, Log> logs = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, Path> logDirOf = new ConcurrentHashMap<>();
+    private volatile boolean started;
+
     public LogManager(List<Path> logDirs, Map<String, String> brokerLogDefaults,
                       long retentionCheckIntervalMs, org.apache.kafka.common.utils.Time time) {
-        throw new UnsupportedOperationException();
+        if (logDirs.isEmpty()) {
+            throw new IllegalArgumentException("At least one log dir is required");
+        }
+        this.logDirs = List.copyOf(logDirs);
+        this.brokerLogDefaults = Map.copyOf(brokerLogDefaults);
+        this.retentionCheckIntervalMs = retentionCheckIntervalMs;
+        this.time = time;
+        LogConfig.of(Map.of(), this.brokerLogDefaults);
     }
-    public void startup() { throw new UnsupportedOperationException(); }
-    public Log getOrCreate(TopicPartition tp, LogConfig config) { throw new UnsupportedOperationException(); }
-    public Log get(TopicPartition tp) { throw new UnsupportedOperationException(); }
-    public java.util.Set<TopicPartition> partitions() { throw new UnsupportedOperationException(); }
-    public void delete(TopicPartition tp) { throw new UnsupportedOperationException(); }
-    public void shutdown() { throw new UnsupportedOperationException(); }
+
+    /** Loads every partition directory, then starts retention, flush and checkpoint tasks. */
+    public synchronized void startup() {
+        if (started) {
+            return;
+        }
+        for (Path logDir : logDirs) {
+            loadLogDir(logDir);
+        }
+        scheduler.schedulePeriodic("retention", retentionCheckIntervalMs, this::cleanupLogs);
+        scheduler.schedulePeriodic("flush", FLUSH_CHECK_INTERVAL_MS, this::flushDirtyLogs);
+        scheduler.schedulePeriodic("recovery-checkpoint", RECOVERY_CHECKPOINT_INTERVAL_MS, this::checkpointRecoveryPoints);
+        started = true;
+    }
+
+    private void loadLogDir(Path logDir) {
+        try {
+            Files.createDirectories(logDir);
+            Path marker = logDir.resolve(CLEAN_SHUTDOWN_MARKER);
+            boolean clean = Files.exists(marker);
+            Map<TopicPartition, Long> recoveryPoints = RecoveryPointCheckpoint.read(logDir);
+            LogConfig config = LogConfig.of(Map.of(), brokerLogDefaults);
+            List<Path> children;
+            try (Stream<Path> list = Files.list(logDir)) {
+                children = list.filter(Files::isDirectory).toList();
+            }
+            for (Path child : children) {
+                String name = child.getFileName().toString();
+                if (name.endsWith(DELETE_DIR_SUFFIX)) {
+                    deleteRecursively(child);
+                    continue;
+                }
+                TopicPartition tp = parseTopicPartition(name);
+                if (tp == null) {
+                    continue;
+                }
+                Log log = Log.open(child, config, recoveryPoints.getOrDefault(tp, 0L), clean, time, scheduler);
+                logs.put(tp, log);
+                logDirOf.put(tp, logDir);
+            }
+            // From here on a crash is unclean until shutdown() writes the marker again.
+            Files.deleteIfExists(marker);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot load log dir " + logDir, e);
+        }
+    }
+
+    /** Parses "topic-partition"; topics may contain '-', so the partition follows the last one. */
+    static TopicPartition parseTopicPartition(String dirName) {
+        int dash = dirName.lastIndexOf('-');
+        if (dash <= 0 || dash == dirName.length() - 1) {
+            return null;
+        }
+        try {
+            int partition = Integer.parseInt(dirName.substring(dash + 1));
+            return partition < 0 ? null : new TopicPartition(dirName.substring(0, dash), partition);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** The partition's log, created (in the least loaded log dir) if it does not exist; the config is applied either way. */
+    public synchronized Log getOrCreate(TopicPartition tp, LogConfig config) {
+        Log existing = logs.get(tp);
+        if (existing != null) {
+            existing.updateConfig(config);
+            return existing;
+        }
+        Path logDir = leastLoadedLogDir();
+        Log log = Log.open(logDir.resolve(tp.topic() + "-" + tp.partition()), config, 0L, true, time, scheduler);
+        logs.put(tp, log);
+        logDirOf.put(tp, logDir);
+        return log;
+    }
+
+    private Path leastLoadedLogDir() {
+        Map<Path, Integer> counts = new HashMap<>();
+        for (Path dir : logDirs) {
+            counts.put(dir, 0);
+        }
+        logDirOf.values().forEach(dir -> counts.merge(dir, 1, Integer::sum));
+        return logDirs.stream().min(Comparator.comparingInt(counts::get)).orElseThrow();
+    }
+
+    public Log get(TopicPartition tp) { return logs.get(tp); }
+
+    public java.util.Set<TopicPartition> partitions() { return Set.copyOf(logs.keySet()); }
+
+    /**
+     * Stops the log, renames its directory to "topic-partition.uuid-delete" at once and removes it
+     * after file.delete.delay.ms, so in-flight zero-copy reads can finish.
+     */
+    public synchronized void delete(TopicPartition tp) {
+        Log log = logs.remove(tp);
+        logDirOf.remove(tp);
+        if (log == null) {
+            return;
+        }
+        log.markDeleted();
+        Path dir = log.dir();
+        Path renamed = dir.resolveSibling(dir.getFileName() + "."
+                + UUID.randomUUID().toString().replace("-", "") + DELETE_DIR_SUFFIX);
+        try {
+            Files.move(dir, renamed);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot delete " + dir, e);
+        }
+        scheduler.schedule("delete-log", log.config().fileDeleteDelayMs(), () -> {
+            log.closeSegments();
+            deleteRecursively(renamed);
+        });
+    }
+
+    /** Stops background work, flushes and closes every log, then writes checkpoints and the clean-shutdown marker. */
+    public synchronized void shutdown() {
+        scheduler.shutdown();
+        for (Log log : logs.values()) {
+            log.close();
+        }
+        checkpointRecoveryPoints();
+        for (Path logDir : logDirs) {
+            try {
+                Files.createDirectories(logDir);
+                Files.writeString(logDir.resolve(CLEAN_SHUTDOWN_MARKER), "");
+            } catch (IOException e) {
+                LOG.error("Cannot write clean shutdown marker in {}", logDir, e);
+            }
+        }
+        started = false;
+    }
+
+    /** Applies retention to every log; also run periodically every retentionCheckIntervalMs. */
+    public void cleanupLogs() {
+        for (Log log : logs.values()) {
+            log.deleteOldSegments();
+        }
+    }
+
+    private void flushDirtyLogs() {
+        long now = time.milliseconds();
+        for (Log log : logs.values()) {
+            log.flushIfDue(now);
+        }
+    }
+
+    /** Writes each log dir's recovery-point-offset-checkpoint; also run every 60 s. */
+    public void checkpointRecoveryPoints() {
+        for (Path logDir : logDirs) {
+            Map<TopicPartition, Long> offsets = new HashMap<>();
+            logDirOf.forEach((tp, dir) -> {
+                Log log = logs.get(tp);
+                if (dir.equals(logDir) && log != null) {
+                    offsets.put(tp, log.recoveryPoint());
+                }
+            });
+            RecoveryPointCheckpoint.write(logDir, offsets);
+        }
+    }
+
+    private static void deleteRecursively(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            List<Path> paths = new ArrayList<>(walk.toList());
+            paths.sort(Comparator.reverseOrder());
+            for (Path path : paths) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot remove {}", root, e);
+        }
+    }
 }

@@ -5,7 +5,7 @@ import io.sluice.controller.Controller;
 /**
  * The node's view of the replicated metadata log: the latest applied image, change callbacks, and
  * the controller that proposes new records. Single-node mode is a one-voter Apache Ratis group.
- * CONTRACT STUB: implemented in the metadata package work.
+ * Implemented by {@link RatisMetadataService}, started with {@link RatisMetadataService#start(MetadataServiceConfig)}.
  */
 public interface MetadataService extends AutoCloseable {
     MetadataImage image();

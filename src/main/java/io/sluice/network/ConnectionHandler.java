@@ -90,7 +90,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (response instanceof Response.Send send) {
-            List<Object> parts = ResponseWriter.frame(ctx.alloc(), send);
+            List<Object> parts;
+            try {
+                parts = ResponseWriter.frame(ctx.alloc(), send);
+            } catch (RuntimeException e) {
+                log.error("Closing connection {} from {}: the {} response could not be written", connection.id(),
+                        connection.remoteAddress(), send.body().getClass().getSimpleName(), e);
+                ctx.close();
+                return;
+            }
             for (Object part : parts) {
                 ctx.write(part, ctx.voidPromise());
             }

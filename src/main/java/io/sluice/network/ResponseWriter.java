@@ -3,6 +3,7 @@ package io.sluice.network;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,10 +40,21 @@ final class ResponseWriter implements Writable {
         int inlineBytes = 4 + headerSize.totalSize() + bodySize.sizeExcludingZeroCopy();
 
         ResponseWriter writer = new ResponseWriter(allocator, inlineBytes);
-        writer.writeInt(frameSize);
-        send.header().write(writer, cache, send.headerVersion());
-        send.body().write(writer, cache, send.bodyVersion());
-        return writer.finish();
+        try {
+            writer.writeInt(frameSize);
+            send.header().write(writer, cache, send.headerVersion());
+            send.body().write(writer, cache, send.bodyVersion());
+            return writer.finish();
+        } catch (RuntimeException e) {
+            writer.discard();
+            throw e;
+        }
+    }
+
+    private void discard() {
+        parts.forEach(ReferenceCountUtil::release);
+        parts.clear();
+        current.release();
     }
 
     private List<Object> finish() {

@@ -37,14 +37,15 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
             ListOffsetsTopicResponse topicResponse = new ListOffsetsTopicResponse().setName(topic.name());
             for (ListOffsetsPartition partition : topic.partitions()) {
                 topicResponse.partitions().add(lookUp(image, new TopicPartition(topic.name(), partition.partitionIndex()),
-                        partition.timestamp()));
+                        partition.timestamp(), context.apiVersion() >= 4));
             }
             response.topics().add(topicResponse);
         }
         return CompletableFuture.completedFuture(response);
     }
 
-    private ListOffsetsPartitionResponse lookUp(MetadataImage image, TopicPartition tp, long timestamp) {
+    private ListOffsetsPartitionResponse lookUp(MetadataImage image, TopicPartition tp, long timestamp,
+                                                boolean withLeaderEpoch) {
         ListOffsetsPartitionResponse result = new ListOffsetsPartitionResponse().setPartitionIndex(tp.partition());
         try {
             Log log = partitions.leaderLog(image, tp);
@@ -52,7 +53,7 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
             TimestampOffset found = find(log, timestamp);
             return result.setTimestamp(found == null ? RecordBatch.NO_TIMESTAMP : found.timestamp())
                     .setOffset(found == null ? -1 : found.offset())
-                    .setLeaderEpoch(found == null ? -1 : leaderEpoch);
+                    .setLeaderEpoch(found == null || !withLeaderEpoch ? -1 : leaderEpoch);
         } catch (ApiException e) {
             return result.setErrorCode(Errors.forException(e).code()).setTimestamp(RecordBatch.NO_TIMESTAMP).setOffset(-1);
         }

@@ -5,12 +5,18 @@ import io.sluice.log.Log;
 import io.sluice.log.LogAppendInfo;
 import io.sluice.metadata.MetadataImage;
 import io.sluice.metadata.MetadataService;
+import io.sluice.metadata.PartitionImage;
 import io.sluice.metadata.TopicImage;
 import io.sluice.protocol.ApiHandler;
 import io.sluice.protocol.RequestContext;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.errors.InvalidTimestampException;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData;
 import org.apache.kafka.common.message.ProduceRequestData.TopicProduceData;
@@ -50,7 +56,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             for (PartitionProduceData partitionData : topicData.partitionData()) {
                 topicResponse.partitionResponses().add(acks != 0 && acks != 1 && acks != -1
                         ? error(partitionData.index(), Errors.INVALID_REQUIRED_ACKS, null)
-                        : append(context, image, topicName, partitionData));
+                        : append(context, image, topicName, partitionData, acks));
             }
             response.responses().add(topicResponse);
         }
@@ -58,7 +64,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     }
 
     private PartitionProduceResponse append(RequestContext context, MetadataImage image, String topicName,
-                                            PartitionProduceData partitionData) {
+                                            PartitionProduceData partitionData, short acks) {
         try {
             if (topicName == null) {
                 throw new UnknownTopicIdException("Unknown topic id");
@@ -67,7 +73,12 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             Log partitionLog = partitions.leaderLog(image, tp);
             MemoryRecords records = (MemoryRecords) partitionData.records();
             ProduceRequest.validateRecords(context.apiVersion(), records);
-            int leaderEpoch = image.topicsByName().get(topicName).partitions().get(tp.partition()).leaderEpoch();
+            PartitionImage partition = image.topicsByName().get(topicName).partitions().get(tp.partition());
+            if (acks == -1 && partition.isr().size() < partitionLog.config().minInSyncReplicas()) {
+                throw new NotEnoughReplicasException("The in-sync replicas of " + tp + " (" + partition.isr().size()
+                        + ") are fewer than min.insync.replicas (" + partitionLog.config().minInSyncReplicas() + ")");
+            }
+            int leaderEpoch = partition.leaderEpoch();
             LogAppendInfo info = partitions.append(partitionLog, tp, records, leaderEpoch);
             return new PartitionProduceResponse()
                     .setIndex(partitionData.index())
@@ -75,10 +86,20 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                     .setLogAppendTimeMs(info.logAppendTime())
                     .setLogStartOffset(info.logStartOffset());
         } catch (ApiException e) {
-            log.debug("Produce to {}-{} from {} failed: {}", topicName, partitionData.index(),
-                    context.header().clientId(), e.getMessage());
+            if (isBadInput(e)) {
+                log.warn("Rejected produce to {}-{} from client {} at {}: {}", topicName, partitionData.index(),
+                        context.header().clientId(), context.connection().remoteAddress(), e.getMessage());
+            } else {
+                log.debug("Produce to {}-{} from {} failed: {}", topicName, partitionData.index(),
+                        context.header().clientId(), e.getMessage());
+            }
             return error(partitionData.index(), Errors.forException(e), e.getMessage());
         }
+    }
+
+    private static boolean isBadInput(ApiException e) {
+        return e instanceof CorruptRecordException || e instanceof RecordTooLargeException
+                || e instanceof InvalidRecordException || e instanceof InvalidTimestampException;
     }
 
     private static String topicName(MetadataImage image, TopicProduceData topicData) {

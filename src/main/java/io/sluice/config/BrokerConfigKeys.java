@@ -1,0 +1,132 @@
+package io.sluice.config;
+
+import static io.sluice.config.Validator.ANY;
+import static io.sluice.config.Validator.intAtLeast;
+import static io.sluice.config.Validator.longAtLeast;
+import static io.sluice.config.Validator.nonEmptyList;
+import static io.sluice.config.Validator.nonEmptyString;
+import static io.sluice.config.Validator.nonEmptySubsetOf;
+import static io.sluice.config.Validator.oneOf;
+import static io.sluice.config.Validator.parses;
+import static io.sluice.config.Validator.shortAtLeast;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Every broker key Sluice understands, with Kafka's names, types and (single-node) defaults. */
+public final class BrokerConfigKeys {
+    public static final String NODE_ID = "node.id";
+    public static final String PROCESS_ROLES = "process.roles";
+    public static final String LISTENERS = "listeners";
+    public static final String ADVERTISED_LISTENERS = "advertised.listeners";
+    public static final String CONTROLLER_QUORUM_VOTERS = "controller.quorum.voters";
+    public static final String CONTROLLER_LISTENER_NAMES = "controller.listener.names";
+    public static final String LOG_DIRS = "log.dirs";
+    public static final String LOG_DIR = "log.dir";
+    public static final String NUM_PARTITIONS = "num.partitions";
+    public static final String DEFAULT_REPLICATION_FACTOR = "default.replication.factor";
+    public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
+    public static final String LOG_SEGMENT_BYTES = "log.segment.bytes";
+    public static final String LOG_ROLL_MS = "log.roll.ms";
+    public static final String LOG_ROLL_HOURS = "log.roll.hours";
+    public static final String LOG_RETENTION_MS = "log.retention.ms";
+    public static final String LOG_RETENTION_MINUTES = "log.retention.minutes";
+    public static final String LOG_RETENTION_HOURS = "log.retention.hours";
+    public static final String LOG_RETENTION_BYTES = "log.retention.bytes";
+    public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
+    public static final String MESSAGE_MAX_BYTES = "message.max.bytes";
+    public static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
+    public static final String LOG_FLUSH_INTERVAL_MESSAGES = "log.flush.interval.messages";
+    public static final String LOG_FLUSH_INTERVAL_MS = "log.flush.interval.ms";
+    public static final String LOG_FLUSH_SCHEDULER_INTERVAL_MS = "log.flush.scheduler.interval.ms";
+    public static final String LOG_INDEX_INTERVAL_BYTES = "log.index.interval.bytes";
+    public static final String LOG_MESSAGE_TIMESTAMP_TYPE = "log.message.timestamp.type";
+    public static final String LOG_CLEANUP_POLICY = "log.cleanup.policy";
+    public static final String NUM_IO_THREADS = "num.io.threads";
+    public static final String NUM_NETWORK_THREADS = "num.network.threads";
+    public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
+    public static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsets.topic.replication.factor";
+    public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
+    public static final String BROKER_RACK = "broker.rack";
+    public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
+    public static final String UNCLEAN_LEADER_ELECTION_ENABLE = "unclean.leader.election.enable";
+    public static final String LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS = "log.flush.offset.checkpoint.interval.ms";
+    public static final String REPLICA_LAG_TIME_MAX_MS = "replica.lag.time.max.ms";
+    public static final String BROKER_SESSION_TIMEOUT_MS = "broker.session.timeout.ms";
+    // Present in Kafka's sample server.properties; accepted so such a file loads without warnings.
+    public static final String LISTENER_SECURITY_PROTOCOL_MAP = "listener.security.protocol.map";
+    public static final String INTER_BROKER_LISTENER_NAME = "inter.broker.listener.name";
+    public static final String SOCKET_SEND_BUFFER_BYTES = "socket.send.buffer.bytes";
+    public static final String SOCKET_RECEIVE_BUFFER_BYTES = "socket.receive.buffer.bytes";
+    public static final String NUM_RECOVERY_THREADS_PER_DATA_DIR = "num.recovery.threads.per.data.dir";
+    public static final String TRANSACTION_STATE_LOG_REPLICATION_FACTOR = "transaction.state.log.replication.factor";
+    public static final String TRANSACTION_STATE_LOG_MIN_ISR = "transaction.state.log.min.isr";
+
+    /** Keys in declaration order. */
+    static final Map<String, ConfigKey> KEYS;
+
+    static {
+        Map<String, ConfigKey> keys = new LinkedHashMap<>();
+        define(keys, NODE_ID, ConfigType.INT, "1", intAtLeast(0));
+        define(keys, PROCESS_ROLES, ConfigType.LIST, "broker,controller", nonEmptySubsetOf("broker", "controller"));
+        define(keys, LISTENERS, ConfigType.STRING, "PLAINTEXT://localhost:9092", parses(Listeners::parse, Listeners.FORM));
+        define(keys, ADVERTISED_LISTENERS, ConfigType.STRING, null, parses(Listeners::parse, Listeners.FORM));
+        define(keys, CONTROLLER_QUORUM_VOTERS, ConfigType.STRING, null, parses(QuorumVoter::parseList, QuorumVoter.FORM));
+        define(keys, CONTROLLER_LISTENER_NAMES, ConfigType.LIST, "CONTROLLER", nonEmptyList("listener names"));
+        define(keys, LOG_DIRS, ConfigType.LIST, null, nonEmptyList("directories"));
+        define(keys, LOG_DIR, ConfigType.STRING, "./data", nonEmptyString());
+        define(keys, NUM_PARTITIONS, ConfigType.INT, "1", intAtLeast(1));
+        define(keys, DEFAULT_REPLICATION_FACTOR, ConfigType.SHORT, "1", shortAtLeast(1));
+        define(keys, AUTO_CREATE_TOPICS_ENABLE, ConfigType.BOOLEAN, "true", ANY);
+        // 14 bytes is the smallest legacy record, Kafka's lower bound for a segment.
+        define(keys, LOG_SEGMENT_BYTES, ConfigType.INT, "1073741824", intAtLeast(14));
+        define(keys, LOG_ROLL_MS, ConfigType.LONG, null, longAtLeast(1));
+        define(keys, LOG_ROLL_HOURS, ConfigType.INT, "168", intAtLeast(1));
+        define(keys, LOG_RETENTION_MS, ConfigType.LONG, null, longAtLeast(-1));
+        define(keys, LOG_RETENTION_MINUTES, ConfigType.INT, null, intAtLeast(-1));
+        define(keys, LOG_RETENTION_HOURS, ConfigType.INT, "168", intAtLeast(-1));
+        define(keys, LOG_RETENTION_BYTES, ConfigType.LONG, "-1", longAtLeast(-1));
+        define(keys, LOG_RETENTION_CHECK_INTERVAL_MS, ConfigType.LONG, "300000", longAtLeast(1));
+        define(keys, MESSAGE_MAX_BYTES, ConfigType.INT, "1048588", intAtLeast(0));
+        define(keys, SOCKET_REQUEST_MAX_BYTES, ConfigType.INT, "104857600", intAtLeast(1));
+        define(keys, LOG_FLUSH_INTERVAL_MESSAGES, ConfigType.LONG, Long.toString(Long.MAX_VALUE), longAtLeast(1));
+        define(keys, LOG_FLUSH_INTERVAL_MS, ConfigType.LONG, null, longAtLeast(0));
+        define(keys, LOG_FLUSH_SCHEDULER_INTERVAL_MS, ConfigType.LONG, Long.toString(Long.MAX_VALUE), longAtLeast(0));
+        define(keys, LOG_INDEX_INTERVAL_BYTES, ConfigType.INT, "4096", intAtLeast(0));
+        define(keys, LOG_MESSAGE_TIMESTAMP_TYPE, ConfigType.ENUM, "CreateTime", oneOf("CreateTime", "LogAppendTime"));
+        define(keys, LOG_CLEANUP_POLICY, ConfigType.LIST, "delete", nonEmptySubsetOf("delete", "compact"));
+        define(keys, NUM_IO_THREADS, ConfigType.INT, "8", intAtLeast(1));
+        define(keys, NUM_NETWORK_THREADS, ConfigType.INT, "3", intAtLeast(1));
+        define(keys, OFFSETS_TOPIC_NUM_PARTITIONS, ConfigType.INT, "50", intAtLeast(1));
+        define(keys, OFFSETS_TOPIC_REPLICATION_FACTOR, ConfigType.SHORT, "1", shortAtLeast(1));
+        define(keys, GROUP_INITIAL_REBALANCE_DELAY_MS, ConfigType.INT, "3000", intAtLeast(0));
+        define(keys, BROKER_RACK, ConfigType.STRING, null, ANY);
+        define(keys, MIN_INSYNC_REPLICAS, ConfigType.INT, "1", intAtLeast(1));
+        define(keys, UNCLEAN_LEADER_ELECTION_ENABLE, ConfigType.BOOLEAN, "false", ANY);
+        define(keys, LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS, ConfigType.INT, "60000", intAtLeast(0));
+        define(keys, REPLICA_LAG_TIME_MAX_MS, ConfigType.LONG, "30000", longAtLeast(1));
+        define(keys, BROKER_SESSION_TIMEOUT_MS, ConfigType.INT, "9000", intAtLeast(1));
+        define(keys, LISTENER_SECURITY_PROTOCOL_MAP, ConfigType.STRING,
+                "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL", ANY);
+        define(keys, INTER_BROKER_LISTENER_NAME, ConfigType.STRING, null, ANY);
+        define(keys, SOCKET_SEND_BUFFER_BYTES, ConfigType.INT, "102400", intAtLeast(-1));
+        define(keys, SOCKET_RECEIVE_BUFFER_BYTES, ConfigType.INT, "102400", intAtLeast(-1));
+        define(keys, NUM_RECOVERY_THREADS_PER_DATA_DIR, ConfigType.INT, "1", intAtLeast(1));
+        define(keys, TRANSACTION_STATE_LOG_REPLICATION_FACTOR, ConfigType.SHORT, "1", shortAtLeast(1));
+        define(keys, TRANSACTION_STATE_LOG_MIN_ISR, ConfigType.INT, "1", intAtLeast(1));
+        KEYS = Collections.unmodifiableMap(keys);
+    }
+
+    private BrokerConfigKeys() {
+    }
+
+    private static void define(Map<String, ConfigKey> keys, String name, ConfigType type, String defaultValue, Validator validator) {
+        keys.put(name, new ConfigKey(name, type, defaultValue, validator));
+    }
+
+    /** Whether the broker knows this key. */
+    public static boolean isKnown(String name) {
+        return KEYS.containsKey(name);
+    }
+}

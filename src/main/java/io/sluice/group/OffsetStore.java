@@ -1,0 +1,28 @@
+package io.sluice.group;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Where committed offsets live. The broker's implementation keeps them as records in the
+ * compacted internal topic __consumer_offsets and loads them at start-up; tests use an in-memory one.
+ * CONTRACT: implemented by the offsets work; used by the group coordinator.
+ */
+public interface OffsetStore {
+    /** Stores the offsets durably (appended to the log) before completing. */
+    CompletableFuture<Void> commit(String groupId, Map<TopicPartition, CommittedOffset> offsets);
+
+    /** Every committed offset of the group (empty map if none). */
+    Map<TopicPartition, CommittedOffset> fetch(String groupId);
+
+    /** Removes the given partitions' offsets (OffsetDelete). */
+    CompletableFuture<Void> delete(String groupId, Set<TopicPartition> partitions);
+
+    /** Removes every offset of the group (DeleteGroups, expiry). */
+    CompletableFuture<Void> deleteGroup(String groupId);
+
+    /** Groups that have at least one committed offset (ListGroups shows them as Empty groups after a restart). */
+    Set<String> groups();
+}

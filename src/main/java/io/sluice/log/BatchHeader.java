@@ -1,0 +1,76 @@
+package io.sluice.log;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import org.apache.kafka.common.record.DefaultRecordBatch;
+import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.record.Records;
+
+/**
+ * A reusable cursor over the fixed 61-byte header of a magic v2 batch in a segment file, so that
+ * scans (reads, recovery, producer state rebuild) never load record payloads.
+ */
+final class BatchHeader {
+    static final int SIZE = DefaultRecordBatch.RECORD_BATCH_OVERHEAD;
+    private static final int MAGIC_OFFSET = 16;
+    private static final int ATTRIBUTES_OFFSET = 21;
+    private static final int LAST_OFFSET_DELTA_OFFSET = 23;
+    private static final int MAX_TIMESTAMP_OFFSET = 35;
+    private static final int PRODUCER_ID_OFFSET = 43;
+    private static final int PRODUCER_EPOCH_OFFSET = 51;
+    private static final int BASE_SEQUENCE_OFFSET = 53;
+    private static final int RECORDS_COUNT_OFFSET = 57;
+    private static final int CONTROL_FLAG = 0x20;
+
+    private final ByteBuffer buffer = ByteBuffer.allocate(SIZE);
+
+    long baseOffset;
+    /** Whole batch size including the 12-byte offset and length prefix. */
+    int size;
+    byte magic;
+    long lastOffset;
+    long maxTimestamp;
+    long producerId;
+    short producerEpoch;
+    int baseSequence;
+    int lastSequence;
+    int recordCount;
+    boolean control;
+
+    /**
+     * Reads the header at the position. Returns false when the bytes up to the limit cannot hold a
+     * whole, well-formed v2 header and batch (a torn or garbage tail).
+     */
+    boolean read(FileChannel channel, long position, long limit) throws IOException {
+        if (limit - position < SIZE) {
+            return false;
+        }
+        buffer.clear();
+        while (buffer.hasRemaining()) {
+            int n = channel.read(buffer, position + buffer.position());
+            if (n < 0) {
+                return false;
+            }
+        }
+        baseOffset = buffer.getLong(0);
+        int length = buffer.getInt(Records.SIZE_OFFSET);
+        magic = buffer.get(MAGIC_OFFSET);
+        if (magic != RecordBatch.MAGIC_VALUE_V2 || length < SIZE - Records.LOG_OVERHEAD
+                || length > limit - position - Records.LOG_OVERHEAD || baseOffset < 0) {
+            return false;
+        }
+        size = length + Records.LOG_OVERHEAD;
+        int lastOffsetDelta = buffer.getInt(LAST_OFFSET_DELTA_OFFSET);
+        lastOffset = baseOffset + lastOffsetDelta;
+        maxTimestamp = buffer.getLong(MAX_TIMESTAMP_OFFSET);
+        producerId = buffer.getLong(PRODUCER_ID_OFFSET);
+        producerEpoch = buffer.getShort(PRODUCER_EPOCH_OFFSET);
+        baseSequence = buffer.getInt(BASE_SEQUENCE_OFFSET);
+        lastSequence = baseSequence == RecordBatch.NO_SEQUENCE ? RecordBatch.NO_SEQUENCE
+                : DefaultRecordBatch.incrementSequence(baseSequence, lastOffsetDelta);
+        recordCount = buffer.getInt(RECORDS_COUNT_OFFSET);
+        control = (buffer.getShort(ATTRIBUTES_OFFSET) & CONTROL_FLAG) != 0;
+        return lastOffsetDelta >= 0;
+    }
+}

@@ -1,0 +1,67 @@
+package io.sluice.log;
+
+import java.util.ArrayDeque;
+import org.apache.kafka.common.record.RecordBatch;
+
+/** What the log remembers about one idempotent producer: its epoch and its last few batches. */
+final class ProducerStateEntry {
+    /** Kafka keeps the metadata of the last five batches, matching max.in.flight.requests.per.connection. */
+    static final int RETAINED_BATCHES = 5;
+
+    record BatchMetadata(int firstSeq, int lastSeq, long firstOffset, long lastOffset, long timestamp) {
+    }
+
+    final long producerId;
+    private short epoch;
+    private final ArrayDeque<BatchMetadata> batches = new ArrayDeque<>(RETAINED_BATCHES);
+
+    ProducerStateEntry(long producerId, short epoch) {
+        this.producerId = producerId;
+        this.epoch = epoch;
+    }
+
+    ProducerStateEntry copy() {
+        ProducerStateEntry copy = new ProducerStateEntry(producerId, epoch);
+        copy.batches.addAll(batches);
+        return copy;
+    }
+
+    short epoch() {
+        return epoch;
+    }
+
+    Iterable<BatchMetadata> batches() {
+        return batches;
+    }
+
+    int lastSequence() {
+        BatchMetadata last = batches.peekLast();
+        return last == null ? RecordBatch.NO_SEQUENCE : last.lastSeq();
+    }
+
+    long lastTimestamp() {
+        BatchMetadata last = batches.peekLast();
+        return last == null ? RecordBatch.NO_TIMESTAMP : last.timestamp();
+    }
+
+    BatchMetadata findDuplicate(int firstSeq, int lastSeq) {
+        for (BatchMetadata batch : batches) {
+            if (batch.firstSeq() == firstSeq && batch.lastSeq() == lastSeq) {
+                return batch;
+            }
+        }
+        return null;
+    }
+
+    /** Records a written batch; a newer epoch forgets the older epoch's batches. */
+    void add(short batchEpoch, BatchMetadata batch) {
+        if (batchEpoch != epoch) {
+            epoch = batchEpoch;
+            batches.clear();
+        }
+        if (batches.size() == RETAINED_BATCHES) {
+            batches.removeFirst();
+        }
+        batches.addLast(batch);
+    }
+}

@@ -1,0 +1,70 @@
+package io.sluice.metadata;
+
+import java.util.List;
+import java.util.Objects;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * One change to cluster metadata. A metadata log entry is a batch of these, applied atomically;
+ * {@link MetadataDelta} checks each record's expectations against the image it lands on.
+ */
+public sealed interface MetadataRecord {
+
+    /** Binds the log to a cluster; a second, different id is rejected. */
+    record ClusterIdRecord(String clusterId) implements MetadataRecord {
+        public ClusterIdRecord {
+            Objects.requireNonNull(clusterId, "clusterId");
+        }
+    }
+
+    /** Adds a broker, or updates the address of a registered one; the broker is unfenced afterwards. */
+    record RegisterBroker(int brokerId, String host, int port, String rack) implements MetadataRecord {
+        public RegisterBroker {
+            Objects.requireNonNull(host, "host");
+        }
+    }
+
+    /** Marks a registered broker fenced (not eligible for new replicas) or unfenced. */
+    record BrokerFencing(int brokerId, boolean fenced) implements MetadataRecord {
+    }
+
+    /** Creates a topic; the name and the id must both be new. */
+    record TopicRecord(String name, Uuid topicId) implements MetadataRecord {
+        public TopicRecord {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(topicId, "topicId");
+        }
+    }
+
+    /**
+     * Creates a partition (partitionEpoch 0, next index of its topic) or replaces an existing one
+     * (partitionEpoch exactly one above the recorded epoch, so a change computed from a stale image is rejected).
+     */
+    record PartitionRecord(Uuid topicId, int partition, List<Integer> replicas, List<Integer> isr, int leader,
+                           int leaderEpoch, int partitionEpoch) implements MetadataRecord {
+        public PartitionRecord {
+            Objects.requireNonNull(topicId, "topicId");
+            replicas = List.copyOf(replicas);
+            isr = List.copyOf(isr);
+        }
+    }
+
+    /** Sets a topic config override, or deletes it when {@code value} is null. */
+    record ConfigRecord(Uuid topicId, String key, String value) implements MetadataRecord {
+        public ConfigRecord {
+            Objects.requireNonNull(topicId, "topicId");
+            Objects.requireNonNull(key, "key");
+        }
+    }
+
+    /** Deletes a topic with all its partitions and configs. */
+    record RemoveTopic(Uuid topicId) implements MetadataRecord {
+        public RemoveTopic {
+            Objects.requireNonNull(topicId, "topicId");
+        }
+    }
+
+    /** Hands ids [firstId, firstId + size) to a broker; firstId must equal the image's next producer id. */
+    record ProducerIdBlock(int brokerId, long firstId, int size) implements MetadataRecord {
+    }
+}

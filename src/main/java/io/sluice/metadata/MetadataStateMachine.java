@@ -1,0 +1,220 @@
+package io.sluice.metadata;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.File;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.ratis.io.MD5Hash;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.LifeCycle;
+import org.apache.ratis.util.MD5FileUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replicated metadata: applies record batches in log order on Ratis' apply thread, publishes each new image
+ * through a volatile reference, tells listeners, and snapshots / restores the whole image.
+ */
+public final class MetadataStateMachine extends BaseStateMachine {
+    private static final Logger LOG = LoggerFactory.getLogger(MetadataStateMachine.class);
+
+    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private final List<MetadataListener> listeners = new CopyOnWriteArrayList<>();
+    /** Signalled on every apply and leadership event so waiters can re-check their condition. */
+    private final Object progress = new Object();
+    private volatile MetadataImage image = MetadataImage.empty();
+    private volatile boolean leaderReady;
+    private volatile long loadedSnapshotIndex = -1L;
+
+    public MetadataImage image() {
+        return image;
+    }
+
+    public void addListener(MetadataListener listener) {
+        listeners.add(listener);
+    }
+
+    /** Raft index of the snapshot the current state was last loaded from, -1 if none. */
+    public long loadedSnapshotIndex() {
+        return loadedSnapshotIndex;
+    }
+
+    boolean isLeaderReady() {
+        return leaderReady;
+    }
+
+    Object progressMonitor() {
+        return progress;
+    }
+
+    @Override
+    public StateMachineStorage getStateMachineStorage() {
+        return storage;
+    }
+
+    @Override
+    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+        super.initialize(server, groupId, raftStorage);
+        storage.init(raftStorage);
+        getLifeCycle().startAndTransition(() -> loadSnapshot(storage.getLatestSnapshot()));
+    }
+
+    @Override
+    public void pause() {
+        // Ratis asserts PAUSED before installing a leader's snapshot; the base class does nothing.
+        LifeCycle lifeCycle = getLifeCycle();
+        if (lifeCycle.getCurrentState() == LifeCycle.State.RUNNING) {
+            lifeCycle.transition(LifeCycle.State.PAUSING);
+            lifeCycle.transition(LifeCycle.State.PAUSED);
+        }
+    }
+
+    @Override
+    public void reinitialize() throws IOException {
+        LifeCycle lifeCycle = getLifeCycle();
+        lifeCycle.transition(LifeCycle.State.STARTING);
+        loadSnapshot(storage.loadLatestSnapshot());
+        lifeCycle.transition(LifeCycle.State.RUNNING);
+    }
+
+    @Override
+    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        LogEntryProto entry = trx.getLogEntry();
+        TermIndex termIndex = TermIndex.valueOf(entry);
+        if (termIndex.getIndex() <= getLastAppliedTermIndex().getIndex()) {
+            return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(ApplyReply.OK.toBytes())));
+        }
+        ApplyReply reply = apply(entry.getStateMachineLogEntry().getLogData(), termIndex.getIndex());
+        updateLastAppliedTermIndex(termIndex);
+        signalProgress();
+        return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(reply.toBytes())));
+    }
+
+    private ApplyReply apply(ByteString data, long index) {
+        List<MetadataRecord> records;
+        try {
+            records = MetadataRecordCodec.decodeBatch(data.newInput());
+        } catch (IOException | RuntimeException e) {
+            // Deterministic on every replica: the bytes are the same everywhere.
+            LOG.error("Skipping undecodable metadata batch at index {}", index, e);
+            return new ApplyReply(org.apache.kafka.common.protocol.Errors.CORRUPT_MESSAGE,
+                    "Undecodable metadata batch: " + e.getMessage());
+        }
+        MetadataDelta delta = new MetadataDelta(image);
+        try {
+            delta.applyAll(records);
+        } catch (RejectedBatchException e) {
+            return new ApplyReply(e.error(), e.getMessage());
+        }
+        publish(delta.build(index));
+        return ApplyReply.OK;
+    }
+
+    @Override
+    public void notifyTermIndexUpdated(long term, long index) {
+        super.notifyTermIndexUpdated(term, index);
+        signalProgress();
+    }
+
+    @Override
+    public void notifyLeaderReady() {
+        leaderReady = true;
+        signalProgress();
+    }
+
+    @Override
+    public void notifyLeaderChanged(org.apache.ratis.protocol.RaftGroupMemberId memberId,
+                                    org.apache.ratis.protocol.RaftPeerId newLeaderId) {
+        if (!memberId.getPeerId().equals(newLeaderId)) {
+            leaderReady = false;
+        }
+        signalProgress();
+    }
+
+    @Override
+    public void notifyNotLeader(java.util.Collection<TransactionContext> pendingEntries) {
+        leaderReady = false;
+        signalProgress();
+    }
+
+    @Override
+    public long takeSnapshot() throws IOException {
+        MetadataImage snapshotImage = image;
+        TermIndex last = getLastAppliedTermIndex();
+        if (last == null || last.getIndex() < 0) {
+            return RaftLog.INVALID_LOG_INDEX;
+        }
+        File snapshotFile = storage.getSnapshotFile(last.getTerm(), last.getIndex());
+        File tmp = new File(snapshotFile.getParentFile(), snapshotFile.getName() + ".tmp");
+        try (FileOutputStream file = new FileOutputStream(tmp);
+             OutputStream out = new BufferedOutputStream(file)) {
+            ImageSnapshotFormat.write(snapshotImage, out);
+            out.flush();
+            file.getFD().sync();
+        }
+        Files.move(tmp.toPath(), snapshotFile.toPath(), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+        MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(snapshotFile);
+        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(snapshotFile.toPath(), md5), last));
+        return last.getIndex();
+    }
+
+    private void loadSnapshot(SingleFileSnapshotInfo snapshot) throws IOException {
+        if (snapshot == null) {
+            return;
+        }
+        File file = snapshot.getFile().getPath().toFile();
+        if (snapshot.hasMd5()) {
+            MD5FileUtil.verifySavedMD5(file, snapshot.getFile().getFileDigest());
+        }
+        TermIndex termIndex = snapshot.getTermIndex();
+        MetadataImage loaded;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file.toPath()))) {
+            loaded = ImageSnapshotFormat.read(in, termIndex.getIndex());
+        }
+        setLastAppliedTermIndex(termIndex);
+        loadedSnapshotIndex = termIndex.getIndex();
+        publish(loaded);
+        signalProgress();
+    }
+
+    private void publish(MetadataImage next) {
+        MetadataImage previous = image;
+        image = next;
+        for (MetadataListener listener : listeners) {
+            try {
+                listener.onImage(previous, next);
+            } catch (RuntimeException e) {
+                // A faulty listener must not stop the apply thread, which would take the Raft division down.
+                LOG.error("Metadata listener {} failed at offset {}", listener, next.offset(), e);
+            }
+        }
+    }
+
+    private void signalProgress() {
+        synchronized (progress) {
+            progress.notifyAll();
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.sluice.metadata;
+
+import io.sluice.controller.RecordProposer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.NotControllerException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnknownServerException;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
+import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
+import org.apache.ratis.protocol.exceptions.TimeoutIOException;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+
+/**
+ * Proposes batches through a RaftClient. The reply is produced by the leader's apply of the batch, and the
+ * controller runs on the leader, so when the future completes the local image already contains the batch.
+ */
+final class RatisRecordProposer implements RecordProposer {
+    private final RaftClient client;
+
+    RatisRecordProposer(RaftClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public CompletableFuture<Void> propose(List<MetadataRecord> batch) {
+        Message message = Message.valueOf(ByteString.copyFrom(MetadataRecordCodec.encodeBatch(batch)));
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        client.async().send(message).whenComplete((reply, error) -> {
+            if (error != null) {
+                result.completeExceptionally(toApiException(error));
+            } else {
+                complete(reply, result);
+            }
+        });
+        return result;
+    }
+
+    private static void complete(RaftClientReply reply, CompletableFuture<Void> result) {
+        if (!reply.isSuccess()) {
+            result.completeExceptionally(toApiException(reply.getException()));
+            return;
+        }
+        ApplyReply applied = ApplyReply.fromBytes(reply.getMessage().getContent().toByteArray());
+        ApiException rejected = applied.exception();
+        if (rejected != null) {
+            result.completeExceptionally(rejected);
+        } else {
+            result.complete(null);
+        }
+    }
+
+    static ApiException toApiException(Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof ApiException api) {
+            return api;
+        }
+        if (cause instanceof NotLeaderException || cause instanceof LeaderNotReadyException) {
+            return new NotControllerException("This node is not the active controller: " + cause.getMessage());
+        }
+        if (cause instanceof TimeoutIOException || cause instanceof RaftRetryFailureException) {
+            return new TimeoutException("The metadata quorum did not commit the change: " + cause.getMessage());
+        }
+        return new UnknownServerException("Metadata proposal failed: " + cause, cause);
+    }
+}

@@ -1,0 +1,154 @@
+package io.sluice.protocol.admin;
+
+import io.sluice.metadata.MetadataService;
+import io.sluice.metadata.TopicImage;
+import io.sluice.protocol.ApiHandler;
+import io.sluice.protocol.RequestContext;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.admin.AlterConfigOp.OpType;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterConfigsResource;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterableConfig;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ApiError;
+import org.apache.kafka.common.requests.IncrementalAlterConfigsRequest;
+
+/**
+ * IncrementalAlterConfigs v0-1 for topics: SET and DELETE single keys; APPEND and SUBTRACT
+ * elements of list-typed keys (cleanup.policy), starting from the key's effective value.
+ */
+public final class IncrementalAlterConfigsHandler implements ApiHandler<IncrementalAlterConfigsRequest> {
+    private final MetadataService metadata;
+    private final TopicConfigView topicConfigs;
+
+    IncrementalAlterConfigsHandler(MetadataService metadata, TopicConfigView topicConfigs) {
+        this.metadata = metadata;
+        this.topicConfigs = topicConfigs;
+    }
+
+    @Override
+    public CompletableFuture<IncrementalAlterConfigsResponseData> handle(RequestContext context,
+                                                                         IncrementalAlterConfigsRequest request) {
+        boolean validateOnly = request.data().validateOnly();
+        List<ConfigResource> keys = new ArrayList<>();
+        request.data().resources().forEach(r -> keys.add(AlterableResources.key(r.resourceType(), r.resourceName())));
+        Set<ConfigResource> duplicates = AlterableResources.duplicates(keys);
+        Set<ConfigResource> answeredDuplicates = new HashSet<>();
+        List<CompletableFuture<AlterConfigsResourceResponse>> results = new ArrayList<>();
+        for (AlterConfigsResource resource : request.data().resources()) {
+            ConfigResource key = AlterableResources.key(resource.resourceType(), resource.resourceName());
+            if (duplicates.contains(key)) {
+                if (answeredDuplicates.add(key)) {
+                    results.add(done(resource, new ApiError(Errors.INVALID_REQUEST, "Duplicate resource.")));
+                }
+                continue;
+            }
+            ApiError refusal = AlterableResources.refusal(resource.resourceType());
+            results.add(refusal != null ? done(resource, refusal) : alter(resource, validateOnly));
+        }
+        return Futures.all(results).thenApply(list -> {
+            IncrementalAlterConfigsResponseData response = new IncrementalAlterConfigsResponseData();
+            response.responses().addAll(list);
+            return response;
+        });
+    }
+
+    private CompletableFuture<AlterConfigsResourceResponse> alter(AlterConfigsResource resource, boolean validateOnly) {
+        try {
+            Map<String, String> changes = changes(resource);
+            return metadata.controller().alterTopicConfigs(resource.resourceName(), changes, true, validateOnly)
+                    .handle((ignored, error) -> response(resource,
+                            error == null ? ApiError.NONE : AdminErrors.of(error, "IncrementalAlterConfigs " + resource.resourceName())));
+        } catch (RuntimeException e) {
+            return done(resource, AdminErrors.of(e, "IncrementalAlterConfigs " + resource.resourceName()));
+        }
+    }
+
+    /** The edits as the controller takes them: key to new value, null to delete the override. */
+    private Map<String, String> changes(AlterConfigsResource resource) {
+        TopicImage topic = metadata.image().topicsByName().get(resource.resourceName());
+        if (topic == null) {
+            throw new UnknownTopicOrPartitionException("Topic '" + resource.resourceName() + "' does not exist.");
+        }
+        Map<String, String> changes = new LinkedHashMap<>();
+        for (AlterableConfig config : resource.configs()) {
+            if (changes.containsKey(config.name())) {
+                throw new InvalidRequestException("Error due to duplicate config keys");
+            }
+            changes.put(config.name(), newValue(topic, config));
+        }
+        return changes;
+    }
+
+    private String newValue(TopicImage topic, AlterableConfig config) {
+        String key = config.name();
+        OpType op = OpType.forId(config.configOperation());
+        if (op == null) {
+            throw new InvalidRequestException("Unknown alter config operation " + config.configOperation()
+                    + " for config key " + key);
+        }
+        if (op != OpType.DELETE && config.value() == null) {
+            throw new InvalidRequestException("Null value not supported for : " + key);
+        }
+        return switch (op) {
+            case SET -> config.value();
+            case DELETE -> null;
+            case APPEND -> {
+                requireList(key, "append");
+                List<String> values = elements(topicConfigs.effectiveValue(topic.configs(), key));
+                for (String element : elements(config.value())) {
+                    if (!values.contains(element)) {
+                        values.add(element);
+                    }
+                }
+                yield String.join(",", values);
+            }
+            case SUBTRACT -> {
+                requireList(key, "subtract");
+                List<String> values = elements(topicConfigs.effectiveValue(topic.configs(), key));
+                values.removeAll(elements(config.value()));
+                yield String.join(",", values);
+            }
+        };
+    }
+
+    private static void requireList(String key, String operation) {
+        if (!TopicConfigKeys.isList(key)) {
+            throw new InvalidConfigurationException("Config value " + operation + " is not allowed for config key: " + key);
+        }
+    }
+
+    private static List<String> elements(String list) {
+        List<String> elements = new ArrayList<>();
+        if (list != null) {
+            for (String element : list.split(",")) {
+                String trimmed = element.trim();
+                if (!trimmed.isEmpty()) {
+                    elements.add(trimmed);
+                }
+            }
+        }
+        return elements;
+    }
+
+    private static CompletableFuture<AlterConfigsResourceResponse> done(AlterConfigsResource resource, ApiError error) {
+        return CompletableFuture.completedFuture(response(resource, error));
+    }
+
+    private static AlterConfigsResourceResponse response(AlterConfigsResource resource, ApiError error) {
+        return new AlterConfigsResourceResponse().setResourceType(resource.resourceType())
+                .setResourceName(resource.resourceName()).setErrorCode(error.error().code())
+                .setErrorMessage(error.message());
+    }
+}

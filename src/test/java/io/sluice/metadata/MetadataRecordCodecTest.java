@@ -1,0 +1,68 @@
+package io.sluice.metadata;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.metadata.MetadataRecord.BrokerFencing;
+import io.sluice.metadata.MetadataRecord.ClusterIdRecord;
+import io.sluice.metadata.MetadataRecord.ConfigRecord;
+import io.sluice.metadata.MetadataRecord.PartitionRecord;
+import io.sluice.metadata.MetadataRecord.ProducerIdBlock;
+import io.sluice.metadata.MetadataRecord.RegisterBroker;
+import io.sluice.metadata.MetadataRecord.RemoveTopic;
+import io.sluice.metadata.MetadataRecord.TopicRecord;
+import java.io.IOException;
+import java.util.List;
+import org.apache.kafka.common.Uuid;
+import org.junit.jupiter.api.Test;
+
+class MetadataRecordCodecTest {
+    private static final Uuid TOPIC_ID = Uuid.fromString("AAAAAAAAAAAAAAAAAAAAAQ");
+
+    @Test
+    void everyRecordTypeRoundTrips() throws IOException {
+        List<MetadataRecord> records = List.of(
+                new ClusterIdRecord("cluster-\u00e9"),
+                new RegisterBroker(1, "localhost", 9092, "rack-a"),
+                new RegisterBroker(2, "host2", 9093, null),
+                new BrokerFencing(2, true),
+                new TopicRecord("orders", TOPIC_ID),
+                new PartitionRecord(TOPIC_ID, 0, List.of(1, 2), List.of(2), 2, 3, 4),
+                new ConfigRecord(TOPIC_ID, "retention.ms", "1000"),
+                new ConfigRecord(TOPIC_ID, "segment.bytes", null),
+                new RemoveTopic(TOPIC_ID),
+                new ProducerIdBlock(1, Long.MAX_VALUE - 10, 10));
+        for (MetadataRecord record : records) {
+            assertThat(MetadataRecordCodec.decodeBatch(MetadataRecordCodec.encodeBatch(List.of(record))))
+                    .containsExactly(record);
+        }
+        assertThat(MetadataRecordCodec.decodeBatch(MetadataRecordCodec.encodeBatch(records)))
+                .containsExactlyElementsOf(records);
+    }
+
+    @Test
+    void emptyBatchRoundTrips() throws IOException {
+        assertThat(MetadataRecordCodec.decodeBatch(MetadataRecordCodec.encodeBatch(List.of()))).isEmpty();
+    }
+
+    @Test
+    void longStringsSurvive() throws IOException {
+        String big = "x".repeat(100_000);
+        ConfigRecord record = new ConfigRecord(TOPIC_ID, "k", big);
+        assertThat(MetadataRecordCodec.decodeBatch(MetadataRecordCodec.encodeBatch(List.of(record))))
+                .containsExactly(record);
+    }
+
+    @Test
+    void unknownTypeOrVersionIsRejected() {
+        byte[] bytes = MetadataRecordCodec.encodeBatch(List.of(new RemoveTopic(TOPIC_ID)));
+        byte[] badType = bytes.clone();
+        badType[5] = 99;
+        assertThatThrownBy(() -> MetadataRecordCodec.decodeBatch(badType)).isInstanceOf(IOException.class)
+                .hasMessageContaining("type 99");
+        byte[] badVersion = bytes.clone();
+        badVersion[6] = 7;
+        assertThatThrownBy(() -> MetadataRecordCodec.decodeBatch(badVersion)).isInstanceOf(IOException.class)
+                .hasMessageContaining("version 7");
+    }
+}
