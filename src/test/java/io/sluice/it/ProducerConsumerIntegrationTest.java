@@ -7,9 +7,13 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.SimpleRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,6 +110,30 @@ class ProducerConsumerIntegrationTest {
                 assertThat(acknowledged.get(i).offset()).as("acknowledged offset of record %d", i).isEqualTo(i / PARTITIONS);
             }
         }
+    }
+
+    /**
+     * A client may write acks=0 requests and disconnect at once (KafkaProducer.close() does exactly that): what
+     * reached the broker before the disconnect must still be appended.
+     */
+    @Test
+    void acksZeroRequestsPipelinedJustBeforeDisconnectAreAllStored() {
+        String topic = "pc-acks0-disconnect";
+        int requests = 50;
+        Clients.createTopic(broker.bootstrap(), topic, 1);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        try (RawKafkaConnection connection = RawKafkaConnection.open(broker.port())) {
+            connection.version(ApiKeys.PRODUCE, (short) 12);
+            for (int i = 0; i < requests; i++) {
+                connection.produceWithoutAcks(topic, 0, MemoryRecords.withRecords(Compression.NONE,
+                        new SimpleRecord(("fire-" + i).getBytes(StandardCharsets.UTF_8))));
+            }
+        }
+
+        List<ConsumerRecord<String, String>> read = Clients.readFromBeginning(broker.bootstrap(), List.of(tp), requests, READ_TIMEOUT);
+
+        assertThat(read).extracting(ConsumerRecord::value)
+                .containsExactlyElementsOf(IntStream.range(0, requests).mapToObj(i -> "fire-" + i).toList());
     }
 
     @Test

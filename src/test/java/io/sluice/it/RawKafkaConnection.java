@@ -112,8 +112,30 @@ public final class RawKafkaConnection implements AutoCloseable {
 
     /** Produces one batch to one partition with acks=all and returns that partition's response. */
     public ProduceResponseData.PartitionProduceResponse produce(String topic, int partition, MemoryRecords records) {
-        ProduceRequestData request = new ProduceRequestData()
-                .setAcks((short) -1)
+        ProduceResponseData response = send(produceRequest(topic, partition, records, (short) -1), produceVersion());
+        return response.responses().iterator().next().partitionResponses().get(0);
+    }
+
+    /** Produces one batch with acks=0: the broker sends no response, so nothing is read. */
+    public void produceWithoutAcks(String topic, int partition, MemoryRecords records) {
+        short version = produceVersion();
+        RequestHeaderData header = new RequestHeaderData()
+                .setRequestApiKey(ApiKeys.PRODUCE.id)
+                .setRequestApiVersion(version)
+                .setCorrelationId(nextCorrelationId++)
+                .setClientId(CLIENT_ID);
+        writeFrame(encode(header, ApiKeys.PRODUCE.requestHeaderVersion(version),
+                produceRequest(topic, partition, records, (short) 0), version));
+    }
+
+    /** Version 13 names topics by id; stay on names. */
+    private short produceVersion() {
+        return version(ApiKeys.PRODUCE, (short) 12);
+    }
+
+    private static ProduceRequestData produceRequest(String topic, int partition, MemoryRecords records, short acks) {
+        return new ProduceRequestData()
+                .setAcks(acks)
                 .setTimeoutMs(10_000)
                 .setTopicData(new ProduceRequestData.TopicProduceDataCollection(List.of(
                         new ProduceRequestData.TopicProduceData()
@@ -121,9 +143,6 @@ public final class RawKafkaConnection implements AutoCloseable {
                                 .setPartitionData(List.of(new ProduceRequestData.PartitionProduceData()
                                         .setIndex(partition)
                                         .setRecords(records)))).iterator()));
-        // Version 13 names topics by id; stay on names.
-        ProduceResponseData response = send(request, version(ApiKeys.PRODUCE, (short) 12));
-        return response.responses().iterator().next().partitionResponses().get(0);
     }
 
     /** Encodes a size-prefixed frame: header followed by body, each at its own version. */
