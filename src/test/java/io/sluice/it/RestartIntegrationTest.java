@@ -12,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -44,14 +43,9 @@ class RestartIntegrationTest {
             List<ConsumerRecord<String, String>> read = Clients.readFromBeginning(
                     broker.bootstrap(), Clients.partitions(topic, PARTITIONS), records, READ_TIMEOUT);
             for (TopicPartition tp : Clients.partitions(topic, PARTITIONS)) {
-                NavigableMap<Long, String> stored = new TreeMap<>();
-                List<Long> readOrder = new ArrayList<>();
-                read.stream().filter(r -> r.partition() == tp.partition()).forEach(r -> {
-                    stored.put(r.offset(), r.value());
-                    readOrder.add(r.offset());
-                });
+                List<Long> readOrder = read.stream().filter(r -> r.partition() == tp.partition()).map(ConsumerRecord::offset).toList();
                 assertThat(readOrder).as("offsets of %s read in order", tp).isSorted().doesNotHaveDuplicates();
-                assertThat(stored).as("records of %s after kill -9 (log %s)", tp, broker.stdoutFile())
+                assertThat(stored(read, tp)).as("records of %s after kill -9 (log %s)", tp, broker.stdoutFile())
                         .containsExactlyEntriesOf(acknowledged.get(tp));
             }
 
@@ -81,13 +75,18 @@ class RestartIntegrationTest {
             List<ConsumerRecord<String, String>> read = Clients.readFromBeginning(
                     broker.bootstrap(), Clients.partitions(topic, PARTITIONS), records, READ_TIMEOUT);
             for (TopicPartition tp : Clients.partitions(topic, PARTITIONS)) {
-                NavigableMap<Long, String> stored = new TreeMap<>();
-                read.stream().filter(r -> r.partition() == tp.partition()).forEach(r -> stored.put(r.offset(), r.value()));
-                assertThat(stored).as("records of %s after a clean restart", tp).containsExactlyEntriesOf(acknowledged.get(tp));
+                assertThat(stored(read, tp)).as("records of %s after a clean restart", tp).containsExactlyEntriesOf(acknowledged.get(tp));
             }
             assertThat(Clients.endOffsets(broker.bootstrap(), Clients.partitions(topic, PARTITIONS)))
                     .containsEntry(new TopicPartition(topic, 0), (long) acknowledged.get(new TopicPartition(topic, 0)).size());
         }
+    }
+
+    /** Offset to value of the records read from one partition. */
+    private static NavigableMap<Long, String> stored(List<ConsumerRecord<String, String>> read, TopicPartition tp) {
+        NavigableMap<Long, String> stored = new TreeMap<>();
+        read.stream().filter(r -> r.partition() == tp.partition()).forEach(r -> stored.put(r.offset(), r.value()));
+        return stored;
     }
 
     /** Produces with acks=all and returns, per partition, every acknowledged offset with its value. */

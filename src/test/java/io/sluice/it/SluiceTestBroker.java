@@ -67,10 +67,6 @@ public final class SluiceTestBroker implements AutoCloseable {
         }
     }
 
-    public boolean isRunning() {
-        return server != null;
-    }
-
     @Override
     public void close() {
         stop();
