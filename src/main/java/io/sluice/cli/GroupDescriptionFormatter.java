@@ -2,6 +2,7 @@ package io.sluice.cli;
 
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -66,7 +67,7 @@ final class GroupDescriptionFormatter {
     /** Rows for every partition assigned to a member or holding a committed offset. */
     static List<GroupOffsetRow> rows(ConsumerGroupDescription group, Map<TopicPartition, Long> committed,
                                      Map<TopicPartition, Long> logEnds) {
-        java.util.Map<TopicPartition, GroupOffsetRow> rows = new java.util.HashMap<>();
+        Map<TopicPartition, GroupOffsetRow> rows = new HashMap<>();
         for (MemberDescription member : group.members()) {
             for (TopicPartition tp : member.assignment().topicPartitions()) {
                 rows.put(tp, new GroupOffsetRow(group.groupId(), tp, committed.get(tp), logEnds.get(tp),

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,6 +27,7 @@ import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -228,7 +230,7 @@ final class GroupsCommand implements Callable<Integer> {
     }
 
     private Collection<String> targetGroups(Admin admin) {
-        return allGroups ? listGroupIds(admin) : new ArrayList<>(new java.util.LinkedHashSet<>(groups));
+        return allGroups ? listGroupIds(admin) : new ArrayList<>(new LinkedHashSet<>(groups));
     }
 
     private int describe(Admin admin, PrintWriter out, PrintWriter err) {
@@ -236,7 +238,7 @@ final class GroupsCommand implements Callable<Integer> {
         if (ids.isEmpty()) {
             return SluiceCommand.EXIT_OK;
         }
-        Map<String, ConsumerGroupDescription> descriptions = AdminCalls.await(admin.describeConsumerGroups(ids).all());
+        Map<String, ConsumerGroupDescription> descriptions = describeGroups(admin, ids);
         int exitCode = SluiceCommand.EXIT_OK;
         boolean first = true;
         for (String id : ids) {
@@ -268,6 +270,20 @@ final class GroupsCommand implements Callable<Integer> {
             }
         }
         return exitCode;
+    }
+
+    /** The groups' descriptions; a group the coordinator does not know is left out. */
+    private static Map<String, ConsumerGroupDescription> describeGroups(Admin admin, Collection<String> ids) {
+        Map<String, KafkaFuture<ConsumerGroupDescription>> futures = admin.describeConsumerGroups(ids).describedGroups();
+        Map<String, ConsumerGroupDescription> descriptions = new HashMap<>();
+        for (String id : ids) {
+            try {
+                descriptions.put(id, AdminCalls.await(futures.get(id)));
+            } catch (GroupIdNotFoundException e) {
+                // Reported by the caller as a group that does not exist.
+            }
+        }
+        return descriptions;
     }
 
     private static Map<TopicPartition, Long> committedOffsets(Admin admin, String groupId) {
@@ -316,7 +332,7 @@ final class GroupsCommand implements Callable<Integer> {
     private int reset(Admin admin, OffsetResetSpec resetSpec, List<TopicPartitionsSpec> topicSpecs,
                       PrintWriter out, PrintWriter err) {
         String groupId = groups.get(0);
-        ConsumerGroupDescription group = AdminCalls.await(admin.describeConsumerGroups(List.of(groupId)).all()).get(groupId);
+        ConsumerGroupDescription group = describeGroups(admin, List.of(groupId)).get(groupId);
         GroupState groupState = group == null ? GroupState.DEAD : group.groupState();
         if (groupState != GroupState.EMPTY && groupState != GroupState.DEAD) {
             throw new CommandFailedException("Assignments can only be reset if the group '" + groupId
@@ -358,7 +374,7 @@ final class GroupsCommand implements Callable<Integer> {
         } catch (UnknownTopicOrPartitionException e) {
             throw new CommandFailedException("topic does not exist: " + e.getMessage(), SluiceCommand.EXIT_FAILURE);
         }
-        Set<TopicPartition> partitions = new java.util.LinkedHashSet<>();
+        Set<TopicPartition> partitions = new LinkedHashSet<>();
         for (TopicPartitionsSpec topicSpec : specs) {
             if (topicSpec.allPartitions()) {
                 for (TopicPartitionInfo p : described.get(topicSpec.topic()).partitions()) {
