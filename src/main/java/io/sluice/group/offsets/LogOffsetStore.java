@@ -83,8 +83,14 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
      */
     public static LogOffsetStore start(MetadataService metadata, PartitionManager partitions, BrokerConfig config,
                                        Predicate<String> isGroupEmpty, ScheduledExecutorService scheduler) {
+        return start(metadata, partitions, config, isGroupEmpty, scheduler, Time.SYSTEM);
+    }
+
+    /** As {@link #start(MetadataService, PartitionManager, BrokerConfig, Predicate, ScheduledExecutorService)}, on the given clock. */
+    public static LogOffsetStore start(MetadataService metadata, PartitionManager partitions, BrokerConfig config,
+                                       Predicate<String> isGroupEmpty, ScheduledExecutorService scheduler, Time time) {
         LogOffsetStore store = new LogOffsetStore(metadata, partitions, config.offsetsTopicNumPartitions(),
-                config.offsetsRetentionMs(), isGroupEmpty, Time.SYSTEM);
+                config.offsetsRetentionMs(), isGroupEmpty, time);
         store.ensureTopic(config.offsetsTopicReplicationFactor());
         store.load();
         store.scheduleExpiry(scheduler, config.offsetsRetentionCheckIntervalMs());

@@ -16,10 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.RecordBatch;
@@ -286,18 +289,64 @@ class LogOffsetStoreTest {
     }
 
     @Test
-    void startCreatesLoadsAndSchedulesExpiry() {
-        store.commit("g1", Map.of(ORDERS_0, at(10, 100))).join();
+    void ensureTopicAcceptsATopicCreatedMeanwhileButNotOtherFailures() {
+        OffsetsTestMetadata racing = new OffsetsTestMetadata();
+        racing.createFailure = new TopicExistsException("Topic '__consumer_offsets' already exists.");
+        new LogOffsetStore(racing, partitions, PARTITIONS, RETENTION_MS, null, time).ensureTopic((short) 1);
+
+        OffsetsTestMetadata failing = new OffsetsTestMetadata();
+        failing.createFailure = new InvalidReplicationFactorException("Replication factor: 3 larger than available brokers: 1.");
+        assertThatThrownBy(() -> new LogOffsetStore(failing, partitions, PARTITIONS, RETENTION_MS, null, time)
+                .ensureTopic((short) 3))
+                .isInstanceOf(IllegalStateException.class)
+                .hasCauseInstanceOf(InvalidReplicationFactorException.class);
+    }
+
+    @Test
+    void startLoadsAndSchedulesExpiryAtTheConfiguredInterval() {
+        long day = 24 * 60 * 60 * 1000L;
+        store.commit("g1", Map.of(ORDERS_0, at(10, time.milliseconds() - 8 * day))).join();
+        store.commit("g2", Map.of(ORDERS_0, at(20, time.milliseconds() - day))).join();
         BrokerConfig config = BrokerConfig.of(Map.of("log.dirs", dir.toString(),
-                "offsets.topic.num.partitions", Integer.toString(PARTITIONS)));
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-        try (LogOffsetStore started = LogOffsetStore.start(metadata, partitions, config, null, scheduler)) {
-            assertThat(started.fetch("g1")).isEqualTo(Map.of(ORDERS_0, at(10, 100)));
-            assertThat(config.offsetsRetentionMs()).isEqualTo(10080L * 60_000);
-            assertThat(config.offsetsRetentionCheckIntervalMs()).isEqualTo(600_000L);
+                "offsets.topic.num.partitions", Integer.toString(PARTITIONS),
+                "offsets.retention.check.interval.ms", "1234"));
+        RecordingScheduler scheduler = new RecordingScheduler();
+        try (LogOffsetStore started = LogOffsetStore.start(metadata, partitions, config, null, scheduler, time)) {
+            assertThat(started.groups()).containsExactlyInAnyOrder("g1", "g2");
+            assertThat(scheduler.periods).containsExactly(1234L);
+
+            scheduler.tasks.get(0).run();
+
+            assertThat(started.groups()).containsExactly("g2");
         } finally {
             scheduler.shutdownNow();
         }
+        assertThat(config.offsetsRetentionMs()).isEqualTo(7 * day);
         assertThat(metadata.createdTopics).hasSize(1);
+    }
+
+    @Test
+    void retentionSettingsDefaultToKafkas() {
+        BrokerConfig config = BrokerConfig.of(Map.of("log.dirs", dir.toString()));
+
+        assertThat(config.offsetsRetentionMs()).isEqualTo(10080L * 60_000);
+        assertThat(config.offsetsRetentionCheckIntervalMs()).isEqualTo(600_000L);
+    }
+
+    /** Records periodic tasks instead of running them, so the test runs them when it chooses. */
+    private static final class RecordingScheduler extends ScheduledThreadPoolExecutor {
+        final List<Runnable> tasks = new ArrayList<>();
+        final List<Long> periods = new ArrayList<>();
+
+        RecordingScheduler() {
+            super(1);
+        }
+
+        @Override
+        public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) {
+            tasks.add(command);
+            periods.add(unit.toMillis(delay));
+            return super.schedule(() -> { }, 1, TimeUnit.DAYS);
+        }
     }
 }

@@ -26,6 +26,8 @@ final class OffsetsTestMetadata implements MetadataService, Controller {
 
     private final List<MetadataListener> listeners = new ArrayList<>();
     final List<String> createdTopics = new ArrayList<>();
+    /** When set, createTopic fails with it (a concurrent creation, a controller error). */
+    volatile RuntimeException createFailure;
     private volatile MetadataImage image = new MetadataImage(0, "test-cluster",
             Map.of(NODE_ID, new BrokerImage(NODE_ID, "localhost", 9092, null, false)), Map.of(), Map.of(), 0);
 
@@ -71,6 +73,9 @@ final class OffsetsTestMetadata implements MetadataService, Controller {
     @Override
     public CompletableFuture<Uuid> createTopic(String name, int numPartitions, short replicationFactor,
                                               Map<String, String> configs, boolean validateOnly) {
+        if (createFailure != null) {
+            return CompletableFuture.failedFuture(createFailure);
+        }
         if (image.topic(name) != null) {
             return CompletableFuture.failedFuture(new TopicExistsException("Topic '" + name + "' already exists."));
         }
