@@ -92,6 +92,13 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
         LogOffsetStore store = new LogOffsetStore(metadata, partitions, config.offsetsTopicNumPartitions(),
                 config.offsetsRetentionMs(), isGroupEmpty, time);
         store.ensureTopic(config.offsetsTopicReplicationFactor());
+        int existing = metadata.image().topic(OffsetsTopic.NAME).partitions().size();
+        if (existing != store.numPartitions) {
+            // Groups must keep mapping to the partitions already holding their offsets.
+            log.warn("{} has {} partitions, not offsets.topic.num.partitions={}; using {}", OffsetsTopic.NAME,
+                    existing, store.numPartitions, existing);
+            store = new LogOffsetStore(metadata, partitions, existing, config.offsetsRetentionMs(), isGroupEmpty, time);
+        }
         store.load();
         store.scheduleExpiry(scheduler, config.offsetsRetentionCheckIntervalMs());
         return store;
@@ -124,10 +131,6 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
         TopicImage topic = image.topic(OffsetsTopic.NAME);
         if (topic == null) {
             throw new IllegalStateException(OffsetsTopic.NAME + " does not exist");
-        }
-        if (topic.partitions().size() != numPartitions) {
-            log.warn("{} has {} partitions but offsets.topic.num.partitions is {}; groups map by the latter",
-                    OffsetsTopic.NAME, topic.partitions().size(), numPartitions);
         }
         Map<String, Map<TopicPartition, CommittedOffset>> loaded = new HashMap<>();
         long records = 0;

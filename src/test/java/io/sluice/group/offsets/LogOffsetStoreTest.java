@@ -326,6 +326,22 @@ class LogOffsetStoreTest {
     }
 
     @Test
+    void startKeepsTheExistingPartitionCountWhenTheSettingChanged() {
+        store.commit("my-group", Map.of(ORDERS_0, at(10, 100))).join();
+        BrokerConfig config = BrokerConfig.of(Map.of("log.dirs", dir.toString(), "offsets.topic.num.partitions", "50"));
+        RecordingScheduler scheduler = new RecordingScheduler();
+        try (LogOffsetStore started = LogOffsetStore.start(metadata, partitions, config, null, scheduler, time)) {
+            assertThat(started.partitionFor("my-group").partition()).isEqualTo(1906497762 % PARTITIONS);
+
+            started.commit("my-group", Map.of(ORDERS_1, at(11, 100))).join();
+
+            assertThat(started.fetch("my-group")).containsOnlyKeys(ORDERS_0, ORDERS_1);
+        } finally {
+            scheduler.shutdownNow();
+        }
+    }
+
+    @Test
     void retentionSettingsDefaultToKafkas() {
         BrokerConfig config = BrokerConfig.of(Map.of("log.dirs", dir.toString()));
 
