@@ -28,7 +28,7 @@ final class AdminCalls {
             throw CommandFailedException.unreachable(bootstrap, e.getCause() != null ? e.getCause() : e);
         }
         try {
-            admin.describeCluster(new DescribeClusterOptions().timeoutMs(ClientSettings.REQUEST_TIMEOUT_MS)).clusterId().get();
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs(ClientSettings.REACHABILITY_TIMEOUT_MS)).clusterId().get();
             return admin;
         } catch (ExecutionException e) {
             admin.close(Duration.ZERO);

@@ -16,6 +16,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 final class ClientSettings {
     static final int REQUEST_TIMEOUT_MS = 5000;
+    /** How long the up-front probe waits for the broker before reporting it unreachable. */
+    static final int REACHABILITY_TIMEOUT_MS = 3000;
     static final int API_TIMEOUT_MS = 8000;
     static final int MAX_BLOCK_MS = 8000;
     static final int DELIVERY_TIMEOUT_MS = 15000;

@@ -13,11 +13,11 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
-/** The {@code sluice} command: a broker and Kafka-style tools to manage topics, produce and consume. */
+/** The {@code sluice} command: a broker and Kafka-style tools to manage topics and consumer groups, produce and consume. */
 @Command(name = "sluice", mixinStandardHelpOptions = true, versionProvider = SluiceCommand.Version.class,
         description = "An event-streaming broker that speaks the Apache Kafka protocol.",
         subcommands = {BrokerCommand.class, TopicsCommand.class, ProduceCommand.class, ConsumeCommand.class,
-                CommandLine.HelpCommand.class})
+                GroupsCommand.class, CommandLine.HelpCommand.class})
 public final class SluiceCommand implements Callable<Integer> {
     static final int EXIT_OK = 0;
     static final int EXIT_FAILURE = 1;

@@ -261,6 +261,11 @@ public final class BrokerConfig {
 
     public short offsetsTopicReplicationFactor() { return shortValue(OFFSETS_TOPIC_REPLICATION_FACTOR); }
 
+    /** How long committed offsets of an empty group are kept after their commit. */
+    public long offsetsRetentionMs() { return intValue(OFFSETS_RETENTION_MINUTES) * 60_000L; }
+
+    public long offsetsRetentionCheckIntervalMs() { return longValue(OFFSETS_RETENTION_CHECK_INTERVAL_MS); }
+
     public int groupInitialRebalanceDelayMs() { return intValue(GROUP_INITIAL_REBALANCE_DELAY_MS); }
 
     public int groupMinSessionTimeoutMs() { return intValue(GROUP_MIN_SESSION_TIMEOUT_MS); }

@@ -47,6 +47,8 @@ public final class BrokerConfigKeys {
     public static final String NUM_NETWORK_THREADS = "num.network.threads";
     public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
     public static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsets.topic.replication.factor";
+    public static final String OFFSETS_RETENTION_MINUTES = "offsets.retention.minutes";
+    public static final String OFFSETS_RETENTION_CHECK_INTERVAL_MS = "offsets.retention.check.interval.ms";
     public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
     public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
     public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
@@ -103,6 +105,8 @@ public final class BrokerConfigKeys {
         define(keys, NUM_NETWORK_THREADS, ConfigType.INT, "3", intAtLeast(1));
         define(keys, OFFSETS_TOPIC_NUM_PARTITIONS, ConfigType.INT, "50", intAtLeast(1));
         define(keys, OFFSETS_TOPIC_REPLICATION_FACTOR, ConfigType.SHORT, "1", shortAtLeast(1));
+        define(keys, OFFSETS_RETENTION_MINUTES, ConfigType.INT, "10080", intAtLeast(1));
+        define(keys, OFFSETS_RETENTION_CHECK_INTERVAL_MS, ConfigType.LONG, "600000", longAtLeast(1));
         define(keys, GROUP_INITIAL_REBALANCE_DELAY_MS, ConfigType.INT, "3000", intAtLeast(0));
         define(keys, GROUP_MIN_SESSION_TIMEOUT_MS, ConfigType.INT, "6000", intAtLeast(0));
         define(keys, GROUP_MAX_SESSION_TIMEOUT_MS, ConfigType.INT, "1800000", intAtLeast(0));

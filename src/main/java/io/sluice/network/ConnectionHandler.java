@@ -59,7 +59,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (frame == null) {
             return;
         }
-        if (queued.size() <= RESUME_READING_AT && !ctx.channel().config().isAutoRead()) {
+        if (queued.size() <= RESUME_READING_AT && ctx.channel().isActive() && !ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(true);
         }
         handling = true;
@@ -82,6 +82,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         frame.release();
         handling = false;
         if (!ctx.channel().isActive()) {
+            // Requests that arrived before the client went away are still carried out (an acks=0
+            // producer closes right after writing); only their responses have nowhere to go.
+            handleNext(ctx);
             return;
         }
         if (error != null) {
@@ -113,9 +116,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        ByteBuf frame;
-        while ((frame = queued.poll()) != null) {
-            frame.release();
+        if (!handling) {
+            handleNext(ctx);
         }
         ctx.fireChannelInactive();
     }

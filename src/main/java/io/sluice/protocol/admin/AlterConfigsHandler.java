@@ -33,23 +33,10 @@ public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest
     @Override
     public CompletableFuture<AlterConfigsResponseData> handle(RequestContext context, AlterConfigsRequest request) {
         boolean validateOnly = request.data().validateOnly();
-        List<ConfigResource> keys = new ArrayList<>();
-        request.data().resources().forEach(r -> keys.add(AlterableResources.key(r.resourceType(), r.resourceName())));
-        Set<ConfigResource> duplicates = AlterableResources.duplicates(keys);
-        Set<ConfigResource> answeredDuplicates = new HashSet<>();
-        List<CompletableFuture<AlterConfigsResourceResponse>> results = new ArrayList<>();
-        for (AlterConfigsResource resource : request.data().resources()) {
-            ConfigResource key = AlterableResources.key(resource.resourceType(), resource.resourceName());
-            if (duplicates.contains(key)) {
-                if (answeredDuplicates.add(key)) {
-                    results.add(done(resource, new ApiError(Errors.INVALID_REQUEST, "Duplicate resource.")));
-                }
-                continue;
-            }
-            ApiError refusal = AlterableResources.refusal(resource.resourceType());
-            results.add(refusal != null ? done(resource, refusal) : alter(resource, validateOnly));
-        }
-        return Futures.all(results).thenApply(list -> {
+        return AlterableResources.answerEach(request.data().resources(),
+                        r -> AlterableResources.key(r.resourceType(), r.resourceName()),
+                        AlterConfigsHandler::response, r -> alter(r, validateOnly))
+                .thenApply(list -> {
             AlterConfigsResponseData response = new AlterConfigsResponseData();
             response.responses().addAll(list);
             return response;

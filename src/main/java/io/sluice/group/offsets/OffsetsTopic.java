@@ -1,0 +1,27 @@
+package io.sluice.group.offsets;
+
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Utils;
+
+/** The internal topic holding committed offsets, and which of its partitions a group writes to. */
+public final class OffsetsTopic {
+    public static final String NAME = "__consumer_offsets";
+
+    /** Kafka's settings for the topic: compacted, 100 MiB segments. */
+    public static final Map<String, String> CONFIGS = Map.of(
+            "cleanup.policy", "compact",
+            "segment.bytes", "104857600");
+
+    private OffsetsTopic() {
+    }
+
+    /** Kafka's rule, so a group maps to the same partition (and coordinator) as on a Kafka cluster. */
+    public static int partitionFor(String groupId, int numPartitions) {
+        return Utils.abs(groupId.hashCode()) % numPartitions;
+    }
+
+    public static TopicPartition topicPartition(String groupId, int numPartitions) {
+        return new TopicPartition(NAME, partitionFor(groupId, numPartitions));
+    }
+}

@@ -1,0 +1,25 @@
+package io.sluice.it;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The Kafka-style settings of a single-node test broker (node 1, its own one-voter controller quorum). */
+final class BrokerProps {
+    static final int NODE_ID = 1;
+    static final String HOST = "127.0.0.1";
+
+    private BrokerProps() {
+    }
+
+    static Map<String, String> singleNode(Path logDir, int listenerPort, int controllerPort, Map<String, String> overrides) {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("node.id", Integer.toString(NODE_ID));
+        props.put("process.roles", "broker,controller");
+        props.put("listeners", "PLAINTEXT://" + HOST + ":" + listenerPort);
+        props.put("log.dirs", logDir.toString());
+        props.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
+        props.putAll(overrides);
+        return props;
+    }
+}

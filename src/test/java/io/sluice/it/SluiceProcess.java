@@ -1,0 +1,200 @@
+package io.sluice.it;
+
+import org.apache.kafka.clients.admin.Admin;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A broker in its own JVM, started through the command line, so that tests can kill it with SIGKILL. Its stdout and
+ * stderr go to files next to the data directory (one pair per launch) and are quoted when it fails to come up.
+ */
+public final class SluiceProcess implements AutoCloseable {
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
+    private static final int LOG_TAIL_CHARS = 4000;
+
+    private final Path workDir;
+    private final Path logDir;
+    private int port;
+    private int controllerPort;
+    private int launches;
+    private Process process;
+    private Path stdout;
+    private Path stderr;
+
+    private SluiceProcess(Path workDir) {
+        this.workDir = workDir;
+        this.logDir = workDir.resolve("logs");
+    }
+
+    /** Launches a broker with its data under workDir and waits until clients can use it. */
+    public static SluiceProcess start(Path workDir) {
+        SluiceProcess broker = new SluiceProcess(workDir);
+        broker.port = FreePorts.pick();
+        broker.controllerPort = FreePorts.pick();
+        broker.launchAndAwaitReady();
+        return broker;
+    }
+
+    public String bootstrap() {
+        return BrokerProps.HOST + ":" + port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path stdoutFile() {
+        return stdout;
+    }
+
+    public Path stderrFile() {
+        return stderr;
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed by the broker itself. */
+    public void kill9() {
+        process.destroyForcibly();
+        awaitExit(process);
+    }
+
+    /** Starts it again on the same data directory, on the same ports when they are still free. */
+    public void restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException("broker process " + process.pid() + " is still running");
+        }
+        if (!FreePorts.isFree(port)) {
+            port = FreePorts.pick();
+        }
+        if (!FreePorts.isFree(controllerPort)) {
+            controllerPort = FreePorts.pick();
+        }
+        launchAndAwaitReady();
+    }
+
+    /** Clean stop (SIGTERM, so the shutdown hook runs), then SIGKILL if it hangs. */
+    @Override
+    public void close() {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                awaitExit(process);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    /** The last few KB of stdout and stderr of the current launch, for failure messages. */
+    public String diagnostics() {
+        return "--- stdout (" + stdout + ") ---\n" + tail(stdout) + "\n--- stderr (" + stderr + ") ---\n" + tail(stderr);
+    }
+
+    private void launchAndAwaitReady() {
+        try {
+            launchOnceAndAwaitReady();
+        } catch (AssertionError failed) {
+            // A port freed by a killed process can still be refused; that alone is worth one try on fresh ports.
+            if (process.isAlive() || !diagnostics().contains("Address already in use")) {
+                throw failed;
+            }
+            port = FreePorts.pick();
+            controllerPort = FreePorts.pick();
+            launchOnceAndAwaitReady();
+        }
+    }
+
+    private void launchOnceAndAwaitReady() {
+        launches++;
+        stdout = workDir.resolve("broker-" + launches + ".out");
+        stderr = workDir.resolve("broker-" + launches + ".err");
+        List<String> command = new ArrayList<>(List.of(
+                javaBinary(), "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", testClassPath(), "io.sluice.cli.SluiceCommand", "broker"));
+        BrokerProps.singleNode(logDir, port, controllerPort, Map.of())
+                .forEach((key, value) -> command.addAll(List.of("--override", key + "=" + value)));
+        try {
+            Files.createDirectories(workDir);
+            process = new ProcessBuilder(command)
+                    .redirectOutput(stdout.toFile())
+                    .redirectError(stderr.toFile())
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Poll.until(STARTUP_TIMEOUT, this::readyForClients, "broker process on " + bootstrap() + " to serve clients");
+    }
+
+    private boolean readyForClients() {
+        if (!process.isAlive()) {
+            throw new AssertionError("broker process exited with code " + process.exitValue() + "\n" + diagnostics());
+        }
+        if (!acceptsConnections()) {
+            return false;
+        }
+        try (Admin admin = Clients.admin(bootstrap())) {
+            admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
+            return true;
+        } catch (Exception e) {
+            throw new IllegalStateException("describeCluster failed", e);
+        }
+    }
+
+    private boolean acceptsConnections() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(BrokerProps.HOST, port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** Surefire may hand the test JVM a manifest-only jar; it publishes the real class path separately. */
+    private static String testClassPath() {
+        String surefire = System.getProperty("surefire.test.class.path");
+        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+    }
+
+    private static void awaitExit(Process p) {
+        try {
+            if (!p.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new IllegalStateException("process " + p.pid() + " did not exit");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for process " + p.pid(), e);
+        }
+    }
+
+    private static String tail(Path file) {
+        try {
+            if (file == null || !Files.exists(file)) {
+                return "(none)";
+            }
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            return text.length() <= LOG_TAIL_CHARS ? text : "..." + text.substring(text.length() - LOG_TAIL_CHARS);
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+}
