@@ -824,6 +824,17 @@ public final class GroupCoordinator implements AutoCloseable {
         }
     }
 
+    /** Whether the group has no members (so its offsets may expire): unknown and offsets-only groups have none. */
+    public boolean hasNoMembers(String groupId) {
+        ClassicGroup group = groups.get(groupId);
+        if (group == null) {
+            return true;
+        }
+        synchronized (group) {
+            return group.members().isEmpty();
+        }
+    }
+
     /** A group known in memory, or one that only has committed offsets (e.g. after a restart): an empty group. */
     private ClassicGroup findGroup(String groupId) {
         if (groupId == null) {

@@ -4,10 +4,11 @@ import io.sluice.broker.PartitionManager;
 import io.sluice.broker.ProducerIdManager;
 import io.sluice.config.BrokerConfig;
 import io.sluice.config.Endpoint;
+import io.sluice.group.DeferredOffsetStore;
 import io.sluice.group.ExecutorGroupTimer;
 import io.sluice.group.GroupConfig;
 import io.sluice.group.GroupCoordinator;
-import io.sluice.group.TransientOffsetStore;
+import io.sluice.group.offsets.LogOffsetStore;
 import io.sluice.log.LogConfig;
 import io.sluice.log.LogManager;
 import io.sluice.metadata.MetadataServiceConfig;
@@ -100,11 +101,12 @@ public final class SluiceServer implements AutoCloseable {
         AdminApis.register(registry, metadata, partitions, config, nodeId);
         ExecutorGroupTimer groupTimer = new ExecutorGroupTimer();
         stopOrder.add(groupTimer);
-        GroupCoordinator groups = new GroupCoordinator(new TransientOffsetStore(), groupTimer, new GroupConfig(
+        DeferredOffsetStore offsetStore = new DeferredOffsetStore();
+        GroupCoordinator groups = new GroupCoordinator(offsetStore, groupTimer, new GroupConfig(
                 config.groupInitialRebalanceDelayMs(), config.groupMinSessionTimeoutMs(),
                 config.groupMaxSessionTimeoutMs(), config.groupMaxSize()));
         stopOrder.add(groups);
-        GroupApis.register(registry, groups, metadata, nodeId);
+        GroupApis.register(registry, groups, metadata, nodeId, offsetStore::isReady);
 
         Endpoint endpoint = config.listeners().get(0);
         listener = KafkaListener.bind(endpoint, config.numNetworkThreads(), config.socketRequestMaxBytes(),
@@ -114,6 +116,9 @@ public final class SluiceServer implements AutoCloseable {
         Endpoint advertised = config.advertisedListeners().get(0);
         int advertisedPort = advertised.port() == 0 ? listener.port() : advertised.port();
         metadata.controller().registerBroker(nodeId, advertised.host(), advertisedPort, config.brokerRack()).join();
+        LogOffsetStore offsetLog = LogOffsetStore.start(metadata, partitions, config, groups::hasNoMembers, timer);
+        stopOrder.add(offsetLog);
+        offsetStore.complete(offsetLog);
         log.info("Sluice broker {} started in {} ms, serving {}:{}", nodeId,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), advertised.host(), advertisedPort);
     }

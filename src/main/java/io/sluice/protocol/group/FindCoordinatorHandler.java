@@ -6,6 +6,7 @@ import io.sluice.protocol.ApiHandler;
 import io.sluice.protocol.RequestContext;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData.Coordinator;
 import org.apache.kafka.common.protocol.Errors;
@@ -19,10 +20,12 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
 public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequest> {
     private final MetadataService metadata;
     private final int nodeId;
+    private final BooleanSupplier ready;
 
-    public FindCoordinatorHandler(MetadataService metadata, int nodeId) {
+    public FindCoordinatorHandler(MetadataService metadata, int nodeId, BooleanSupplier ready) {
         this.metadata = metadata;
         this.nodeId = nodeId;
+        this.ready = ready;
     }
 
     @Override
@@ -53,8 +56,8 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
                             : "Unknown coordinator key type " + keyType);
         }
         BrokerImage self = metadata.image().brokers().get(nodeId);
-        if (self == null) {
-            return failed(coordinator, Errors.COORDINATOR_NOT_AVAILABLE, "This broker is not registered yet");
+        if (self == null || !ready.getAsBoolean()) {
+            return failed(coordinator, Errors.COORDINATOR_NOT_AVAILABLE, "The group coordinator is starting");
         }
         return coordinator.setErrorCode(Errors.NONE.code()).setErrorMessage(null)
                 .setNodeId(self.id()).setHost(self.host()).setPort(self.port());

@@ -31,6 +31,7 @@ final class GroupTestBroker implements AutoCloseable {
         this.server = server;
     }
 
+    /** Starts a broker on dataDir; starting again on the same directory is a restart. */
     static GroupTestBroker start(Path dataDir) {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("node.id", "1");
