@@ -22,7 +22,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code sluice groups} against an in-process broker. Topic "orders" has 3 partitions of 10 records
  * each; each test uses its own group, seeded with committed offsets 4, 5 and 6 (lag 6 + 5 + 4 = 15).
  */
-@Disabled("needs the group coordinator")
 class GroupsCommandIntegrationTest {
     private static final String TOPIC = "orders";
     private static final int PARTITIONS = 3;
