@@ -253,6 +253,19 @@ public final class BrokerConfig {
     /** [delete], [compact] or both. */
     public List<String> logCleanupPolicy() { return listValue(LOG_CLEANUP_POLICY); }
 
+    public boolean logCleanerEnable() { return boolValue(LOG_CLEANER_ENABLE); }
+
+    public long logCleanerBackoffMs() { return longValue(LOG_CLEANER_BACKOFF_MS); }
+
+    /** log.cleaner.min.cleanable.ratio, the broker default of min.cleanable.dirty.ratio. */
+    public double logCleanerMinCleanableRatio() { return BrokerConfigKeys.parseRatio(string(LOG_CLEANER_MIN_CLEANABLE_RATIO)); }
+
+    public long logCleanerDeleteRetentionMs() { return longValue(LOG_CLEANER_DELETE_RETENTION_MS); }
+
+    public long logCleanerMinCompactionLagMs() { return longValue(LOG_CLEANER_MIN_COMPACTION_LAG_MS); }
+
+    public long logCleanerMaxCompactionLagMs() { return longValue(LOG_CLEANER_MAX_COMPACTION_LAG_MS); }
+
     public int numIoThreads() { return intValue(NUM_IO_THREADS); }
 
     public int numNetworkThreads() { return intValue(NUM_NETWORK_THREADS); }
@@ -305,6 +318,10 @@ public final class BrokerConfig {
         defaults.put("cleanup.policy", String.join(",", logCleanupPolicy()));
         defaults.put("min.insync.replicas", Integer.toString(minInsyncReplicas()));
         defaults.put("unclean.leader.election.enable", Boolean.toString(uncleanLeaderElectionEnable()));
+        defaults.put("min.cleanable.dirty.ratio", Double.toString(logCleanerMinCleanableRatio()));
+        defaults.put("delete.retention.ms", Long.toString(logCleanerDeleteRetentionMs()));
+        defaults.put("min.compaction.lag.ms", Long.toString(logCleanerMinCompactionLagMs()));
+        defaults.put("max.compaction.lag.ms", Long.toString(logCleanerMaxCompactionLagMs()));
         return Collections.unmodifiableMap(defaults);
     }
 

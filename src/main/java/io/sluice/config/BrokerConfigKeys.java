@@ -43,6 +43,12 @@ public final class BrokerConfigKeys {
     public static final String LOG_INDEX_INTERVAL_BYTES = "log.index.interval.bytes";
     public static final String LOG_MESSAGE_TIMESTAMP_TYPE = "log.message.timestamp.type";
     public static final String LOG_CLEANUP_POLICY = "log.cleanup.policy";
+    public static final String LOG_CLEANER_ENABLE = "log.cleaner.enable";
+    public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
+    public static final String LOG_CLEANER_MIN_CLEANABLE_RATIO = "log.cleaner.min.cleanable.ratio";
+    public static final String LOG_CLEANER_DELETE_RETENTION_MS = "log.cleaner.delete.retention.ms";
+    public static final String LOG_CLEANER_MIN_COMPACTION_LAG_MS = "log.cleaner.min.compaction.lag.ms";
+    public static final String LOG_CLEANER_MAX_COMPACTION_LAG_MS = "log.cleaner.max.compaction.lag.ms";
     public static final String NUM_IO_THREADS = "num.io.threads";
     public static final String NUM_NETWORK_THREADS = "num.network.threads";
     public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
@@ -101,6 +107,13 @@ public final class BrokerConfigKeys {
         define(keys, LOG_INDEX_INTERVAL_BYTES, ConfigType.INT, "4096", intAtLeast(0));
         define(keys, LOG_MESSAGE_TIMESTAMP_TYPE, ConfigType.ENUM, "CreateTime", oneOf("CreateTime", "LogAppendTime"));
         define(keys, LOG_CLEANUP_POLICY, ConfigType.LIST, "delete", nonEmptySubsetOf("delete", "compact"));
+        define(keys, LOG_CLEANER_ENABLE, ConfigType.BOOLEAN, "true", ANY);
+        define(keys, LOG_CLEANER_BACKOFF_MS, ConfigType.LONG, "15000", longAtLeast(0));
+        define(keys, LOG_CLEANER_MIN_CLEANABLE_RATIO, ConfigType.STRING, "0.5",
+                parses(BrokerConfigKeys::parseRatio, "a number in [0, 1]"));
+        define(keys, LOG_CLEANER_DELETE_RETENTION_MS, ConfigType.LONG, "86400000", longAtLeast(0));
+        define(keys, LOG_CLEANER_MIN_COMPACTION_LAG_MS, ConfigType.LONG, "0", longAtLeast(0));
+        define(keys, LOG_CLEANER_MAX_COMPACTION_LAG_MS, ConfigType.LONG, Long.toString(Long.MAX_VALUE), longAtLeast(1));
         define(keys, NUM_IO_THREADS, ConfigType.INT, "8", intAtLeast(1));
         define(keys, NUM_NETWORK_THREADS, ConfigType.INT, "3", intAtLeast(1));
         define(keys, OFFSETS_TOPIC_NUM_PARTITIONS, ConfigType.INT, "50", intAtLeast(1));
@@ -133,6 +146,15 @@ public final class BrokerConfigKeys {
 
     private static void define(Map<String, ConfigKey> keys, String name, ConfigType type, String defaultValue, Validator validator) {
         keys.put(name, new ConfigKey(name, type, defaultValue, validator));
+    }
+
+    /** A ratio in [0, 1]; throws IllegalArgumentException (NumberFormatException included) otherwise. */
+    static double parseRatio(String raw) {
+        double ratio = Double.parseDouble(raw.trim());
+        if (!(ratio >= 0 && ratio <= 1)) {
+            throw new IllegalArgumentException("not in [0, 1]: " + raw);
+        }
+        return ratio;
     }
 
     /** Whether the broker knows this key. */

@@ -17,9 +17,16 @@ import org.apache.kafka.common.utils.CloseableIterator;
 /**
  * Checks every batch of a produce request before anything is written, looking only at batch
  * headers (the CRC check covers the payload without decompressing it). Records are iterated only
- * when message.timestamp.before.max.ms is bounded, as the batch header has no minimum timestamp.
+ * when message.timestamp.before.max.ms is bounded, as the batch header has no minimum timestamp, and
+ * on compacted topics, where every record needs a key.
  */
 final class AppendValidator {
+    /** "topic-partition", for error messages. */
+    private final String partition;
+
+    AppendValidator(String partition) {
+        this.partition = partition;
+    }
 
     record Result(List<MutableRecordBatch> batches, int sizeInBytes, long maxTimestamp) {
     }
@@ -54,6 +61,9 @@ final class AppendValidator {
             if (config.timestampType() == TimestampType.CREATE_TIME) {
                 validateTimestamps(batch, config, nowMs);
             }
+            if (config.compactEnabled()) {
+                requireKeys(batch);
+            }
             maxTimestamp = Math.max(maxTimestamp, batch.maxTimestamp());
             bytes += size;
             batches.add(batch);
@@ -77,6 +87,20 @@ final class AppendValidator {
                 long timestamp = it.next().timestamp();
                 if (timestamp != RecordBatch.NO_TIMESTAMP && nowMs - timestamp > beforeMax) {
                     throw outOfRange(timestamp, config, nowMs);
+                }
+            }
+        }
+    }
+
+    /** Compaction keeps the latest record per key, so a compacted topic has no place for a record without one. */
+    private void requireKeys(MutableRecordBatch batch) {
+        try (CloseableIterator<Record> it = batch.isCompressed()
+                ? batch.skipKeyValueIterator(BufferSupplier.NO_CACHING)
+                : batch.streamingIterator(BufferSupplier.NO_CACHING)) {
+            while (it.hasNext()) {
+                if (!it.next().hasKey()) {
+                    throw new InvalidRecordException("Compacted topic cannot accept message without key in topic partition "
+                            + partition + ".");
                 }
             }
         }

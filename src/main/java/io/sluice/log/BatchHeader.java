@@ -16,12 +16,14 @@ final class BatchHeader {
     private static final int MAGIC_OFFSET = 16;
     private static final int ATTRIBUTES_OFFSET = 21;
     private static final int LAST_OFFSET_DELTA_OFFSET = 23;
+    private static final int BASE_TIMESTAMP_OFFSET = 27;
     private static final int MAX_TIMESTAMP_OFFSET = 35;
     private static final int PRODUCER_ID_OFFSET = 43;
     private static final int PRODUCER_EPOCH_OFFSET = 51;
     private static final int BASE_SEQUENCE_OFFSET = 53;
     private static final int RECORDS_COUNT_OFFSET = 57;
     private static final int CONTROL_FLAG = 0x20;
+    private static final int DELETE_HORIZON_FLAG = 0x40;
 
     private final ByteBuffer buffer = ByteBuffer.allocate(SIZE);
 
@@ -37,6 +39,8 @@ final class BatchHeader {
     int lastSequence;
     int recordCount;
     boolean control;
+    /** When compaction may drop this batch's tombstones, or -1 if no cleaning pass has set it yet. */
+    long deleteHorizonMs;
 
     /**
      * Reads the header at the position. Returns false when the bytes up to the limit cannot hold a
@@ -70,7 +74,10 @@ final class BatchHeader {
         lastSequence = baseSequence == RecordBatch.NO_SEQUENCE ? RecordBatch.NO_SEQUENCE
                 : DefaultRecordBatch.incrementSequence(baseSequence, lastOffsetDelta);
         recordCount = buffer.getInt(RECORDS_COUNT_OFFSET);
-        control = (buffer.getShort(ATTRIBUTES_OFFSET) & CONTROL_FLAG) != 0;
+        short attributes = buffer.getShort(ATTRIBUTES_OFFSET);
+        control = (attributes & CONTROL_FLAG) != 0;
+        deleteHorizonMs = (attributes & DELETE_HORIZON_FLAG) != 0 ? buffer.getLong(BASE_TIMESTAMP_OFFSET)
+                : RecordBatch.NO_TIMESTAMP;
         return lastOffsetDelta >= 0;
     }
 }

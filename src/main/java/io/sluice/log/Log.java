@@ -33,14 +33,18 @@ public final class Log {
     private static final Logger LOG = LoggerFactory.getLogger(Log.class);
     /** Per-partition persisted log start offset, written when DeleteRecords moves it inside a segment. */
     static final String LOG_START_OFFSET_FILE = "log-start-offset";
+    /** Earliest tombstone delete horizon not known yet (after start-up or a partial pass). */
+    static final long UNKNOWN_HORIZON = Long.MIN_VALUE;
 
     private final Path dir;
     private final Time time;
     private final Scheduler scheduler;
     private final Object lock = new Object();
+    /** Serialises compaction passes; never held while waiting for {@link #lock}'s holders. */
+    private final Object cleaningLock = new Object();
     private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
     private final ProducerStateManager producerState = new ProducerStateManager();
-    private final AppendValidator validator = new AppendValidator();
+    private final AppendValidator validator;
 
     private volatile LogConfig config;
     private volatile LogSegment activeSegment;
@@ -49,6 +53,7 @@ public final class Log {
     private volatile long recoveryPoint;
     private volatile long lastFlushMs;
     private volatile boolean closed;
+    private volatile long earliestDeleteHorizon = UNKNOWN_HORIZON;
     private long unflushedMessages;
     private boolean recoveryRan;
 
@@ -57,6 +62,7 @@ public final class Log {
         this.config = config;
         this.time = time;
         this.scheduler = scheduler;
+        this.validator = new AppendValidator(String.valueOf(dir.getFileName()));
         this.lastFlushMs = time.milliseconds();
     }
 
@@ -78,6 +84,7 @@ public final class Log {
     }
 
     private void load(long initialRecoveryPoint, boolean cleanShutdown) throws IOException {
+        completeInterruptedCleaning();
         TreeSet<Long> bases = new TreeSet<>();
         TreeSet<Long> snapshots = new TreeSet<>();
         List<Path> indexFiles = new ArrayList<>();
@@ -155,6 +162,67 @@ public final class Log {
         recoveryPoint = cleanShutdown ? Math.min(initialRecoveryPoint, logEndOffset) : logEndOffset;
         if (!cleanShutdown) {
             flush();
+        }
+    }
+
+    /**
+     * Undoes or finishes a compaction pass cut short by a crash. A ".cleaned" file may be incomplete
+     * and is dropped. A ".log.swap" file was fully written and synced before being renamed, so the swap
+     * is finished: the originals it covers (every segment based inside its offset range) are removed
+     * and it takes the ".log" name. Its indexes are dropped and rebuilt by the normal load.
+     */
+    private void completeInterruptedCleaning() throws IOException {
+        List<Path> swaps = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(LogSegment.CLEANED_SUFFIX)) {
+                    Files.deleteIfExists(file);
+                } else if (name.endsWith(LogSegment.LOG_SUFFIX + LogSegment.SWAP_SUFFIX)) {
+                    swaps.add(file);
+                } else if (name.endsWith(LogSegment.SWAP_SUFFIX)) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+        for (Path swap : swaps) {
+            String name = swap.getFileName().toString();
+            long base = parseBase(name, LogSegment.LOG_SUFFIX + LogSegment.SWAP_SUFFIX);
+            long next = nextOffsetOf(swap, base);
+            List<Path> originals = new ArrayList<>();
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    String other = file.getFileName().toString();
+                    for (String suffix : List.of(LogSegment.LOG_SUFFIX, LogSegment.INDEX_SUFFIX, LogSegment.TIME_INDEX_SUFFIX)) {
+                        if (other.endsWith(suffix)) {
+                            long otherBase = parseBase(other, suffix);
+                            if (otherBase >= base && (otherBase < next || otherBase == base)) {
+                                originals.add(file);
+                            }
+                        }
+                    }
+                }
+            }
+            for (Path original : originals) {
+                Files.deleteIfExists(original);
+            }
+            Files.move(swap, dir.resolve(LogSegment.fileName(base, LogSegment.LOG_SUFFIX)));
+            LOG.info("Completed an interrupted compaction swap of {} in {}", name, dir);
+        }
+    }
+
+    /** The offset after the last whole batch of a segment file (its base if it has none). */
+    private static long nextOffsetOf(Path file, long base) throws IOException {
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
+            long size = channel.size();
+            long position = 0;
+            long next = base;
+            BatchHeader header = new BatchHeader();
+            while (header.read(channel, position, size)) {
+                next = header.lastOffset + 1;
+                position += header.size;
+            }
+            return next;
         }
     }
 
@@ -400,7 +468,7 @@ public final class Log {
             if (cfg.retentionMs() >= 0) {
                 while (!segments.isEmpty()) {
                     LogSegment oldest = segments.firstEntry().getValue();
-                    if (oldest.isEmpty() || now - oldest.largestTimestamp() <= cfg.retentionMs()) {
+                    if ((oldest.isEmpty() && oldest == activeSegment) || now - oldest.largestTimestamp() <= cfg.retentionMs()) {
                         break;
                     }
                     deleted += deleteOldest(oldest, now);
@@ -410,7 +478,7 @@ public final class Log {
                 long excess = size() - cfg.retentionBytes();
                 while (!segments.isEmpty()) {
                     LogSegment oldest = segments.firstEntry().getValue();
-                    if (oldest.isEmpty() || excess - oldest.size() < 0) {
+                    if ((oldest.isEmpty() && oldest == activeSegment) || excess - oldest.size() < 0) {
                         break;
                     }
                     excess -= oldest.size();
@@ -435,6 +503,11 @@ public final class Log {
     /** Unlinks the segment now (renamed .deleted) and removes its files after file.delete.delay.ms. */
     private void deleteSegment(LogSegment segment) {
         segments.remove(segment.baseOffset);
+        retire(segment);
+    }
+
+    /** Renames an unlinked segment's files to .deleted and closes and removes them after file.delete.delay.ms. */
+    private void retire(LogSegment segment) {
         try {
             segment.markDeleted();
         } catch (IOException e) {
@@ -447,6 +520,119 @@ public final class Log {
                 LOG.warn("Cannot remove {}", segment.logFile(), e);
             }
         });
+    }
+
+    /**
+     * Runs a compaction pass over the whole cleanable part of the log now, whatever its dirty ratio
+     * (the log cleaner normally decides when): every key keeps only its latest record, tombstones older
+     * than delete.retention.ms are dropped, the active segment is left alone.
+     */
+    public CleanResult compact(long nowMs) {
+        return new LogCompactor(LogCompactor.DEFAULT_MAX_MAP_ENTRIES, () -> closed).clean(this, logStartOffset, nowMs);
+    }
+
+    Object cleaningLock() {
+        return cleaningLock;
+    }
+
+    /**
+     * Where the cleanable range ends: the active segment, or the first segment with a record younger
+     * than min.compaction.lag.ms.
+     */
+    long firstUncleanableOffset(long nowMs) {
+        LogSegment active = activeSegment;
+        long minLag = config.minCompactionLagMs();
+        if (minLag > 0) {
+            for (LogSegment segment : segments.headMap(active.baseOffset).values()) {
+                if (segment.largestTimestamp() > nowMs - minLag) {
+                    return segment.baseOffset;
+                }
+            }
+        }
+        return active.baseOffset;
+    }
+
+    /** The inactive segments whose base is below the offset, oldest first. */
+    List<LogSegment> inactiveSegmentsBelow(long offset) {
+        long limit = Math.min(offset, activeSegment.baseOffset);
+        return new ArrayList<>(segments.headMap(limit).values());
+    }
+
+    /** Base offset of the segment after the one based at base, or the log end offset for the last. */
+    long nextSegmentBase(long base) {
+        Long next = segments.higherKey(base);
+        return next == null ? logEndOffset : next;
+    }
+
+    Map<Long, Long> lastBatchOffsetsOfProducers() {
+        synchronized (lock) {
+            return producerState.lastBatchOffsets();
+        }
+    }
+
+    /**
+     * Swaps a cleaned segment in for the group of segments it was made from. Returns false (changing
+     * nothing) when the log was closed or any of them was removed meanwhile. The map update is
+     * ordered for lock-free readers: the cleaned segment replaces the first original (it holds every
+     * retained record of the group) before the others are unlinked, and unlinked originals stay
+     * readable until file.delete.delay.ms has passed.
+     */
+    boolean replaceSegments(List<LogSegment> originals, LogSegment cleaned) throws IOException {
+        synchronized (lock) {
+            if (closed) {
+                return false;
+            }
+            for (LogSegment original : originals) {
+                if (segments.get(original.baseOffset) != original || original == activeSegment) {
+                    return false;
+                }
+            }
+            cleaned.renameSuffix(LogSegment.CLEANED_SUFFIX, LogSegment.SWAP_SUFFIX);
+            segments.put(cleaned.baseOffset, cleaned);
+            for (LogSegment original : originals) {
+                if (original.baseOffset != cleaned.baseOffset) {
+                    segments.remove(original.baseOffset);
+                }
+            }
+            for (LogSegment original : originals) {
+                retire(original);
+            }
+            cleaned.renameSuffix(LogSegment.SWAP_SUFFIX, "");
+            return true;
+        }
+    }
+
+    void recordEarliestDeleteHorizon(long horizonMs) {
+        earliestDeleteHorizon = horizonMs;
+    }
+
+    /**
+     * The earliest time at which a compaction pass could drop a tombstone kept by an earlier pass
+     * (Long.MAX_VALUE if none is kept). Found from the batch headers when not known.
+     */
+    long earliestDeleteHorizon() {
+        long known = earliestDeleteHorizon;
+        if (known != UNKNOWN_HORIZON) {
+            return known;
+        }
+        long earliest = Long.MAX_VALUE;
+        BatchHeader header = new BatchHeader();
+        try {
+            for (LogSegment segment : inactiveSegmentsBelow(Long.MAX_VALUE)) {
+                long position = 0;
+                int size = segment.size();
+                while (header.read(segment.channel(), position, size)) {
+                    if (header.deleteHorizonMs >= 0) {
+                        earliest = Math.min(earliest, header.deleteHorizonMs);
+                    }
+                    position += header.size;
+                }
+            }
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot scan " + dir, e);
+        }
+        earliestDeleteHorizon = earliest;
+        return earliest;
     }
 
     /** Total bytes of all segments. */

@@ -35,6 +35,10 @@ public final class LogConfig {
     public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
     public static final String UNCLEAN_LEADER_ELECTION_ENABLE = "unclean.leader.election.enable";
     public static final String COMPRESSION_TYPE = "compression.type";
+    public static final String MIN_CLEANABLE_DIRTY_RATIO = "min.cleanable.dirty.ratio";
+    public static final String MIN_COMPACTION_LAG_MS = "min.compaction.lag.ms";
+    public static final String MAX_COMPACTION_LAG_MS = "max.compaction.lag.ms";
+    public static final String DELETE_RETENTION_MS = "delete.retention.ms";
 
     private static final ConfigDef DEF = new ConfigDef()
             .define(SEGMENT_BYTES, Type.INT, 1073741824, ConfigDef.Range.atLeast(14), Importance.MEDIUM, "Segment file size")
@@ -56,7 +60,15 @@ public final class LogConfig {
             .define(UNCLEAN_LEADER_ELECTION_ENABLE, Type.BOOLEAN, false, Importance.MEDIUM, "Unclean election")
             .define(COMPRESSION_TYPE, Type.STRING, "producer",
                     ConfigDef.ValidString.in("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"),
-                    Importance.MEDIUM, "Compression");
+                    Importance.MEDIUM, "Compression")
+            .define(MIN_CLEANABLE_DIRTY_RATIO, Type.DOUBLE, 0.5, ConfigDef.Range.between(0, 1), Importance.MEDIUM,
+                    "Dirty share of the log that makes it eligible for compaction")
+            .define(MIN_COMPACTION_LAG_MS, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+                    "Minimum age before a record may be compacted")
+            .define(MAX_COMPACTION_LAG_MS, Type.LONG, Long.MAX_VALUE, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                    "Maximum age a record may stay uncompacted")
+            .define(DELETE_RETENTION_MS, Type.LONG, 86400000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+                    "How long tombstones survive compaction");
 
     private final Map<String, Object> parsed;
     private final Map<String, String> values;
@@ -141,11 +153,20 @@ public final class LogConfig {
     public boolean uncleanLeaderElectionEnable() { return (Boolean) parsed.get(UNCLEAN_LEADER_ELECTION_ENABLE); }
     public String compressionType() { return (String) parsed.get(COMPRESSION_TYPE); }
 
+    public double minCleanableDirtyRatio() { return (Double) parsed.get(MIN_CLEANABLE_DIRTY_RATIO); }
+    public long minCompactionLagMs() { return (Long) parsed.get(MIN_COMPACTION_LAG_MS); }
+    public long maxCompactionLagMs() { return (Long) parsed.get(MAX_COMPACTION_LAG_MS); }
+    public long deleteRetentionMs() { return (Long) parsed.get(DELETE_RETENTION_MS); }
+
     @SuppressWarnings("unchecked")
     public List<String> cleanupPolicy() { return (List<String>) parsed.get(CLEANUP_POLICY); }
 
     public boolean deleteEnabled() {
         return cleanupPolicy().stream().anyMatch(p -> p.toLowerCase(Locale.ROOT).equals("delete"));
+    }
+
+    public boolean compactEnabled() {
+        return cleanupPolicy().stream().anyMatch(p -> p.toLowerCase(Locale.ROOT).equals("compact"));
     }
 
     @Override

@@ -20,13 +20,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Owns every partition log under log.dirs: loads them at start-up (recovering after an unclean stop),
- * runs retention and flush in the background, writes recovery checkpoints and the clean-shutdown marker.
+ * runs retention, flush and log compaction in the background, writes recovery checkpoints and the
+ * clean-shutdown marker.
  */
 public final class LogManager {
     public static final String CLEAN_SHUTDOWN_MARKER = ".sluice_cleanshutdown";
     static final String DELETE_DIR_SUFFIX = "-delete";
     static final long RECOVERY_CHECKPOINT_INTERVAL_MS = 60_000;
     static final long FLUSH_CHECK_INTERVAL_MS = 1_000;
+    static final long DEFAULT_CLEANER_BACKOFF_MS = 15_000;
     private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
 
     private final List<Path> logDirs;
@@ -36,10 +38,23 @@ public final class LogManager {
     private final LogScheduler scheduler = new LogScheduler();
     private final Map<TopicPartition, Log> logs = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Path> logDirOf = new ConcurrentHashMap<>();
+    private final boolean cleanerEnabled;
+    private final long cleanerBackoffMs;
+    private final LogCleaner cleaner;
     private volatile boolean started;
 
+    /** With the log cleaner on and Kafka's log.cleaner.backoff.ms (15 s). */
     public LogManager(List<Path> logDirs, Map<String, String> brokerLogDefaults,
                       long retentionCheckIntervalMs, org.apache.kafka.common.utils.Time time) {
+        this(logDirs, brokerLogDefaults, retentionCheckIntervalMs, true, DEFAULT_CLEANER_BACKOFF_MS, time);
+    }
+
+    /**
+     * cleanerEnabled and cleanerBackoffMs are log.cleaner.enable and log.cleaner.backoff.ms: whether
+     * compacted topics are compacted in the background, and how long the cleaner rests between passes.
+     */
+    public LogManager(List<Path> logDirs, Map<String, String> brokerLogDefaults, long retentionCheckIntervalMs,
+                      boolean cleanerEnabled, long cleanerBackoffMs, org.apache.kafka.common.utils.Time time) {
         if (logDirs.isEmpty()) {
             throw new IllegalArgumentException("At least one log dir is required");
         }
@@ -47,7 +62,10 @@ public final class LogManager {
         this.brokerLogDefaults = Map.copyOf(brokerLogDefaults);
         this.retentionCheckIntervalMs = retentionCheckIntervalMs;
         this.time = time;
+        this.cleanerEnabled = cleanerEnabled;
+        this.cleanerBackoffMs = cleanerBackoffMs;
         LogConfig.of(Map.of(), this.brokerLogDefaults);
+        this.cleaner = new LogCleaner(this.logDirs, time, () -> logs, logDirOf::get);
     }
 
     /** Loads every partition directory, then starts retention, flush and checkpoint tasks. */
@@ -61,6 +79,9 @@ public final class LogManager {
         scheduler.schedulePeriodic("retention", retentionCheckIntervalMs, this::cleanupLogs);
         scheduler.schedulePeriodic("flush", FLUSH_CHECK_INTERVAL_MS, this::flushDirtyLogs);
         scheduler.schedulePeriodic("recovery-checkpoint", RECOVERY_CHECKPOINT_INTERVAL_MS, this::checkpointRecoveryPoints);
+        if (cleanerEnabled) {
+            cleaner.startup(cleanerBackoffMs);
+        }
         started = true;
     }
 
@@ -143,10 +164,11 @@ public final class LogManager {
      */
     public synchronized void delete(TopicPartition tp) {
         Log log = logs.remove(tp);
-        logDirOf.remove(tp);
+        Path logDir = logDirOf.remove(tp);
         if (log == null) {
             return;
         }
+        cleaner.forget(tp, logDir);
         log.markDeleted();
         Path dir = log.dir();
         Path renamed = dir.resolveSibling(dir.getFileName() + "."
@@ -164,6 +186,7 @@ public final class LogManager {
 
     /** Stops background work, flushes and closes every log, then writes checkpoints and the clean-shutdown marker. */
     public synchronized void shutdown() {
+        cleaner.shutdown();
         scheduler.shutdown();
         for (Log log : logs.values()) {
             log.close();
@@ -185,6 +208,20 @@ public final class LogManager {
         for (Log log : logs.values()) {
             log.deleteOldSegments();
         }
+    }
+
+    /**
+     * Runs one log cleaner pass now, on the caller's thread, with the same choice of logs as the
+     * background cleaner (dirty ratio, compaction lags, expired tombstones); returns how many logs
+     * were compacted.
+     */
+    public int cleanNow() {
+        return cleaner.cleanPass();
+    }
+
+    /** What the log cleaner has done since start-up. */
+    public CleanerStats cleanerStats() {
+        return cleaner.stats();
     }
 
     private void flushDirtyLogs() {

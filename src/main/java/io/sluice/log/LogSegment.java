@@ -23,6 +23,10 @@ final class LogSegment {
     static final String INDEX_SUFFIX = ".index";
     static final String TIME_INDEX_SUFFIX = ".timeindex";
     static final String DELETED_SUFFIX = ".deleted";
+    /** A segment the cleaner is still writing; never trusted, removed at start-up. */
+    static final String CLEANED_SUFFIX = ".cleaned";
+    /** A complete cleaned segment about to replace the originals; start-up finishes the swap. */
+    static final String SWAP_SUFFIX = ".swap";
 
     final long baseOffset;
     private final FileChannel channel;
@@ -39,14 +43,31 @@ final class LogSegment {
     private int bytesSinceLastIndexEntry;
 
     private LogSegment(Path dir, long baseOffset, long createdMs) throws IOException {
+        this(dir, baseOffset, createdMs, "");
+    }
+
+    private LogSegment(Path dir, long baseOffset, long createdMs, String fileSuffix) throws IOException {
         this.baseOffset = baseOffset;
         this.createdMs = createdMs;
-        this.logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
+        this.logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX) + fileSuffix);
         this.channel = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
-        this.offsetIndex = new OffsetIndex(dir.resolve(fileName(baseOffset, INDEX_SUFFIX)), baseOffset);
-        this.timeIndex = new TimeIndex(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX)), baseOffset);
+        this.offsetIndex = new OffsetIndex(dir.resolve(fileName(baseOffset, INDEX_SUFFIX) + fileSuffix), baseOffset);
+        this.timeIndex = new TimeIndex(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX) + fileSuffix), baseOffset);
         this.nextOffset = baseOffset;
+    }
+
+    /** A new, empty segment with files named "*.cleaned", for the cleaner to fill. */
+    static LogSegment createCleaned(Path dir, long baseOffset, long nowMs) {
+        try {
+            LogSegment segment = new LogSegment(dir, baseOffset, nowMs, CLEANED_SUFFIX);
+            segment.channel.truncate(0);
+            segment.offsetIndex.reset();
+            segment.timeIndex.reset();
+            return segment;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A brand new, empty segment. */
@@ -105,6 +126,24 @@ final class LogSegment {
         } catch (IOException e) {
             return createdMs;
         }
+    }
+
+    /** The max timestamp of the first batch, or -1 for an empty segment (max.compaction.lag.ms looks at it). */
+    long firstBatchTimestamp() {
+        try {
+            BatchHeader header = new BatchHeader();
+            return header.read(channel, 0, size) ? header.maxTimestamp : RecordBatch.NO_TIMESTAMP;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    long offsetIndexSizeInBytes() {
+        return offsetIndex.sizeInBytes();
+    }
+
+    long timeIndexSizeInBytes() {
+        return timeIndex.sizeInBytes();
     }
 
     /** How long this segment has been filling, per Kafka: by record timestamps if any, else wall clock. */
@@ -404,7 +443,8 @@ final class LogSegment {
         return MemoryRecords.readableRecords(buffer).batches().iterator().next();
     }
 
-    private void readFully(ByteBuffer buffer, long position) throws IOException {
+    /** Fills the buffer from the file at the position; bytes past the committed size are never asked for. */
+    void readFully(ByteBuffer buffer, long position) throws IOException {
         long pos = position;
         while (buffer.hasRemaining()) {
             int n = channel.read(buffer, pos);
@@ -442,6 +482,31 @@ final class LogSegment {
         timeIndex.renameTo(dir.resolve(timeIndex.file().getFileName() + DELETED_SUFFIX));
     }
 
+    /**
+     * Renames the three files from "name + from" to "name + to" (e.g. .cleaned to .swap). The indexes
+     * go first: the .log file's name is what start-up trusts.
+     */
+    void renameSuffix(String from, String to) throws IOException {
+        offsetIndex.renameTo(swapSuffix(offsetIndex.file(), from, to));
+        timeIndex.renameTo(swapSuffix(timeIndex.file(), from, to));
+        Path target = swapSuffix(logFile, from, to);
+        Files.move(logFile, target);
+        logFile = target;
+    }
+
+    private static Path swapSuffix(Path file, String from, String to) {
+        String name = file.getFileName().toString();
+        if (!name.endsWith(from)) {
+            throw new IllegalStateException(file + " does not end with " + from);
+        }
+        return file.resolveSibling(name.substring(0, name.length() - from.length()) + to);
+    }
+
+    /** Sets the .log file's modification time, which retention reads for a segment without timestamps. */
+    void setLastModified(long ms) throws IOException {
+        Files.setLastModifiedTime(logFile, java.nio.file.attribute.FileTime.fromMillis(ms));
+    }
+
     void closeAndDelete() throws IOException {
         close();
         Files.deleteIfExists(logFile);
@@ -457,6 +522,10 @@ final class LogSegment {
         }
         offsetIndex.close();
         timeIndex.close();
+    }
+
+    FileChannel channel() {
+        return channel;
     }
 
     Path logFile() {

@@ -39,6 +39,12 @@ final class ProducerStateEntry {
         return last == null ? RecordBatch.NO_SEQUENCE : last.lastSeq();
     }
 
+    /** Last offset of the newest batch, or -1 if none is known. */
+    long lastOffset() {
+        BatchMetadata last = batches.peekLast();
+        return last == null ? -1L : last.lastOffset();
+    }
+
     long lastTimestamp() {
         BatchMetadata last = batches.peekLast();
         return last == null ? RecordBatch.NO_TIMESTAMP : last.timestamp();

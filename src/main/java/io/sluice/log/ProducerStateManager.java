@@ -107,6 +107,17 @@ final class ProducerStateManager {
         return result;
     }
 
+    /** Producer id to the last offset of its newest batch: the batches compaction must not remove. */
+    Map<Long, Long> lastBatchOffsets() {
+        Map<Long, Long> result = new HashMap<>(producers.size());
+        for (ProducerStateEntry entry : producers.values()) {
+            if (entry.lastOffset() >= 0) {
+                result.put(entry.producerId, entry.lastOffset());
+            }
+        }
+        return result;
+    }
+
     void clear() {
         producers.clear();
     }

@@ -26,14 +26,19 @@ final class RecoveryPointCheckpoint {
     }
 
     static void write(Path logDir, Map<TopicPartition, Long> offsets) {
+        write(logDir, FILE_NAME, offsets);
+    }
+
+    /** Writes any offset checkpoint file of the log dir in this format (the cleaner's too). */
+    static void write(Path logDir, String fileName, Map<TopicPartition, Long> offsets) {
         StringBuilder text = new StringBuilder();
         text.append(VERSION).append('\n').append(offsets.size()).append('\n');
         offsets.forEach((tp, offset) -> text.append(tp.topic()).append(' ').append(tp.partition())
                 .append(' ').append(offset).append('\n'));
         try {
-            Path tmp = logDir.resolve(FILE_NAME + ".tmp");
+            Path tmp = logDir.resolve(fileName + ".tmp");
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, logDir.resolve(FILE_NAME), StandardCopyOption.REPLACE_EXISTING,
+            Files.move(tmp, logDir.resolve(fileName), StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -42,7 +47,11 @@ final class RecoveryPointCheckpoint {
 
     /** The checkpointed offsets, or an empty map (everything recovered) if the file is absent or malformed. */
     static Map<TopicPartition, Long> read(Path logDir) {
-        Path file = logDir.resolve(FILE_NAME);
+        return read(logDir, FILE_NAME);
+    }
+
+    static Map<TopicPartition, Long> read(Path logDir, String fileName) {
+        Path file = logDir.resolve(fileName);
         Map<TopicPartition, Long> offsets = new HashMap<>();
         if (!Files.exists(file)) {
             return offsets;

@@ -238,7 +238,11 @@ class BrokerConfigTest {
                 Map.entry("flush.ms", Long.toString(Long.MAX_VALUE)),
                 Map.entry("cleanup.policy", "compact,delete"),
                 Map.entry("min.insync.replicas", "2"),
-                Map.entry("unclean.leader.election.enable", "false"));
+                Map.entry("unclean.leader.election.enable", "false"),
+                Map.entry("min.cleanable.dirty.ratio", "0.5"),
+                Map.entry("delete.retention.ms", "86400000"),
+                Map.entry("min.compaction.lag.ms", "0"),
+                Map.entry("max.compaction.lag.ms", Long.toString(Long.MAX_VALUE)));
     }
 
     @Test
