@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
@@ -151,7 +152,7 @@ abstract class IndexFile implements AutoCloseable {
 
     synchronized void renameTo(Path target) throws IOException {
         if (Files.exists(file)) {
-            Files.move(file, target);
+            Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
         }
         file = target;
     }

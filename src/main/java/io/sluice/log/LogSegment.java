@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import org.apache.kafka.common.record.MemoryRecords;
@@ -472,11 +473,15 @@ final class LogSegment {
         timeIndex.flush();
     }
 
-    /** Renames the files with the .deleted suffix; the channel stays open for in-flight reads. */
+    /**
+     * Renames the files with the .deleted suffix; the channel stays open for in-flight reads. A
+     * compacted base offset can be retired twice within file.delete.delay.ms, so an older .deleted file
+     * of the same name is replaced: its open channels keep reading the unlinked file.
+     */
     void markDeleted() throws IOException {
         Path dir = logFile.getParent();
         Path target = dir.resolve(logFile.getFileName() + DELETED_SUFFIX);
-        Files.move(logFile, target);
+        Files.move(logFile, target, StandardCopyOption.REPLACE_EXISTING);
         logFile = target;
         offsetIndex.renameTo(dir.resolve(offsetIndex.file().getFileName() + DELETED_SUFFIX));
         timeIndex.renameTo(dir.resolve(timeIndex.file().getFileName() + DELETED_SUFFIX));
@@ -490,7 +495,7 @@ final class LogSegment {
         offsetIndex.renameTo(swapSuffix(offsetIndex.file(), from, to));
         timeIndex.renameTo(swapSuffix(timeIndex.file(), from, to));
         Path target = swapSuffix(logFile, from, to);
-        Files.move(logFile, target);
+        Files.move(logFile, target, StandardCopyOption.REPLACE_EXISTING);
         logFile = target;
     }
 
