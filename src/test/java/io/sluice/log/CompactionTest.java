@@ -279,7 +279,6 @@ class CompactionTest {
         for (int i = 0; i < 60; i++) {
             log.append(keyed(Compression.NONE, NOW - 10_000, "k" + (i % 3), "old-" + i), 0);
         }
-        time.advance(0);
         long recentStart = log.logEndOffset();
         for (int i = 0; i < 60; i++) {
             log.append(keyed(Compression.NONE, NOW, "k" + (i % 3), "new-" + i), 0);

@@ -28,6 +28,11 @@ class LogConfigTest {
         assertThat(config.minInSyncReplicas()).isEqualTo(1);
         assertThat(config.uncleanLeaderElectionEnable()).isFalse();
         assertThat(config.compressionType()).isEqualTo("producer");
+        assertThat(config.minCleanableDirtyRatio()).isEqualTo(0.5);
+        assertThat(config.minCompactionLagMs()).isZero();
+        assertThat(config.maxCompactionLagMs()).isEqualTo(Long.MAX_VALUE);
+        assertThat(config.deleteRetentionMs()).isEqualTo(86400000L);
+        assertThat(config.compactEnabled()).isFalse();
         assertThat(config.values()).containsEntry("cleanup.policy", "delete").containsEntry("retention.ms", "604800000");
     }
 
@@ -45,6 +50,9 @@ class LogConfigTest {
         assertThat(LogConfig.of(Map.of("cleanup.policy", "compact,delete"), Map.of()).cleanupPolicy())
                 .containsExactly("compact", "delete");
         assertThat(LogConfig.of(Map.of("cleanup.policy", "compact"), Map.of()).deleteEnabled()).isFalse();
+        assertThat(LogConfig.of(Map.of("cleanup.policy", "compact,delete"), Map.of()).compactEnabled()).isTrue();
+        assertThatThrownBy(() -> LogConfig.validate(Map.of("min.cleanable.dirty.ratio", "1.5")))
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("min.cleanable.dirty.ratio");
         assertThatThrownBy(() -> LogConfig.validate(Map.of("cleanup.policy", "shred")))
                 .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("cleanup.policy");
     }
