@@ -408,7 +408,9 @@ def build_report(args):
     ratios.extend(cpu_ratios)
     lines.append("")
     lines.append("CPU: the broker process's utime + stime (/proc/<pid>/stat) across the client run, divided by the "
-                 "records moved. Peak RSS: VmHWM (/proc/<pid>/status), reset before each run via clear_refs.")
+                 "records moved. Peak RSS: VmHWM (/proc/<pid>/status), reset before each run via clear_refs; one "
+                 "broker process serves the workloads in the order listed, so a later workload's peak also holds "
+                 "whatever memory (heap regions, caches) the broker kept from earlier ones.")
     lines.append("")
     lines.append("## Broker footprint")
     lines.append("")
