@@ -72,8 +72,8 @@ public final class SluiceServer implements AutoCloseable {
         long startNanos = System.nanoTime();
         int nodeId = config.nodeId();
 
-        LogManager logs = new LogManager(config.logDirs(), config.topicDefaults(),
-                config.logRetentionCheckIntervalMs(), Time.SYSTEM);
+        LogManager logs = new LogManager(config.logDirs(), config.topicDefaults(), config.logRetentionCheckIntervalMs(),
+                config.logCleanerEnable(), config.logCleanerBackoffMs(), Time.SYSTEM);
         logs.startup();
         stopOrder.add(logs::shutdown);
 

@@ -217,8 +217,7 @@ class LogOffsetStoreTest {
         Log log = offsetsLog("g1");
         byte[] foreignKey = {0, 2, 0, 2, 'g', '1'};
         partitions.append(log, new TopicPartition(OffsetsTopic.NAME, OffsetsTopic.partitionFor("g1", PARTITIONS)),
-                MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(1L, foreignKey, new byte[] {1, 2, 3}),
-                        new SimpleRecord(2L, null, new byte[] {4})), 0);
+                MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(1L, foreignKey, new byte[] {1, 2, 3})), 0);
 
         restart();
 
