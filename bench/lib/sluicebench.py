@@ -338,12 +338,13 @@ def build_report(args):
     ratios = []  # (label, ratio, goal_value, better_when_higher)
     lines.append(f"# Sluice vs Apache Kafka {meta.get('kafka_version', '')} — {args.mode} run, {meta.get('date', '')}")
     lines.append("")
-    lines.append(f"Machine: {meta.get('machine', '')}. **Busy shared machine**: other developers were running builds "
-                 f"and tests at the same time (load average at start {meta.get('load', '?')}), so absolute numbers "
-                 "are noisy; CPU-seconds per million records is the steadiest figure.")
+    lines.append(f"Machine: {meta.get('machine', '')}. Load average at start: {meta.get('load', '?')}; on a "
+                 "shared machine absolute numbers are noisy, and CPU-seconds per million records is the steadiest figure.")
     lines.append("")
     lines.append(f"Repeats per workload: {meta.get('repeats', '?')} (median shown), alternating which broker goes first. "
-                 f"Both brokers: `{meta.get('jvm', '')}`, data on {meta.get('disk', '')}, no per-message fsync. "
+                 f"Each broker runs as shipped ({meta.get('jvm', '')}), data on {meta.get('disk', '')}, no per-message fsync; "
+                 "each is warmed up (records produced and consumed on a throwaway topic) after start-up is measured and "
+                 "before the workloads. "
                  "Clients: Kafka's own `ProducerPerformance`, `ConsumerPerformance`, `EndToEndLatency` "
                  f"(kafka-tools {meta.get('kafka_version', '')}). Ratio = Sluice / Kafka.")
     lines.append("")

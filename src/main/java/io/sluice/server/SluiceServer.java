@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -116,11 +117,34 @@ public final class SluiceServer implements AutoCloseable {
         Endpoint advertised = config.advertisedListeners().get(0);
         int advertisedPort = advertised.port() == 0 ? listener.port() : advertised.port();
         metadata.controller().registerBroker(nodeId, advertised.host(), advertisedPort, config.brokerRack()).join();
-        LogOffsetStore offsetLog = LogOffsetStore.start(metadata, partitions, config, groups::hasNoMembers, timer);
-        stopOrder.add(offsetLog);
-        offsetStore.complete(offsetLog);
+        loadOffsetsInBackground(metadata, partitions, config, groups, offsetStore, timer);
         log.info("Sluice broker {} started in {} ms, serving {}:{}", nodeId,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), advertised.host(), advertisedPort);
+    }
+
+    /**
+     * Committed offsets are replayed from __consumer_offsets after the broker is serving, as Kafka
+     * does: group requests meanwhile get COORDINATOR_LOAD_IN_PROGRESS and clients retry, while
+     * produce and fetch are not held up by a long replay.
+     */
+    private void loadOffsetsInBackground(RatisMetadataService metadata, PartitionManager partitions, BrokerConfig config,
+                                         GroupCoordinator groups, DeferredOffsetStore offsetStore,
+                                         ScheduledExecutorService timer) {
+        CompletableFuture<LogOffsetStore> loaded = CompletableFuture.supplyAsync(
+                () -> LogOffsetStore.start(metadata, partitions, config, groups::hasNoMembers, timer), timer);
+        loaded.whenComplete((store, error) -> {
+            if (error != null) {
+                log.error("Could not load committed offsets from __consumer_offsets; consumer groups are unavailable", error);
+            } else {
+                offsetStore.complete(store);
+            }
+        });
+        stopOrder.add(() -> {
+            LogOffsetStore store = loaded.getNow(null);
+            if (store != null) {
+                store.close();
+            }
+        });
     }
 
     private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
