@@ -16,6 +16,7 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sluice.config.Endpoint;
 import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,9 +34,9 @@ public final class KafkaListener implements AutoCloseable {
         this.serverChannel = serverChannel;
     }
 
-    /** Binds the endpoint (port 0 picks a free port) and starts accepting. */
+    /** Binds the endpoint (port 0 picks a free port) and starts accepting; requests run on requestThreads. */
     public static KafkaListener bind(Endpoint endpoint, int networkThreads, int maxRequestBytes,
-                                     RequestDispatcher dispatcher) throws InterruptedException {
+                                     RequestDispatcher dispatcher, Executor requestThreads) throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         EventLoopGroup acceptors = epoll ? new EpollEventLoopGroup(1, new DefaultThreadFactory("sluice-accept", true))
                 : new NioEventLoopGroup(1, new DefaultThreadFactory("sluice-accept", true));
@@ -55,7 +56,7 @@ public final class KafkaListener implements AutoCloseable {
                         protected void initChannel(SocketChannel ch) {
                             ch.pipeline()
                                     .addLast("frames", new LengthFieldBasedFrameDecoder(maxRequestBytes + 4, 0, 4, 0, 4, true))
-                                    .addLast("requests", new ConnectionHandler(dispatcher, endpoint.listenerName()));
+                                    .addLast("requests", new ConnectionHandler(dispatcher, requestThreads, endpoint.listenerName()));
                         }
                     })
                     .bind(new InetSocketAddress(endpoint.host(), endpoint.port()))

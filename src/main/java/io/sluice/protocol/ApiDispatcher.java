@@ -5,7 +5,6 @@ import io.sluice.network.RequestDispatcher;
 import io.sluice.network.Response;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.ResponseHeaderData;
@@ -20,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decodes a frame into header and request, checks the API and version against the registry and
- * hands it to its handler on a request thread. Unreadable requests close the connection, as Kafka
+ * runs its handler on the calling request thread. Unreadable requests close the connection, as Kafka
  * does; an ApiVersions request of a newer version than ours gets a v0 answer listing what we support,
  * so the client can downgrade.
  */
@@ -28,11 +27,9 @@ public final class ApiDispatcher implements RequestDispatcher {
     private static final Logger log = LoggerFactory.getLogger(ApiDispatcher.class);
 
     private final ApiRegistry registry;
-    private final Executor requestThreads;
 
-    public ApiDispatcher(ApiRegistry registry, Executor requestThreads) {
+    public ApiDispatcher(ApiRegistry registry) {
         this.registry = registry;
-        this.requestThreads = requestThreads;
     }
 
     @Override
@@ -69,9 +66,7 @@ public final class ApiDispatcher implements RequestDispatcher {
             return close("malformed " + apiKey + " v" + version + " request: " + e.getMessage());
         }
         RequestContext context = new RequestContext(header, connection);
-        return CompletableFuture.supplyAsync(() -> invoke(entry, context, request), requestThreads)
-                .thenCompose(f -> f)
-                .handle((body, error) -> respond(context, request, body, error));
+        return invoke(entry, context, request).handle((body, error) -> respond(context, request, body, error));
     }
 
     @SuppressWarnings("unchecked")

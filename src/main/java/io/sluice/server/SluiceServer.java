@@ -111,7 +111,7 @@ public final class SluiceServer implements AutoCloseable {
 
         Endpoint endpoint = config.listeners().get(0);
         listener = KafkaListener.bind(endpoint, config.numNetworkThreads(), config.socketRequestMaxBytes(),
-                new ApiDispatcher(registry, requestThreads));
+                new ApiDispatcher(registry), requestThreads);
         stopOrder.add(listener);
 
         Endpoint advertised = config.advertisedListeners().get(0);

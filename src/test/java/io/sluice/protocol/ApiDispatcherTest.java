@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class ApiDispatcherTest {
     private final ApiRegistry registry = new ApiRegistry();
-    private final ApiDispatcher dispatcher = new ApiDispatcher(registry, Runnable::run);
+    private final ApiDispatcher dispatcher = new ApiDispatcher(registry);
     private final ClientConnection connection = new ClientConnection("c-1", "PLAINTEXT", new InetSocketAddress(1));
 
     ApiDispatcherTest() {
