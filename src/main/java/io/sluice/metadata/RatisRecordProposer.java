@@ -57,11 +57,15 @@ final class RatisRecordProposer implements RecordProposer {
         }
         ApplyReply applied = ApplyReply.fromBytes(reply.getMessage().getContent().toByteArray());
         ApiException rejected = applied.exception();
-        if (rejected != null) {
-            result.completeExceptionally(rejected);
-        } else {
-            stateMachine.whenApplied(reply.getLogIndex()).whenComplete((ignored, error) -> result.complete(null));
-        }
+        // Rejected or not, the entry is in the log: once applied here, the local image explains the outcome
+        // (e.g. the topic that made a creation fail with TopicExistsException is visible).
+        stateMachine.whenApplied(reply.getLogIndex()).whenComplete((ignored, error) -> {
+            if (rejected != null) {
+                result.completeExceptionally(rejected);
+            } else {
+                result.complete(null);
+            }
+        });
     }
 
     static ApiException toApiException(Throwable error) {
