@@ -433,11 +433,11 @@ public final class RatisMetadataService implements MetadataService {
     }
 
     /**
-     * Without a configured cluster id, every node of a multi-voter quorum derives the same one from the voters
-     * list, so a cluster forms with no formatting step; a lone voter makes up a random one as before.
+     * Without a configured cluster id, every node given a voters list derives the same one from it, so a cluster
+     * forms with no formatting step; the zero-config single node (no voters list) makes up a random one.
      */
     static String sharedClusterId(MetadataServiceConfig config) {
-        if (config.singleVoter()) {
+        if (config.voters().isEmpty()) {
             return null;
         }
         StringBuilder key = new StringBuilder("sluice-cluster");

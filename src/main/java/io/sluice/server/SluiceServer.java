@@ -135,9 +135,10 @@ public final class SluiceServer implements AutoCloseable {
     }
 
     /**
-     * A lone voter that is this node keeps the zero-config single-node quorum (ephemeral Raft port, fast first
-     * election). Otherwise the voters from controller.quorum.voters form the quorum: a controller binds its own
-     * voter address, a broker-only node follows the log as a listener on the advertised host.
+     * A combined broker and controller that is the lone voter keeps the zero-config single-node quorum (ephemeral
+     * Raft port, fast first election). Otherwise the voters from controller.quorum.voters form the quorum: a
+     * controller binds its own voter address, a broker-only node follows the log as a listener on the advertised
+     * host (so a lone controller-only node serves broker-only nodes too).
      */
     static MetadataServiceConfig metadataConfig(BrokerConfig config, Path metadataDir) {
         int nodeId = config.nodeId();
@@ -148,7 +149,7 @@ public final class SluiceServer implements AutoCloseable {
         List<io.sluice.config.QuorumVoter> voters = config.controllerQuorumVoters();
         boolean controllerRole = config.processRoles().contains("controller");
         io.sluice.config.QuorumVoter own = voters.stream().filter(v -> v.nodeId() == nodeId).findFirst().orElse(null);
-        if (voters.size() == 1 && own != null) {
+        if (voters.size() == 1 && own != null && config.processRoles().contains("broker")) {
             return metadata;
         }
         if (controllerRole != (own != null)) {
