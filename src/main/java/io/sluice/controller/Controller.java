@@ -1,14 +1,29 @@
 package io.sluice.controller;
 
+import io.sluice.metadata.PartitionImage;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ApiError;
 
 /**
  * Validates admin changes against the current image and commits them to the metadata log.
  * Each method completes once the change is applied to the local image, or exceptionally with a
  * Kafka ApiException (TopicExistsException, InvalidTopicException, InvalidPartitionsException,
  * InvalidReplicationFactorException, InvalidConfigurationException, UnknownTopicOrPartitionException ...).
- * Futures fail with the bare ApiException (not wrapped in a CompletionException); NotControllerException
- * when this node is not the Raft leader. Implemented by {@link QuorumController}.
+ * Futures fail with the bare ApiException (not wrapped in a CompletionException). Any node may call these:
+ * a node that is not the active controller computes the change from its local image and the metadata quorum
+ * relays it to the leader, whose apply re-checks every expectation (names, ids, partition epochs).
+ * Implemented by {@link QuorumController}.
+ *
+ * <p>Cluster membership and partition leadership (used by the broker lifecycle, the replication layer and the
+ * protocol handlers): {@link #registerBroker(int, String, int, String, Uuid)}, {@link #brokerHeartbeat},
+ * {@link #controlledShutdown}, {@link #alterPartition} and {@link #electLeaders}. The defaults fail with
+ * UnsupportedOperationException so test doubles need not implement them.
  */
 public interface Controller {
     CompletableFuture<org.apache.kafka.common.Uuid> createTopic(String name, int numPartitions, short replicationFactor,
@@ -20,4 +35,57 @@ public interface Controller {
     /** Reserves a block of producer ids for this broker; completes with the first id of the block. */
     CompletableFuture<Long> allocateProducerIds(int brokerId, int blockSize);
     CompletableFuture<Void> registerBroker(int brokerId, String host, int port, String rack);
+
+    /**
+     * Registers a broker process (a new {@code incarnationId} per process start) and unfences it; offline
+     * partitions it can lead get it as leader in the same change.
+     */
+    default CompletableFuture<Void> registerBroker(int brokerId, String host, int port, String rack,
+                                                   Uuid incarnationId) {
+        return unsupported();
+    }
+
+    /**
+     * A broker's liveness signal to the active controller; not written to the log. Completes with NONE,
+     * NOT_CONTROLLER (ask the current leader), BROKER_ID_NOT_REGISTERED or STALE_BROKER_EPOCH (register again).
+     * A fenced broker that heartbeats again is unfenced.
+     */
+    default CompletableFuture<Errors> brokerHeartbeat(int brokerId, Uuid incarnationId) {
+        return unsupported();
+    }
+
+    /**
+     * A broker about to stop cleanly: its leaderships move to other live ISR members, it leaves every ISR (the last
+     * member stays, leaderless) and it is fenced until it registers again.
+     */
+    default CompletableFuture<Void> controlledShutdown(int brokerId) {
+        return unsupported();
+    }
+
+    /**
+     * Applies a partition leader's ISR change. Fails with FencedLeaderEpochException when the leader epoch is not
+     * the current one, NotLeaderOrFollowerException when the requester does not lead the partition,
+     * InvalidUpdateVersionException when the partition epoch is stale, IneligibleReplicaException for a fenced
+     * or unregistered ISR member, InvalidRequestException for an ISR outside the replicas or without the leader,
+     * UnknownTopicIdException / UnknownTopicOrPartitionException. Completes with the partition as now recorded.
+     */
+    default CompletableFuture<PartitionImage> alterPartition(AlterPartitionRequest request) {
+        return unsupported();
+    }
+
+    /**
+     * Kafka's ElectLeaders: PREFERRED makes the first replica leader when it is live and in the ISR; UNCLEAN
+     * elects a leader for leaderless partitions, from the ISR first, else from any live replica. {@code partitions}
+     * null means every partition; then only partitions where an election was attempted are reported.
+     * Per-partition results use Kafka's errors (ELECTION_NOT_NEEDED, PREFERRED_LEADER_NOT_AVAILABLE,
+     * ELIGIBLE_LEADERS_NOT_AVAILABLE, UNKNOWN_TOPIC_OR_PARTITION).
+     */
+    default CompletableFuture<Map<TopicPartition, ApiError>> electLeaders(ElectionType type,
+                                                                          Set<TopicPartition> partitions) {
+        return unsupported();
+    }
+
+    private static <T> CompletableFuture<T> unsupported() {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("Not supported by this controller"));
+    }
 }

@@ -11,4 +11,12 @@ import java.util.concurrent.CompletableFuture;
 @FunctionalInterface
 public interface RecordProposer {
     CompletableFuture<Void> propose(List<MetadataRecord> batch);
+
+    /**
+     * Like {@link #propose(List)}, for a batch the active controller computed in Raft term {@code controllerTerm}:
+     * the state machine rejects it (NotControllerException) if the log has moved on to another term by then.
+     */
+    default CompletableFuture<Void> propose(List<MetadataRecord> batch, long controllerTerm) {
+        return propose(batch);
+    }
 }

@@ -58,7 +58,8 @@ final class ImageSnapshotFormat {
             records.add(new ClusterIdRecord(image.clusterId()));
         }
         for (BrokerImage broker : image.brokers().values()) {
-            records.add(new RegisterBroker(broker.id(), broker.host(), broker.port(), broker.rack()));
+            records.add(new RegisterBroker(broker.id(), broker.host(), broker.port(), broker.rack(),
+                    broker.incarnationId()));
             if (broker.fenced()) {
                 records.add(new BrokerFencing(broker.id(), true));
             }

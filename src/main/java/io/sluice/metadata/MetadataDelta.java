@@ -65,7 +65,8 @@ public final class MetadataDelta {
             applyClusterId(r);
         } else if (record instanceof RegisterBroker r) {
             copyBrokers();
-            brokers.put(r.brokerId(), new BrokerImage(r.brokerId(), r.host(), r.port(), r.rack(), false));
+            brokers.put(r.brokerId(), new BrokerImage(r.brokerId(), r.host(), r.port(), r.rack(), false,
+                    r.incarnationId()));
         } else if (record instanceof BrokerFencing r) {
             BrokerImage broker = brokers.get(r.brokerId());
             if (broker == null) {
@@ -73,7 +74,7 @@ public final class MetadataDelta {
                         "Broker " + r.brokerId() + " is not registered.");
             }
             copyBrokers();
-            brokers.put(r.brokerId(), new BrokerImage(broker.id(), broker.host(), broker.port(), broker.rack(), r.fenced()));
+            brokers.put(r.brokerId(), broker.withFenced(r.fenced()));
         } else if (record instanceof TopicRecord r) {
             applyTopic(r);
         } else if (record instanceof PartitionRecord r) {

@@ -17,10 +17,20 @@ public sealed interface MetadataRecord {
         }
     }
 
-    /** Adds a broker, or updates the address of a registered one; the broker is unfenced afterwards. */
-    record RegisterBroker(int brokerId, String host, int port, String rack) implements MetadataRecord {
+    /**
+     * Adds a broker, or updates the address of a registered one; the broker is unfenced afterwards. The
+     * incarnation id changes with every broker process start, so heartbeats of an older process are told apart.
+     */
+    record RegisterBroker(int brokerId, String host, int port, String rack, Uuid incarnationId)
+            implements MetadataRecord {
         public RegisterBroker {
             Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(incarnationId, "incarnationId");
+        }
+
+        /** A registration without an incarnation (Uuid.ZERO_UUID): any heartbeat from this broker id is accepted. */
+        public RegisterBroker(int brokerId, String host, int port, String rack) {
+            this(brokerId, host, port, rack, Uuid.ZERO_UUID);
         }
     }
 

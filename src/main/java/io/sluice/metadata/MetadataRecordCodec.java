@@ -28,6 +28,8 @@ import org.apache.kafka.common.Uuid;
  */
 public final class MetadataRecordCodec {
     static final byte BATCH_FORMAT = 0;
+    /** A batch that also names the controller term it was computed in (see {@link MetadataCommand}). */
+    static final byte COMMAND_FORMAT = 1;
 
     private static final byte CLUSTER_ID = 0;
     private static final byte REGISTER_BROKER = 1;
@@ -39,6 +41,8 @@ public final class MetadataRecordCodec {
     private static final byte PRODUCER_ID_BLOCK = 7;
 
     private static final byte VERSION_0 = 0;
+    /** RegisterBroker with the incarnation id. */
+    private static final byte VERSION_1 = 1;
 
     private MetadataRecordCodec() {
     }
@@ -51,6 +55,35 @@ public final class MetadataRecordCodec {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    /** A batch with the controller term it was computed in; a negative term means "any term". */
+    public static byte[] encodeCommand(List<? extends MetadataRecord> records, long controllerTerm) {
+        if (controllerTerm < 0) {
+            return encodeBatch(records);
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + 64 * Math.max(1, records.size()));
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(COMMAND_FORMAT);
+            out.writeLong(controllerTerm);
+            writeBatch(out, records);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Reads what {@link #encodeCommand} or {@link #encodeBatch} wrote. */
+    public static MetadataCommand decodeCommand(InputStream stream) throws IOException {
+        DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(stream));
+        in.mark(1);
+        byte format = in.readByte();
+        if (format == COMMAND_FORMAT) {
+            long term = in.readLong();
+            return new MetadataCommand(term, readBatch(in));
+        }
+        in.reset();
+        return new MetadataCommand(-1L, readBatch(in));
     }
 
     public static List<MetadataRecord> decodeBatch(byte[] bytes) throws IOException {
@@ -90,11 +123,13 @@ public final class MetadataRecordCodec {
             header(out, CLUSTER_ID);
             writeString(out, r.clusterId());
         } else if (record instanceof RegisterBroker r) {
-            header(out, REGISTER_BROKER);
+            out.writeByte(REGISTER_BROKER);
+            out.writeByte(VERSION_1);
             out.writeInt(r.brokerId());
             writeString(out, r.host());
             out.writeInt(r.port());
             writeString(out, r.rack());
+            writeUuid(out, r.incarnationId());
         } else if (record instanceof BrokerFencing r) {
             header(out, BROKER_FENCING);
             out.writeInt(r.brokerId());
@@ -133,6 +168,9 @@ public final class MetadataRecordCodec {
     static MetadataRecord read(DataInput in) throws IOException {
         byte type = in.readByte();
         byte version = in.readByte();
+        if (type == REGISTER_BROKER && version == VERSION_1) {
+            return new RegisterBroker(in.readInt(), readString(in), in.readInt(), readString(in), readUuid(in));
+        }
         if (version != VERSION_0) {
             throw new IOException("Unsupported version " + version + " of metadata record type " + type);
         }

@@ -11,5 +11,20 @@ public interface MetadataService extends AutoCloseable {
     MetadataImage image();
     void addListener(MetadataListener listener);
     Controller controller();
+
+    /** The node id of the active controller (the metadata quorum's leader), or -1 while none is known. */
+    default int activeControllerId() {
+        return -1;
+    }
+
+    /**
+     * The controller id to tell clients (Metadata, DescribeCluster): the active controller when it is a live broker
+     * clients can reach, else this node, which relays admin requests to the leader itself.
+     */
+    default int controllerIdForClients(int localNodeId) {
+        int active = activeControllerId();
+        BrokerImage broker = active < 0 ? null : image().brokers().get(active);
+        return broker != null && !broker.fenced() ? active : localNodeId;
+    }
     @Override void close();
 }

@@ -22,20 +22,36 @@ import java.util.function.Consumer;
  * @param topicConfigValidator   throws InvalidConfigurationException for bad topic overrides (LogConfig::validate)
  * @param snapshotThreshold      applied log entries between automatic snapshots
  * @param startTimeout           how long start may wait for the local image to catch up with the log
+ * @param sessionTimeout         broker.session.timeout.ms: the active controller fences a broker silent this long
+ * @param uncleanLeaderElection  unclean.leader.election.enable of the cluster (topics may override it)
+ *
+ * <p>A node listed in {@code voters} is a controller (a Raft voter); any other node follows the metadata log as a
+ * Raft listener (a broker-only node) and binds its own Raft server on {@code raftAddress}.
  */
 public record MetadataServiceConfig(Path metadataDir, int nodeId, String clusterId, InetSocketAddress raftAddress,
                                     List<QuorumVoter> voters, int defaultNumPartitions,
                                     short defaultReplicationFactor,
                                     Consumer<Map<String, String>> topicConfigValidator,
-                                    long snapshotThreshold, Duration startTimeout) {
+                                    long snapshotThreshold, Duration startTimeout, Duration sessionTimeout,
+                                    boolean uncleanLeaderElection) {
     public static final long DEFAULT_SNAPSHOT_THRESHOLD = 10_000L;
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofMillis(9_000);
+
+    public MetadataServiceConfig(Path metadataDir, int nodeId, String clusterId, InetSocketAddress raftAddress,
+                                 List<QuorumVoter> voters, int defaultNumPartitions, short defaultReplicationFactor,
+                                 Consumer<Map<String, String>> topicConfigValidator, long snapshotThreshold,
+                                 Duration startTimeout) {
+        this(metadataDir, nodeId, clusterId, raftAddress, voters, defaultNumPartitions, defaultReplicationFactor,
+                topicConfigValidator, snapshotThreshold, startTimeout, DEFAULT_SESSION_TIMEOUT, false);
+    }
 
     public MetadataServiceConfig {
         Objects.requireNonNull(metadataDir, "metadataDir");
         Objects.requireNonNull(raftAddress, "raftAddress");
         Objects.requireNonNull(topicConfigValidator, "topicConfigValidator");
         Objects.requireNonNull(startTimeout, "startTimeout");
+        Objects.requireNonNull(sessionTimeout, "sessionTimeout");
         voters = List.copyOf(voters);
         if (snapshotThreshold <= 0) {
             throw new IllegalArgumentException("snapshotThreshold must be positive: " + snapshotThreshold);
@@ -53,27 +69,49 @@ public record MetadataServiceConfig(Path metadataDir, int nodeId, String cluster
 
     public MetadataServiceConfig withClusterId(String id) {
         return new MetadataServiceConfig(metadataDir, nodeId, id, raftAddress, voters, defaultNumPartitions,
-                defaultReplicationFactor, topicConfigValidator, snapshotThreshold, startTimeout);
+                defaultReplicationFactor, topicConfigValidator, snapshotThreshold, startTimeout, sessionTimeout,
+                uncleanLeaderElection);
     }
 
     public MetadataServiceConfig withRaftAddress(InetSocketAddress address) {
         return new MetadataServiceConfig(metadataDir, nodeId, clusterId, address, voters, defaultNumPartitions,
-                defaultReplicationFactor, topicConfigValidator, snapshotThreshold, startTimeout);
+                defaultReplicationFactor, topicConfigValidator, snapshotThreshold, startTimeout, sessionTimeout,
+                uncleanLeaderElection);
     }
 
     public MetadataServiceConfig withVoters(List<QuorumVoter> quorumVoters) {
         return new MetadataServiceConfig(metadataDir, nodeId, clusterId, raftAddress, quorumVoters,
-                defaultNumPartitions, defaultReplicationFactor, topicConfigValidator, snapshotThreshold, startTimeout);
+                defaultNumPartitions, defaultReplicationFactor, topicConfigValidator, snapshotThreshold, startTimeout,
+                sessionTimeout, uncleanLeaderElection);
     }
 
     public MetadataServiceConfig withSnapshotThreshold(long entries) {
         return new MetadataServiceConfig(metadataDir, nodeId, clusterId, raftAddress, voters, defaultNumPartitions,
-                defaultReplicationFactor, topicConfigValidator, entries, startTimeout);
+                defaultReplicationFactor, topicConfigValidator, entries, startTimeout, sessionTimeout,
+                uncleanLeaderElection);
     }
 
     public MetadataServiceConfig withStartTimeout(Duration timeout) {
         return new MetadataServiceConfig(metadataDir, nodeId, clusterId, raftAddress, voters, defaultNumPartitions,
-                defaultReplicationFactor, topicConfigValidator, snapshotThreshold, timeout);
+                defaultReplicationFactor, topicConfigValidator, snapshotThreshold, timeout, sessionTimeout,
+                uncleanLeaderElection);
+    }
+
+    public MetadataServiceConfig withSessionTimeout(Duration timeout) {
+        return new MetadataServiceConfig(metadataDir, nodeId, clusterId, raftAddress, voters, defaultNumPartitions,
+                defaultReplicationFactor, topicConfigValidator, snapshotThreshold, startTimeout, timeout,
+                uncleanLeaderElection);
+    }
+
+    public MetadataServiceConfig withUncleanLeaderElection(boolean enabled) {
+        return new MetadataServiceConfig(metadataDir, nodeId, clusterId, raftAddress, voters, defaultNumPartitions,
+                defaultReplicationFactor, topicConfigValidator, snapshotThreshold, startTimeout, sessionTimeout,
+                enabled);
+    }
+
+    /** Whether this node is one of the voters (a controller); otherwise it follows the log as a listener. */
+    public boolean isVoter() {
+        return voters.isEmpty() || voters.stream().anyMatch(v -> v.nodeId() == nodeId);
     }
 
     boolean singleVoter() {

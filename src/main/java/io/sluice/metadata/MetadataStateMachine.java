@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -46,6 +47,62 @@ public final class MetadataStateMachine extends BaseStateMachine {
     private volatile MetadataImage image = MetadataImage.empty();
     private volatile boolean leaderReady;
     private volatile long loadedSnapshotIndex = -1L;
+    /** Futures waiting for the local image to reach a Raft index, completed by the apply thread. */
+    private final java.util.TreeMap<Long, List<CompletableFuture<Void>>> applyWaiters = new java.util.TreeMap<>();
+    private volatile LeadershipListener leadership = LeadershipListener.NONE;
+    private volatile java.util.function.Function<byte[], CompletableFuture<byte[]>> queryHandler;
+
+    /** Told when this node becomes the active controller (leader ready) and when it stops being it. */
+    public interface LeadershipListener {
+        LeadershipListener NONE = new LeadershipListener() {
+            @Override
+            public void becameActive(long term) {
+            }
+
+            @Override
+            public void resigned() {
+            }
+        };
+
+        /** Runs on a Ratis thread once the leader applied its term's first entry: must not block. */
+        void becameActive(long term);
+
+        /** Runs on a Ratis thread on step-down or when another node leads: must not block. */
+        void resigned();
+    }
+
+    void setLeadershipListener(LeadershipListener listener) {
+        leadership = listener;
+    }
+
+    /** Serves read-only Raft messages (RPCs to the active controller); null answers every query with an error. */
+    void setQueryHandler(java.util.function.Function<byte[], CompletableFuture<byte[]>> handler) {
+        queryHandler = handler;
+    }
+
+    /** Completes once the local image includes the entry at {@code index}. */
+    CompletableFuture<Void> whenApplied(long index) {
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        synchronized (applyWaiters) {
+            if (getLastAppliedTermIndex().getIndex() >= index) {
+                future.complete(null);
+            } else {
+                applyWaiters.computeIfAbsent(index, i -> new ArrayList<>(1)).add(future);
+            }
+        }
+        return future;
+    }
+
+    private void completeApplyWaiters() {
+        long applied = getLastAppliedTermIndex().getIndex();
+        List<CompletableFuture<Void>> ready = new ArrayList<>();
+        synchronized (applyWaiters) {
+            while (!applyWaiters.isEmpty() && applyWaiters.firstKey() <= applied) {
+                ready.addAll(applyWaiters.pollFirstEntry().getValue());
+            }
+        }
+        ready.forEach(f -> f.complete(null));
+    }
 
     public MetadataImage image() {
         return image;
@@ -105,25 +162,33 @@ public final class MetadataStateMachine extends BaseStateMachine {
         if (termIndex.getIndex() <= getLastAppliedTermIndex().getIndex()) {
             return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(ApplyReply.OK.toBytes())));
         }
-        ApplyReply reply = apply(entry.getStateMachineLogEntry().getLogData(), termIndex.getIndex());
+        ApplyReply reply = apply(entry.getStateMachineLogEntry().getLogData(), termIndex);
         updateLastAppliedTermIndex(termIndex);
         signalProgress();
+        completeApplyWaiters();
         return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(reply.toBytes())));
     }
 
-    private ApplyReply apply(ByteString data, long index) {
-        List<MetadataRecord> records;
+    private ApplyReply apply(ByteString data, TermIndex termIndex) {
+        long index = termIndex.getIndex();
+        MetadataCommand command;
         try {
-            records = MetadataRecordCodec.decodeBatch(data.newInput());
+            command = MetadataRecordCodec.decodeCommand(data.newInput());
         } catch (IOException | RuntimeException e) {
             // Deterministic on every replica: the bytes are the same everywhere.
             LOG.error("Skipping undecodable metadata batch at index {}", index, e);
             return new ApplyReply(org.apache.kafka.common.protocol.Errors.CORRUPT_MESSAGE,
                     "Undecodable metadata batch: " + e.getMessage());
         }
+        if (command.controllerTerm() >= 0 && command.controllerTerm() != termIndex.getTerm()) {
+            // Computed by a controller of an earlier term and relayed by the current leader: its view may be stale.
+            return new ApplyReply(org.apache.kafka.common.protocol.Errors.NOT_CONTROLLER, "The change was computed"
+                    + " by the controller of term " + command.controllerTerm() + ", the log is at term "
+                    + termIndex.getTerm() + ".");
+        }
         MetadataDelta delta = new MetadataDelta(image);
         try {
-            delta.applyAll(records);
+            delta.applyAll(command.records());
         } catch (RejectedBatchException e) {
             return new ApplyReply(e.error(), e.getMessage());
         }
@@ -135,11 +200,22 @@ public final class MetadataStateMachine extends BaseStateMachine {
     public void notifyTermIndexUpdated(long term, long index) {
         super.notifyTermIndexUpdated(term, index);
         signalProgress();
+        completeApplyWaiters();
     }
 
     @Override
     public void notifyLeaderReady() {
         leaderReady = true;
+        long term = getLastAppliedTermIndex().getTerm();
+        try {
+            term = getServer().get().getDivision(getGroupId()).getInfo().getCurrentTerm();
+        } catch (IOException | InterruptedException | java.util.concurrent.ExecutionException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.warn("Cannot read the current term; using the last applied entry's term {}", term, e);
+        }
+        leadership.becameActive(term);
         signalProgress();
     }
 
@@ -147,15 +223,33 @@ public final class MetadataStateMachine extends BaseStateMachine {
     public void notifyLeaderChanged(org.apache.ratis.protocol.RaftGroupMemberId memberId,
                                     org.apache.ratis.protocol.RaftPeerId newLeaderId) {
         if (!memberId.getPeerId().equals(newLeaderId)) {
-            leaderReady = false;
+            resign();
         }
         signalProgress();
     }
 
     @Override
     public void notifyNotLeader(java.util.Collection<TransactionContext> pendingEntries) {
-        leaderReady = false;
+        resign();
         signalProgress();
+    }
+
+    private void resign() {
+        boolean wasReady = leaderReady;
+        leaderReady = false;
+        if (wasReady) {
+            leadership.resigned();
+        }
+    }
+
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        java.util.function.Function<byte[], CompletableFuture<byte[]>> handler = queryHandler;
+        if (handler == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("No query handler"));
+        }
+        return handler.apply(request.getContent().toByteArray())
+                .thenApply(bytes -> Message.valueOf(ByteString.copyFrom(bytes)));
     }
 
     @Override
@@ -197,6 +291,7 @@ public final class MetadataStateMachine extends BaseStateMachine {
         loadedSnapshotIndex = termIndex.getIndex();
         publish(loaded);
         signalProgress();
+        completeApplyWaiters();
     }
 
     private void publish(MetadataImage next) {

@@ -54,6 +54,13 @@ final class RaftSettings {
         return props;
     }
 
+    /** Heartbeats are resent every second anyway, so one try with a short timeout is enough. */
+    static RaftProperties heartbeatClient() {
+        RaftProperties props = new RaftProperties();
+        RaftClientConfigKeys.Rpc.setRequestTimeout(props, TimeDuration.valueOf(2, TimeUnit.SECONDS));
+        return props;
+    }
+
     /** Bounded: an unbounded policy retries for minutes against a dead division. */
     static RetryPolicy clientRetryPolicy() {
         return RetryPolicies.retryUpToMaximumCountWithFixedSleep(20, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS));

@@ -13,11 +13,23 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
+import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -31,13 +43,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A node's member of the metadata quorum: an Apache Ratis server (gRPC) whose group id is derived from the
- * cluster id, the {@link MetadataStateMachine} holding the image, and, on the leader, the controller.
- * Start with {@link #start(MetadataServiceConfig)}; {@link #close()} stops the client and the server.
+ * cluster id, the {@link MetadataStateMachine} holding the image, and the controller. Controllers (the nodes in
+ * the voters list) are Raft voters; any other node is a Raft listener that asks the leader to add it to the
+ * configuration and then receives the log like a follower, without voting. The Raft leader is the active
+ * controller: once it has applied its term's first entry it tracks broker sessions and fences lapsed brokers.
+ * Start with {@link #start(MetadataServiceConfig)}; {@link #close()} stops the timers, the clients and the server.
  */
 public final class RatisMetadataService implements MetadataService {
     private static final Logger LOG = LoggerFactory.getLogger(RatisMetadataService.class);
     static final String RAFT_DIR = "raft";
     static final String REMOVED_GROUPS_DIR = "raft-removed-groups";
+    /** A listener keeps its Raft port across restarts: the leader's configuration holds its address. */
+    static final String LISTENER_PORT_FILE = "raft-listener.port";
+    /** Kafka's leader.imbalance.check.interval.seconds default. */
+    private static final long PREFERRED_LEADER_CHECK_INTERVAL_MS = 300_000L;
 
     private final MetaProperties meta;
     private final RaftGroup group;
@@ -45,19 +64,26 @@ public final class RatisMetadataService implements MetadataService {
     private final MetadataStateMachine stateMachine;
     private final RaftServer server;
     private final RaftClient client;
+    private final RaftClient heartbeatClient;
     private final QuorumController controller;
+    private final Controller routedController;
+    private final ScheduledExecutorService timer;
     private boolean closed;
 
     private RatisMetadataService(MetaProperties meta, RaftGroup group, RaftPeerId self,
                                  MetadataStateMachine stateMachine, RaftServer server, RaftClient client,
-                                 QuorumController controller) {
+                                 RaftClient heartbeatClient, QuorumController controller,
+                                 ScheduledExecutorService timer) {
         this.meta = meta;
         this.group = group;
         this.self = self;
         this.stateMachine = stateMachine;
         this.server = server;
         this.client = client;
+        this.heartbeatClient = heartbeatClient;
         this.controller = controller;
+        this.timer = timer;
+        this.routedController = new HeartbeatRoutingController(controller, this::sendHeartbeat);
     }
 
     /**
@@ -67,18 +93,50 @@ public final class RatisMetadataService implements MetadataService {
     public static RatisMetadataService start(MetadataServiceConfig config) {
         try {
             Files.createDirectories(config.metadataDir());
-            MetaProperties meta = MetaProperties.loadOrCreate(config.metadataDir(), config.nodeId(), config.clusterId());
-            InetSocketAddress bind = resolvePort(config.raftAddress());
+            MetaProperties meta = MetaProperties.loadOrCreate(config.metadataDir(), config.nodeId(),
+                    config.clusterId() != null ? config.clusterId() : sharedClusterId(config));
+            boolean voter = config.isVoter();
+            InetSocketAddress bind = voter ? resolvePort(config.raftAddress())
+                    : listenerAddress(config.metadataDir(), config.raftAddress());
             RaftPeerId self = peerId(config.nodeId());
-            RaftGroup group = RaftGroup.valueOf(groupId(meta.clusterId()), peers(config, bind));
-            if (group.getPeer(self) == null) {
-                throw new IllegalArgumentException("Node " + config.nodeId() + " is not among the voters "
-                        + config.voters());
-            }
+            RaftGroup group = RaftGroup.valueOf(groupId(meta.clusterId()), peers(config, bind, voter));
             Path raftDir = config.metadataDir().resolve(RAFT_DIR);
             RaftProperties props = RaftSettings.server(raftDir, config.metadataDir().resolve(REMOVED_GROUPS_DIR),
                     bind.getHostString(), bind.getPort(), config.singleVoter(), config.snapshotThreshold());
             MetadataStateMachine stateMachine = new MetadataStateMachine();
+            RaftPeerId firstContact = voter ? self : peerId(config.voters().get(0).nodeId());
+            RaftClient client = RaftClient.newBuilder()
+                    .setRaftGroup(group)
+                    .setLeaderId(firstContact)
+                    .setProperties(RaftSettings.client())
+                    .setRetryPolicy(RaftSettings.clientRetryPolicy())
+                    .build();
+            RaftClient heartbeatClient = RaftClient.newBuilder()
+                    .setRaftGroup(group)
+                    .setLeaderId(firstContact)
+                    .setProperties(RaftSettings.heartbeatClient())
+                    .setRetryPolicy(RetryPolicies.noRetry())
+                    .build();
+            RatisRecordProposer proposer = new RatisRecordProposer(client, stateMachine);
+            QuorumController controller = new QuorumController(stateMachine::image, proposer,
+                    config.defaultNumPartitions(), config.defaultReplicationFactor(), config.topicConfigValidator(),
+                    RatisMetadataService::monotonicMs, config.sessionTimeout().toMillis(),
+                    config.uncleanLeaderElection());
+            // Wired before the server starts: a lone voter may become leader at once.
+            stateMachine.setLeadershipListener(new MetadataStateMachine.LeadershipListener() {
+                @Override
+                public void becameActive(long term) {
+                    LOG.info("Node {} is the active controller in term {}", config.nodeId(), term);
+                    controller.activate(term);
+                }
+
+                @Override
+                public void resigned() {
+                    LOG.info("Node {} is no longer the active controller", config.nodeId());
+                    controller.resign();
+                }
+            });
+            stateMachine.setQueryHandler(request -> answer(controller, request));
             RaftServer server = RaftServer.newBuilder()
                     .setServerId(self)
                     .setGroup(group)
@@ -87,31 +145,116 @@ public final class RatisMetadataService implements MetadataService {
                     .setOption(isEmpty(raftDir.resolve(group.getGroupId().getUuid().toString()))
                             ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
                     .build();
-            RaftClient client = null;
+            ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "sluice-controller-timer");
+                thread.setDaemon(true);
+                return thread;
+            });
             try {
                 server.start();
-                client = RaftClient.newBuilder()
-                        .setRaftGroup(group)
-                        .setLeaderId(self)
-                        .setProperties(RaftSettings.client())
-                        .setRetryPolicy(RaftSettings.clientRetryPolicy())
-                        .build();
-                RatisRecordProposer proposer = new RatisRecordProposer(client);
-                QuorumController controller = new QuorumController(stateMachine::image, proposer,
-                        config.defaultNumPartitions(), config.defaultReplicationFactor(),
-                        config.topicConfigValidator());
                 RatisMetadataService service = new RatisMetadataService(meta, group, self, stateMachine, server,
-                        client, controller);
+                        client, heartbeatClient, controller, timer);
+                long deadline = System.nanoTime() + config.startTimeout().toNanos();
+                if (!voter) {
+                    service.joinAsListener(group.getPeer(self), deadline);
+                }
                 service.awaitCaughtUp(config.startTimeout().toNanos());
                 service.recordClusterId(proposer, config.startTimeout().toNanos());
+                service.scheduleControllerDuties(config.sessionTimeout().toMillis());
                 return service;
             } catch (RuntimeException | IOException e) {
+                timer.shutdownNow();
+                closeQuietly(heartbeatClient, null);
                 closeQuietly(client, server);
                 throw e;
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start the metadata quorum in " + config.metadataDir(), e);
         }
+    }
+
+    private static long monotonicMs() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+    }
+
+    /** The active controller's side of {@link ControllerRpc}: anything but a heartbeat is refused. */
+    private static CompletableFuture<byte[]> answer(QuorumController controller, byte[] request) {
+        ControllerRpc.Heartbeat heartbeat;
+        try {
+            heartbeat = ControllerRpc.decodeHeartbeat(request);
+        } catch (IOException e) {
+            return CompletableFuture.completedFuture(ControllerRpc.encodeError(Errors.INVALID_REQUEST));
+        }
+        return controller.brokerHeartbeat(heartbeat.brokerId(), heartbeat.incarnationId())
+                .exceptionally(error -> Errors.forException(error))
+                .thenApply(ControllerRpc::encodeError);
+    }
+
+    /** A heartbeat from this node to whichever node leads; NOT_CONTROLLER when none is known or it is not ready. */
+    private CompletableFuture<Errors> sendHeartbeat(int brokerId, Uuid incarnationId) {
+        RaftPeerId leader = leaderId();
+        if (leader == null) {
+            return CompletableFuture.completedFuture(Errors.NOT_CONTROLLER);
+        }
+        Message message = Message.valueOf(ByteString.copyFrom(ControllerRpc.encodeHeartbeat(brokerId, incarnationId)));
+        return heartbeatClient.async().sendReadOnly(message, leader).handle((reply, error) -> {
+            if (error != null || !reply.isSuccess()) {
+                return Errors.NOT_CONTROLLER;
+            }
+            return ControllerRpc.decodeError(reply.getMessage().getContent().toByteArray());
+        });
+    }
+
+    private void scheduleControllerDuties(long sessionTimeoutMs) {
+        long checkEveryMs = Math.max(50, Math.min(500, sessionTimeoutMs / 8));
+        timer.scheduleWithFixedDelay(() -> controller.fenceExpiredBrokers().whenComplete((fenced, error) -> {
+            if (error != null) {
+                LOG.warn("Fencing brokers with lapsed sessions failed: {}", error.toString());
+            } else if (!fenced.isEmpty()) {
+                LOG.info("Fenced broker(s) {}: no heartbeat for {} ms", fenced, sessionTimeoutMs);
+            }
+        }), checkEveryMs, checkEveryMs, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(() -> {
+            if (controller.isActive()) {
+                controller.electLeaders(ElectionType.PREFERRED, null).whenComplete((results, error) -> {
+                    if (error != null) {
+                        LOG.warn("Preferred leader election failed: {}", error.toString());
+                    }
+                });
+            }
+        }, PREFERRED_LEADER_CHECK_INTERVAL_MS, PREFERRED_LEADER_CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Asks the leader to add this node to the configuration as a listener (Ratis' ADD mode leaves the other members
+     * as they are). Retried until the deadline: the quorum may still be electing, or reconfiguring for another node.
+     */
+    private void joinAsListener(RaftPeer me, long deadlineNanos) throws IOException {
+        SetConfigurationRequest.Arguments add = SetConfigurationRequest.Arguments.newBuilder()
+                .setServersInNewConf(List.of())
+                .setListenersInNewConf(List.of(me))
+                .setMode(SetConfigurationRequest.Mode.ADD)
+                .build();
+        IOException last = null;
+        while (System.nanoTime() - deadlineNanos < 0) {
+            try {
+                RaftClientReply reply = client.admin().setConfiguration(add);
+                if (reply.isSuccess()) {
+                    LOG.info("Node {} follows the metadata log as a listener", self);
+                    return;
+                }
+                last = reply.getException();
+            } catch (IOException e) {
+                last = e;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("Interrupted while joining the metadata quorum", e);
+            }
+        }
+        throw new IOException("Could not join the metadata quorum as a listener", last);
     }
 
     @Override
@@ -124,9 +267,33 @@ public final class RatisMetadataService implements MetadataService {
         stateMachine.addListener(listener);
     }
 
+    /**
+     * This node's controller. Admin changes computed here are relayed to the leader through the log; broker
+     * heartbeats go to the active controller as a Ratis read-only request.
+     */
     @Override
     public Controller controller() {
+        return routedController;
+    }
+
+    /** The local controller, active when this node leads (for tests and the node's own timers). */
+    public QuorumController quorumController() {
         return controller;
+    }
+
+    /** The node id of the current Raft leader, the active controller, or -1 while none is known. */
+    @Override
+    public int activeControllerId() {
+        RaftPeerId leader = leaderId();
+        return leader == null ? -1 : Integer.parseInt(leader.toString());
+    }
+
+    private RaftPeerId leaderId() {
+        try {
+            return server.getDivision(group.getGroupId()).getInfo().getLeaderId();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     public String clusterId() {
@@ -172,6 +339,9 @@ public final class RatisMetadataService implements MetadataService {
             return;
         }
         closed = true;
+        timer.shutdownNow();
+        controller.resign();
+        closeQuietly(heartbeatClient, null);
         closeQuietly(client, server);
     }
 
@@ -239,23 +409,58 @@ public final class RatisMetadataService implements MetadataService {
                 .getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static List<RaftPeer> peers(MetadataServiceConfig config, InetSocketAddress bind) {
+    private static List<RaftPeer> peers(MetadataServiceConfig config, InetSocketAddress bind, boolean voter) {
         List<RaftPeer> peers = new ArrayList<>();
         if (config.voters().isEmpty()) {
-            peers.add(peer(config.nodeId(), bind));
+            peers.add(peer(config.nodeId(), bind, RaftPeerRole.FOLLOWER));
             return peers;
         }
-        for (QuorumVoter voter : config.voters()) {
-            peers.add(peer(voter.nodeId(), voter.nodeId() == config.nodeId() ? bind : voter.address()));
+        for (QuorumVoter v : config.voters()) {
+            peers.add(peer(v.nodeId(), v.nodeId() == config.nodeId() ? bind : v.address(), RaftPeerRole.FOLLOWER));
+        }
+        if (!voter) {
+            peers.add(peer(config.nodeId(), bind, RaftPeerRole.LISTENER));
         }
         return peers;
     }
 
-    private static RaftPeer peer(int nodeId, InetSocketAddress address) {
+    private static RaftPeer peer(int nodeId, InetSocketAddress address, RaftPeerRole role) {
         return RaftPeer.newBuilder()
                 .setId(peerId(nodeId))
                 .setAddress(address.getHostString() + ":" + address.getPort())
+                .setStartupRole(role)
                 .build();
+    }
+
+    /**
+     * Without a configured cluster id, every node given a voters list derives the same one from it, so a cluster
+     * forms with no formatting step; the zero-config single node (no voters list) makes up a random one.
+     */
+    static String sharedClusterId(MetadataServiceConfig config) {
+        if (config.voters().isEmpty()) {
+            return null;
+        }
+        StringBuilder key = new StringBuilder("sluice-cluster");
+        config.voters().stream().sorted(java.util.Comparator.comparingInt(QuorumVoter::nodeId)).forEach(v ->
+                key.append('/').append(v.nodeId()).append('@').append(v.address().getHostString())
+                        .append(':').append(v.address().getPort()));
+        UUID uuid = UUID.nameUUIDFromBytes(key.toString().getBytes(StandardCharsets.UTF_8));
+        return new Uuid(uuid.getMostSignificantBits(), uuid.getLeastSignificantBits()).toString();
+    }
+
+    /** The listener's Raft address: the configured port, else the one picked on first start and kept in a file. */
+    private static InetSocketAddress listenerAddress(Path metadataDir, InetSocketAddress configured) throws IOException {
+        if (configured.getPort() != 0) {
+            return configured;
+        }
+        Path file = metadataDir.resolve(LISTENER_PORT_FILE);
+        if (Files.exists(file)) {
+            int port = Integer.parseInt(Files.readString(file, StandardCharsets.UTF_8).trim());
+            return new InetSocketAddress(configured.getHostString(), port);
+        }
+        InetSocketAddress picked = resolvePort(configured);
+        Files.writeString(file, Integer.toString(picked.getPort()), StandardCharsets.UTF_8);
+        return picked;
     }
 
     /** Ratis advertises the configured port, so port 0 is replaced by a currently free one before starting. */
@@ -284,6 +489,9 @@ public final class RatisMetadataService implements MetadataService {
             } catch (IOException | RuntimeException e) {
                 LOG.warn("Closing the metadata Raft client failed", e);
             }
+        }
+        if (server == null) {
+            return;
         }
         try {
             server.close();

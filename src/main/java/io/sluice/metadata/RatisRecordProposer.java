@@ -18,19 +18,27 @@ import org.apache.ratis.protocol.exceptions.TimeoutIOException;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 
 /**
- * Proposes batches through a RaftClient. The reply is produced by the leader's apply of the batch, and the
- * controller runs on the leader, so when the future completes the local image already contains the batch.
+ * Proposes batches through a RaftClient that targets the whole group, so a node that does not lead has its batch
+ * relayed to the leader. The reply is produced by the leader's apply of the batch; the future completes once the
+ * local state machine has applied the same entry too, so the caller's next read of the local image sees it.
  */
 final class RatisRecordProposer implements RecordProposer {
     private final RaftClient client;
+    private final MetadataStateMachine stateMachine;
 
-    RatisRecordProposer(RaftClient client) {
+    RatisRecordProposer(RaftClient client, MetadataStateMachine stateMachine) {
         this.client = client;
+        this.stateMachine = stateMachine;
     }
 
     @Override
     public CompletableFuture<Void> propose(List<MetadataRecord> batch) {
-        Message message = Message.valueOf(ByteString.copyFrom(MetadataRecordCodec.encodeBatch(batch)));
+        return propose(batch, -1L);
+    }
+
+    @Override
+    public CompletableFuture<Void> propose(List<MetadataRecord> batch, long controllerTerm) {
+        Message message = Message.valueOf(ByteString.copyFrom(MetadataRecordCodec.encodeCommand(batch, controllerTerm)));
         CompletableFuture<Void> result = new CompletableFuture<>();
         client.async().send(message).whenComplete((reply, error) -> {
             if (error != null) {
@@ -42,18 +50,22 @@ final class RatisRecordProposer implements RecordProposer {
         return result;
     }
 
-    private static void complete(RaftClientReply reply, CompletableFuture<Void> result) {
+    private void complete(RaftClientReply reply, CompletableFuture<Void> result) {
         if (!reply.isSuccess()) {
             result.completeExceptionally(toApiException(reply.getException()));
             return;
         }
         ApplyReply applied = ApplyReply.fromBytes(reply.getMessage().getContent().toByteArray());
         ApiException rejected = applied.exception();
-        if (rejected != null) {
-            result.completeExceptionally(rejected);
-        } else {
-            result.complete(null);
-        }
+        // Rejected or not, the entry is in the log: once applied here, the local image explains the outcome
+        // (e.g. the topic that made a creation fail with TopicExistsException is visible).
+        stateMachine.whenApplied(reply.getLogIndex()).whenComplete((ignored, error) -> {
+            if (rejected != null) {
+                result.completeExceptionally(rejected);
+            } else {
+                result.complete(null);
+            }
+        });
     }
 
     static ApiException toApiException(Throwable error) {

@@ -1,6 +1,7 @@
 package io.sluice.server;
 
 import io.sluice.broker.PartitionManager;
+import io.sluice.cluster.BrokerLifecycle;
 import io.sluice.broker.ProducerIdManager;
 import io.sluice.config.BrokerConfig;
 import io.sluice.config.Endpoint;
@@ -46,6 +47,8 @@ import org.slf4j.LoggerFactory;
 public final class SluiceServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SluiceServer.class);
 
+    private static final java.time.Duration CONTROLLED_SHUTDOWN_TIMEOUT = java.time.Duration.ofSeconds(5);
+
     private final List<AutoCloseable> stopOrder = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private KafkaListener listener;
@@ -79,9 +82,13 @@ public final class SluiceServer implements AutoCloseable {
         stopOrder.add(logs::shutdown);
 
         Path metadataDir = config.logDirs().get(0).resolve("__cluster_metadata");
-        RatisMetadataService metadata = RatisMetadataService.start(MetadataServiceConfig.singleNode(metadataDir, nodeId,
-                config.numPartitions(), config.defaultReplicationFactor(), LogConfig::validate));
+        RatisMetadataService metadata = RatisMetadataService.start(metadataConfig(config, metadataDir));
         stopOrder.add(metadata);
+        if (!config.processRoles().contains("broker")) {
+            log.info("Sluice controller {} started in {} ms (no broker role)", nodeId,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+            return;
+        }
 
         PartitionManager partitions = new PartitionManager(nodeId, logs, config.topicDefaults());
         metadata.addListener(partitions);
@@ -116,7 +123,11 @@ public final class SluiceServer implements AutoCloseable {
 
         Endpoint advertised = config.advertisedListeners().get(0);
         int advertisedPort = advertised.port() == 0 ? listener.port() : advertised.port();
-        metadata.controller().registerBroker(nodeId, advertised.host(), advertisedPort, config.brokerRack()).join();
+        BrokerLifecycle lifecycle = new BrokerLifecycle(metadata.controller(), nodeId, advertised.host(), advertisedPort,
+                config.brokerRack(), timer, BrokerLifecycle.heartbeatIntervalFor(config.brokerSessionTimeoutMs()),
+                CONTROLLED_SHUTDOWN_TIMEOUT);
+        lifecycle.start(MetadataServiceConfig.DEFAULT_START_TIMEOUT);
+        stopOrder.add(lifecycle);
         loadOffsetsInBackground(metadata, partitions, config, groups, offsetStore, timer);
         log.info("Sluice broker {} started in {} ms, serving {}:{}", nodeId,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), advertised.host(), advertisedPort);
@@ -147,6 +158,36 @@ public final class SluiceServer implements AutoCloseable {
         });
     }
 
+    /**
+     * A combined broker and controller that is the lone voter keeps the zero-config single-node quorum (ephemeral
+     * Raft port, fast first election). Otherwise the voters from controller.quorum.voters form the quorum: a
+     * controller binds its own voter address, a broker-only node follows the log as a listener on the advertised
+     * host (so a lone controller-only node serves broker-only nodes too).
+     */
+    static MetadataServiceConfig metadataConfig(BrokerConfig config, Path metadataDir) {
+        int nodeId = config.nodeId();
+        MetadataServiceConfig metadata = MetadataServiceConfig.singleNode(metadataDir, nodeId, config.numPartitions(),
+                        config.defaultReplicationFactor(), LogConfig::validate)
+                .withSessionTimeout(java.time.Duration.ofMillis(config.brokerSessionTimeoutMs()))
+                .withUncleanLeaderElection(config.uncleanLeaderElectionEnable());
+        List<io.sluice.config.QuorumVoter> voters = config.controllerQuorumVoters();
+        boolean controllerRole = config.processRoles().contains("controller");
+        io.sluice.config.QuorumVoter own = voters.stream().filter(v -> v.nodeId() == nodeId).findFirst().orElse(null);
+        if (voters.size() == 1 && own != null && config.processRoles().contains("broker")) {
+            return metadata;
+        }
+        if (controllerRole != (own != null)) {
+            throw new IllegalArgumentException("node.id " + nodeId + (controllerRole
+                    ? " has the controller role but is not in controller.quorum.voters " + voters
+                    : " is in controller.quorum.voters but process.roles lacks controller"));
+        }
+        List<io.sluice.metadata.QuorumVoter> quorum = voters.stream().map(v -> new io.sluice.metadata.QuorumVoter(
+                v.nodeId(), java.net.InetSocketAddress.createUnresolved(v.host(), v.port()))).toList();
+        java.net.InetSocketAddress raft = own != null ? new java.net.InetSocketAddress(own.host(), own.port())
+                : new java.net.InetSocketAddress(config.advertisedListeners().get(0).host(), 0);
+        return metadata.withVoters(quorum).withRaftAddress(raft);
+    }
+
     private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
         java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
         return runnable -> {
@@ -158,7 +199,7 @@ public final class SluiceServer implements AutoCloseable {
 
     /** The port the first listener is bound to (the real one when configured with port 0). */
     public int boundPort() {
-        return listener.port();
+        return listener == null ? -1 : listener.port();
     }
 
     /** Blocks until {@link #close()} has run (e.g. from a shutdown hook). */

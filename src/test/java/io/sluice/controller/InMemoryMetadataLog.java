@@ -12,9 +12,20 @@ import java.util.concurrent.CompletableFuture;
 final class InMemoryMetadataLog implements RecordProposer {
     private volatile MetadataImage image = MetadataImage.empty();
     final List<List<MetadataRecord>> committed = new ArrayList<>();
+    /** The term new entries get, as the Raft leader's term; commands of another controller term are rejected. */
+    volatile long logTerm = 1;
 
     MetadataImage image() {
         return image;
+    }
+
+    @Override
+    public synchronized CompletableFuture<Void> propose(List<MetadataRecord> batch, long controllerTerm) {
+        if (controllerTerm >= 0 && controllerTerm != logTerm) {
+            return CompletableFuture.failedFuture(new org.apache.kafka.common.errors.NotControllerException(
+                    "computed in term " + controllerTerm + ", log at " + logTerm));
+        }
+        return propose(batch);
     }
 
     @Override

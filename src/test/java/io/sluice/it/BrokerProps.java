@@ -22,4 +22,17 @@ final class BrokerProps {
         props.putAll(overrides);
         return props;
     }
+
+    /** A node that is broker and controller of a multi-node cluster with the given voters. */
+    static Map<String, String> clusterNode(int nodeId, Path logDir, int listenerPort, String voters,
+                                           Map<String, String> overrides) {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("node.id", Integer.toString(nodeId));
+        props.put("process.roles", "broker,controller");
+        props.put("listeners", "PLAINTEXT://" + HOST + ":" + listenerPort);
+        props.put("log.dirs", logDir.toString());
+        props.put("controller.quorum.voters", voters);
+        props.putAll(overrides);
+        return props;
+    }
 }

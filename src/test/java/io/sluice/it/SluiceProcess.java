@@ -26,6 +26,10 @@ public final class SluiceProcess implements AutoCloseable {
 
     private final Path workDir;
     private final Path logDir;
+    private int nodeId = BrokerProps.NODE_ID;
+    /** controller.quorum.voters of a multi-node cluster; null for the single-node default. */
+    private String voters;
+    private Map<String, String> overrides = Map.of();
     private int port;
     private int controllerPort;
     private int launches;
@@ -47,8 +51,53 @@ public final class SluiceProcess implements AutoCloseable {
         return broker;
     }
 
+    /**
+     * Launches {@code nodes} processes that are each broker and controller (node ids 1..n, one voter each, every
+     * node with its own ports and data under workDir/node-i), then waits until every one serves clients. They
+     * start together because none is ready before a quorum of voters runs.
+     */
+    public static List<SluiceProcess> startCluster(Path workDir, int nodes, Map<String, String> overrides) {
+        List<SluiceProcess> cluster = new ArrayList<>();
+        List<String> voterList = new ArrayList<>();
+        for (int id = 1; id <= nodes; id++) {
+            SluiceProcess node = new SluiceProcess(workDir.resolve("node-" + id));
+            node.nodeId = id;
+            node.port = FreePorts.pick();
+            node.controllerPort = FreePorts.pick();
+            node.overrides = Map.copyOf(overrides);
+            voterList.add(id + "@" + BrokerProps.HOST + ":" + node.controllerPort);
+            cluster.add(node);
+        }
+        String voters = String.join(",", voterList);
+        try {
+            for (SluiceProcess node : cluster) {
+                node.voters = voters;
+                node.launch();
+            }
+            for (SluiceProcess node : cluster) {
+                node.awaitReady();
+            }
+        } catch (RuntimeException | AssertionError e) {
+            cluster.forEach(SluiceProcess::close);
+            throw e;
+        }
+        return cluster;
+    }
+
     public String bootstrap() {
         return BrokerProps.HOST + ":" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public int nodeId() {
+        return nodeId;
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
     }
 
     public long pid() {
@@ -74,13 +123,31 @@ public final class SluiceProcess implements AutoCloseable {
         if (process.isAlive()) {
             throw new IllegalStateException("broker process " + process.pid() + " is still running");
         }
+        if (voters != null) {
+            // The other voters know this node by its controller port: it has to come back on the same one.
+            Poll.until(STOP_TIMEOUT, () -> FreePorts.isFree(controllerPort), "controller port " + controllerPort + " to be free");
+        } else if (!FreePorts.isFree(controllerPort)) {
+            controllerPort = FreePorts.pick();
+        }
         if (!FreePorts.isFree(port)) {
             port = FreePorts.pick();
         }
-        if (!FreePorts.isFree(controllerPort)) {
-            controllerPort = FreePorts.pick();
-        }
         launchAndAwaitReady();
+    }
+
+    /** Restarts without waiting for readiness (a cluster node may need its peers first). */
+    public void restartInBackground() {
+        if (process.isAlive()) {
+            throw new IllegalStateException("broker process " + process.pid() + " is still running");
+        }
+        Poll.until(STOP_TIMEOUT, () -> FreePorts.isFree(controllerPort) && FreePorts.isFree(port),
+                "ports " + port + " and " + controllerPort + " to be free");
+        launch();
+    }
+
+    /** Waits until the current launch serves clients. */
+    public void awaitReady() {
+        Poll.until(STARTUP_TIMEOUT, this::readyForClients, "broker process on " + bootstrap() + " to serve clients");
     }
 
     /** Clean stop (SIGTERM, so the shutdown hook runs), then SIGKILL if it hangs. */
@@ -121,14 +188,20 @@ public final class SluiceProcess implements AutoCloseable {
     }
 
     private void launchOnceAndAwaitReady() {
+        launch();
+        awaitReady();
+    }
+
+    private void launch() {
         launches++;
         stdout = workDir.resolve("broker-" + launches + ".out");
         stderr = workDir.resolve("broker-" + launches + ".err");
         List<String> command = new ArrayList<>(List.of(
                 javaBinary(), "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", testClassPath(), "io.sluice.cli.SluiceCommand", "broker"));
-        BrokerProps.singleNode(logDir, port, controllerPort, Map.of())
-                .forEach((key, value) -> command.addAll(List.of("--override", key + "=" + value)));
+        Map<String, String> props = voters == null ? BrokerProps.singleNode(logDir, port, controllerPort, overrides)
+                : BrokerProps.clusterNode(nodeId, logDir, port, voters, overrides);
+        props.forEach((key, value) -> command.addAll(List.of("--override", key + "=" + value)));
         try {
             Files.createDirectories(workDir);
             process = new ProcessBuilder(command)
@@ -138,7 +211,6 @@ public final class SluiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Poll.until(STARTUP_TIMEOUT, this::readyForClients, "broker process on " + bootstrap() + " to serve clients");
     }
 
     private boolean readyForClients() {

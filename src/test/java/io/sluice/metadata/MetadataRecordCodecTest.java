@@ -65,4 +65,22 @@ class MetadataRecordCodecTest {
         assertThatThrownBy(() -> MetadataRecordCodec.decodeBatch(badVersion)).isInstanceOf(IOException.class)
                 .hasMessageContaining("version 7");
     }
+
+    @Test
+    void commandsCarryTheControllerTermAndRegistrationsTheIncarnation() throws IOException {
+        Uuid incarnation = Uuid.randomUuid();
+        List<MetadataRecord> records = List.of(new RegisterBroker(2, "h", 9092, "r", incarnation),
+                new BrokerFencing(2, true));
+
+        MetadataCommand withTerm = MetadataRecordCodec.decodeCommand(
+                new java.io.ByteArrayInputStream(MetadataRecordCodec.encodeCommand(records, 7)));
+        assertThat(withTerm.controllerTerm()).isEqualTo(7);
+        assertThat(withTerm.records()).isEqualTo(records);
+
+        // A plain batch (as written before terms existed) decodes as "any term".
+        MetadataCommand plain = MetadataRecordCodec.decodeCommand(
+                new java.io.ByteArrayInputStream(MetadataRecordCodec.encodeBatch(records)));
+        assertThat(plain.controllerTerm()).isEqualTo(-1);
+        assertThat(((RegisterBroker) plain.records().get(0)).incarnationId()).isEqualTo(incarnation);
+    }
 }

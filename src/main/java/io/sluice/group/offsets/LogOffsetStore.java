@@ -135,7 +135,13 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
         Map<String, Map<TopicPartition, CommittedOffset>> loaded = new HashMap<>();
         long records = 0;
         for (int p : topic.partitions().keySet()) {
-            Log partitionLog = partitions.leaderLog(image, new TopicPartition(OffsetsTopic.NAME, p));
+            Log partitionLog;
+            try {
+                partitionLog = partitions.leaderLog(image, new TopicPartition(OffsetsTopic.NAME, p));
+            } catch (org.apache.kafka.common.errors.NotLeaderOrFollowerException e) {
+                // In a multi-node cluster another broker leads this partition and serves its groups.
+                continue;
+            }
             synchronized (lockFor(p)) {
                 records += LogReplay.replay(partitionLog, record -> apply(loaded, record));
             }

@@ -59,7 +59,7 @@ public final class DescribeClusterHandler implements ApiHandler<DescribeClusterR
             response.brokers().add(described);
         }
         return CompletableFuture.completedFuture(response.setErrorCode(Errors.NONE.code())
-                .setEndpointType(BROKER_ENDPOINT).setClusterId(image.clusterId()).setControllerId(nodeId)
+                .setEndpointType(BROKER_ENDPOINT).setClusterId(image.clusterId()).setControllerId(metadata.controllerIdForClients(nodeId))
                 .setClusterAuthorizedOperations(request.data().includeClusterAuthorizedOperations()
                         ? ALL_CLUSTER_OPERATIONS : Integer.MIN_VALUE));
     }

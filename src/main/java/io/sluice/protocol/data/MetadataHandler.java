@@ -82,7 +82,7 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
         MetadataImage image = metadata.image();
         MetadataResponseData response = new MetadataResponseData()
                 .setClusterId(image.clusterId())
-                .setControllerId(nodeId)
+                .setControllerId(metadata.controllerIdForClients(nodeId))
                 .setClusterAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
         for (BrokerImage broker : image.brokers().values()) {
             if (!broker.fenced()) {

@@ -1,0 +1,61 @@
+package io.sluice.controller;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The active controller's memory of when each broker last heartbeated. It lives only on the active controller:
+ * a new controller starts every registered broker's session afresh, as Kafka does, so a failover never fences
+ * brokers merely because the new controller has not heard from them yet. Not thread-safe: the controller guards it.
+ */
+final class BrokerSessions {
+    private final long sessionTimeoutMs;
+    private final Map<Integer, Long> lastHeartbeatMs = new HashMap<>();
+
+    BrokerSessions(long sessionTimeoutMs) {
+        if (sessionTimeoutMs <= 0) {
+            throw new IllegalArgumentException("session timeout must be positive: " + sessionTimeoutMs);
+        }
+        this.sessionTimeoutMs = sessionTimeoutMs;
+    }
+
+    long sessionTimeoutMs() {
+        return sessionTimeoutMs;
+    }
+
+    void startAll(Collection<Integer> brokers, long nowMs) {
+        lastHeartbeatMs.clear();
+        brokers.forEach(id -> lastHeartbeatMs.put(id, nowMs));
+    }
+
+    void clear() {
+        lastHeartbeatMs.clear();
+    }
+
+    void heartbeat(int brokerId, long nowMs) {
+        lastHeartbeatMs.put(brokerId, nowMs);
+    }
+
+    void forget(int brokerId) {
+        lastHeartbeatMs.remove(brokerId);
+    }
+
+    /** Brokers among {@code candidates} whose last heartbeat is more than the session timeout ago. */
+    List<Integer> expired(Collection<Integer> candidates, long nowMs) {
+        List<Integer> expired = new ArrayList<>();
+        for (int id : candidates) {
+            Long last = lastHeartbeatMs.get(id);
+            if (last == null) {
+                // Registered after this controller became active but never heartbeated: start its session now.
+                lastHeartbeatMs.put(id, nowMs);
+            } else if (nowMs - last > sessionTimeoutMs) {
+                expired.add(id);
+            }
+        }
+        expired.sort(null);
+        return expired;
+    }
+}
