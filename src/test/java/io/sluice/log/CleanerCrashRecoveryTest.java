@@ -1,5 +1,6 @@
 package io.sluice.log;
 
+import io.sluice.testing.ManualTime;
 import static io.sluice.log.CompactionTestSupport.describe;
 import static io.sluice.log.CompactionTestSupport.keyed;
 import static io.sluice.log.LogTestSupport.NOW;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CleanerCrashRecoveryTest {
     @TempDir
     Path root;
-    final LogTestSupport.ManualTime time = new LogTestSupport.ManualTime(NOW);
+    final ManualTime time = new ManualTime(NOW);
     final LogTestSupport.ManualScheduler scheduler = new LogTestSupport.ManualScheduler();
     final LogConfig config = config(Map.of(LogConfig.CLEANUP_POLICY, "compact", LogConfig.SEGMENT_BYTES, "1000",
             LogConfig.INDEX_INTERVAL_BYTES, "150"));

@@ -1,5 +1,6 @@
 package io.sluice.log;
 
+import io.sluice.testing.ManualTime;
 import static io.sluice.log.CompactionTestSupport.batches;
 import static io.sluice.log.CompactionTestSupport.describe;
 import static io.sluice.log.CompactionTestSupport.expectedAfterCompaction;
@@ -33,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CompactionTest {
     @TempDir
     Path root;
-    final LogTestSupport.ManualTime time = new LogTestSupport.ManualTime(NOW);
+    final ManualTime time = new ManualTime(NOW);
     final LogTestSupport.ManualScheduler scheduler = new LogTestSupport.ManualScheduler();
 
     private Log open(Map<String, String> extra) {

@@ -1,5 +1,6 @@
 package io.sluice.log;
 
+import io.sluice.testing.ManualTime;
 import static io.sluice.log.CompactionTestSupport.describe;
 import static io.sluice.log.CompactionTestSupport.keyed;
 import static io.sluice.log.LogTestSupport.NOW;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LogCleanerTest {
     @TempDir
     Path root;
-    final LogTestSupport.ManualTime time = new LogTestSupport.ManualTime(NOW);
+    final ManualTime time = new ManualTime(NOW);
     final TopicPartition offsets = new TopicPartition("__consumer_offsets", 7);
 
     private LogManager manager(boolean cleanerThread, long backoffMs) {

@@ -1,5 +1,6 @@
 package io.sluice.log;
 
+import io.sluice.testing.ManualTime;
 import static io.sluice.log.LogTestSupport.NOW;
 import static io.sluice.log.LogTestSupport.batch;
 import static io.sluice.log.LogTestSupport.idempotent;
@@ -18,7 +19,7 @@ class LogManagerTest {
     Path dirA;
     @TempDir
     Path dirB;
-    final LogTestSupport.ManualTime time = new LogTestSupport.ManualTime(NOW);
+    final ManualTime time = new ManualTime(NOW);
     final TopicPartition orders = new TopicPartition("my-orders-v2", 3);
 
     private LogManager manager(Map<String, String> defaults) {

@@ -1,5 +1,6 @@
 package io.sluice.log;
 
+import io.sluice.testing.ManualTime;
 import static io.sluice.log.LogTestSupport.NOW;
 import static io.sluice.log.LogTestSupport.batch;
 import static io.sluice.log.LogTestSupport.config;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LogRecoveryTest {
     @TempDir
     Path root;
-    final LogTestSupport.ManualTime time = new LogTestSupport.ManualTime(NOW);
+    final ManualTime time = new ManualTime(NOW);
     final LogTestSupport.ManualScheduler scheduler = new LogTestSupport.ManualScheduler();
     final LogConfig config = config(Map.of(LogConfig.INDEX_INTERVAL_BYTES, "100", LogConfig.SEGMENT_BYTES, "3000"));
 

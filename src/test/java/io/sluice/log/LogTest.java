@@ -1,5 +1,6 @@
 package io.sluice.log;
 
+import io.sluice.testing.ManualTime;
 import static io.sluice.log.LogTestSupport.NOW;
 import static io.sluice.log.LogTestSupport.batch;
 import static io.sluice.log.LogTestSupport.config;
@@ -37,7 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LogTest {
     @TempDir
     Path dir;
-    final LogTestSupport.ManualTime time = new LogTestSupport.ManualTime(NOW);
+    final ManualTime time = new ManualTime(NOW);
     final LogTestSupport.ManualScheduler scheduler = new LogTestSupport.ManualScheduler();
     Log log;
 

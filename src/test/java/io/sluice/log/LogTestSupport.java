@@ -20,38 +20,6 @@ final class LogTestSupport {
     private LogTestSupport() {
     }
 
-    static final class ManualTime implements Time {
-        private long nowMs;
-
-        ManualTime(long startMs) {
-            this.nowMs = startMs;
-        }
-
-        void advance(long ms) {
-            nowMs += ms;
-        }
-
-        @Override
-        public long milliseconds() {
-            return nowMs;
-        }
-
-        @Override
-        public long nanoseconds() {
-            return nowMs * 1_000_000L;
-        }
-
-        @Override
-        public void sleep(long ms) {
-            nowMs += ms;
-        }
-
-        @Override
-        public void waitObject(Object obj, java.util.function.Supplier<Boolean> condition, long deadlineMs) {
-            throw new UnsupportedOperationException();
-        }
-    }
-
     /** Queues tasks and runs them only when told, ignoring delays. */
     static final class ManualScheduler implements Scheduler {
         final List<Runnable> tasks = new ArrayList<>();

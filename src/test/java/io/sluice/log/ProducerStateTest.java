@@ -1,5 +1,6 @@
 package io.sluice.log;
 
+import io.sluice.testing.ManualTime;
 import static io.sluice.log.LogTestSupport.NOW;
 import static io.sluice.log.LogTestSupport.batch;
 import static io.sluice.log.LogTestSupport.config;
@@ -18,7 +19,7 @@ class ProducerStateTest {
     static final long PID = 42L;
     @TempDir
     Path root;
-    final LogTestSupport.ManualTime time = new LogTestSupport.ManualTime(NOW);
+    final ManualTime time = new ManualTime(NOW);
     final LogTestSupport.ManualScheduler scheduler = new LogTestSupport.ManualScheduler();
 
     private Log open(boolean clean) {

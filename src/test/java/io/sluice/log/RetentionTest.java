@@ -1,5 +1,6 @@
 package io.sluice.log;
 
+import io.sluice.testing.ManualTime;
 import static io.sluice.log.LogTestSupport.NOW;
 import static io.sluice.log.LogTestSupport.batch;
 import static io.sluice.log.LogTestSupport.config;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RetentionTest {
     @TempDir
     Path root;
-    final LogTestSupport.ManualTime time = new LogTestSupport.ManualTime(NOW);
+    final ManualTime time = new ManualTime(NOW);
     final LogTestSupport.ManualScheduler scheduler = new LogTestSupport.ManualScheduler();
     final int batchSize = batch(NOW, "value-00").sizeInBytes();
 

@@ -1,5 +1,6 @@
 package io.sluice.group.offsets;
 
+import io.sluice.testing.ManualTime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package io.sluice.it.group;
 
+import io.sluice.it.ExternalTool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -39,9 +40,9 @@ class ExternalClientGroupIntegrationTest {
 
     @Test
     void kafkaPythonConsumerGroupAutoCommitsWhatItConsumed() throws Exception {
-        Tools.require(Files.isExecutable(Path.of(PYTHON)), PYTHON + " is not installed");
-        Tools.Result probe = Tools.run(List.of(PYTHON, "-c", "import kafka"), dataDir, TIMEOUT);
-        Tools.require(probe.exitCode() == 0, "kafka-python is not installed for " + PYTHON);
+        ExternalTool.requireThat(Files.isExecutable(Path.of(PYTHON)), PYTHON + " is not installed");
+        ExternalTool.Result probe = ExternalTool.run(List.of(PYTHON, "-c", "import kafka"), null, dataDir, TIMEOUT);
+        ExternalTool.requireThat(probe.exitCode() == 0, "kafka-python is not installed for " + PYTHON);
         broker.createTopic("py-topic", 2);
         broker.produce("py-topic", 0, 0, 3);
         broker.produce("py-topic", 1, 3, 6);
@@ -60,7 +61,7 @@ class ExternalClientGroupIntegrationTest {
                         break
                 consumer.close()
                 """);
-        Tools.Result result = Tools.run(List.of(PYTHON, script.toString(), broker.bootstrap()), dataDir, TIMEOUT);
+        ExternalTool.Result result = ExternalTool.run(List.of(PYTHON, script.toString(), broker.bootstrap()), null, dataDir, TIMEOUT);
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.stdout().lines().map(line -> line.split(" ")[2]))
@@ -73,13 +74,13 @@ class ExternalClientGroupIntegrationTest {
     @Test
     void kcatBalancedConsumerReadsTheTopicAndCommits() throws Exception {
         String kcat = "/usr/bin/kcat";
-        Tools.require(Files.isExecutable(Path.of(kcat)), "kcat is not installed");
+        ExternalTool.requireThat(Files.isExecutable(Path.of(kcat)), "kcat is not installed");
         broker.createTopic("kcat-topic", 3);
         broker.produce("kcat-topic", null, 0, 9);
 
-        Tools.Result result = Tools.run(List.of(kcat, "-b", broker.bootstrap(), "-G", "kcat-group", "kcat-topic",
+        ExternalTool.Result result = ExternalTool.run(List.of(kcat, "-b", broker.bootstrap(), "-G", "kcat-group", "kcat-topic",
                 "-c", "9", "-q", "-f", "%s\\n", "-X", "auto.offset.reset=earliest",
-                "-X", "auto.commit.interval.ms=100"), dataDir, TIMEOUT);
+                "-X", "auto.commit.interval.ms=100"), null, dataDir, TIMEOUT);
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.stdout().lines().toList()).hasSize(9).allMatch(line -> line.startsWith("value-"));

@@ -1,17 +1,17 @@
-package io.sluice.group.offsets;
+package io.sluice.testing;
 
 import java.util.function.Supplier;
 import org.apache.kafka.common.utils.Time;
 
 /** A clock that moves only when told. */
-final class ManualTime implements Time {
+public final class ManualTime implements Time {
     private volatile long nowMs;
 
-    ManualTime(long startMs) {
+    public ManualTime(long startMs) {
         this.nowMs = startMs;
     }
 
-    void advance(long ms) {
+    public void advance(long ms) {
         nowMs += ms;
     }
 
