@@ -60,21 +60,17 @@ final class LogSegment {
 
     /** A new, empty segment with files named "*.cleaned", for the cleaner to fill. */
     static LogSegment createCleaned(Path dir, long baseOffset, long nowMs) {
-        try {
-            LogSegment segment = new LogSegment(dir, baseOffset, nowMs, CLEANED_SUFFIX);
-            segment.channel.truncate(0);
-            segment.offsetIndex.reset();
-            segment.timeIndex.reset();
-            return segment;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return createEmpty(dir, baseOffset, nowMs, CLEANED_SUFFIX);
     }
 
     /** A brand new, empty segment. */
     static LogSegment create(Path dir, long baseOffset, long nowMs) {
+        return createEmpty(dir, baseOffset, nowMs, "");
+    }
+
+    private static LogSegment createEmpty(Path dir, long baseOffset, long nowMs, String fileSuffix) {
         try {
-            LogSegment segment = new LogSegment(dir, baseOffset, nowMs);
+            LogSegment segment = new LogSegment(dir, baseOffset, nowMs, fileSuffix);
             segment.channel.truncate(0);
             segment.offsetIndex.reset();
             segment.timeIndex.reset();
