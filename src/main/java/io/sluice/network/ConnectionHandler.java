@@ -104,10 +104,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 result = CompletableFuture.failedFuture(e);
             }
             if (!result.isDone()) {
-                result.whenComplete((response, error) -> requestThreads.execute(() -> {
-                    complete(frame, response, error);
-                    handleQueued();
-                }));
+                result.whenComplete((response, error) -> {
+                    Runnable resume = () -> {
+                        complete(frame, response, error);
+                        handleQueued();
+                    };
+                    if (RequestThreads.isCurrent()) {
+                        resume.run();
+                    } else {
+                        requestThreads.execute(resume);
+                    }
+                });
                 return;
             }
             complete(frame, result.getNow(null), result.isCompletedExceptionally() ? failure(result) : null);

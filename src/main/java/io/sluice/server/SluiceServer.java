@@ -15,6 +15,7 @@ import io.sluice.log.LogManager;
 import io.sluice.metadata.MetadataServiceConfig;
 import io.sluice.metadata.RatisMetadataService;
 import io.sluice.network.KafkaListener;
+import io.sluice.network.RequestThreads;
 import io.sluice.protocol.ApiDispatcher;
 import io.sluice.protocol.ApiRegistry;
 import io.sluice.protocol.ApiVersionsHandler;
@@ -94,7 +95,7 @@ public final class SluiceServer implements AutoCloseable {
         metadata.addListener(partitions);
         partitions.onImage(null, metadata.image());
 
-        ExecutorService requestThreads = Executors.newFixedThreadPool(config.numIoThreads(), daemonThreads("sluice-request"));
+        ExecutorService requestThreads = RequestThreads.create(config.numIoThreads());
         stopOrder.add(requestThreads::shutdownNow);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("sluice-timer"));
         stopOrder.add(timer::shutdownNow);

@@ -2,6 +2,7 @@ package io.sluice.protocol.data;
 
 import io.sluice.broker.AppendWatchers;
 import io.sluice.metadata.MetadataService;
+import io.sluice.network.RequestThreads;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -46,8 +47,14 @@ final class DelayedFetch {
         return result;
     }
 
+    /** Called by the appending thread; a request thread answers at once, as Kafka's purgatory does. */
     private void scheduleAttempt() {
-        if (!completed.get()) {
+        if (completed.get()) {
+            return;
+        }
+        if (RequestThreads.isCurrent()) {
+            attempt();
+        } else {
             requestThreads.execute(this::attempt);
         }
     }
