@@ -8,6 +8,7 @@ import io.sluice.metadata.MetadataImage;
 import io.sluice.metadata.MetadataListener;
 import io.sluice.metadata.PartitionImage;
 import io.sluice.metadata.TopicImage;
+import io.sluice.replication.Replication;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +31,7 @@ public final class PartitionManager implements MetadataListener {
     private final LogManager logs;
     private final Map<String, String> topicDefaults;
     private final AppendWatchers watchers = new AppendWatchers();
+    private volatile Replication replication = Replication.NONE;
 
     public PartitionManager(int nodeId, LogManager logs, Map<String, String> topicDefaults) {
         this.nodeId = nodeId;
@@ -39,6 +41,15 @@ public final class PartitionManager implements MetadataListener {
 
     public AppendWatchers watchers() {
         return watchers;
+    }
+
+    /** Replication of multi-replica partitions; {@link Replication#NONE} (single-node behaviour) until set. */
+    public Replication replication() {
+        return replication;
+    }
+
+    public void setReplication(Replication replication) {
+        this.replication = replication;
     }
 
     /** The log of a partition led here, or the Kafka error a client should see. */

@@ -14,11 +14,13 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
+import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.MutableRecordBatch;
+import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -329,6 +331,67 @@ public final class Log {
         }
     }
 
+    /**
+     * Appends batches copied from the partition leader as they are: they already carry their offsets
+     * and leader epochs. Only the CRC and offset continuity are checked (the leader validated the rest);
+     * producer state is updated so that this replica can take over as leader. Batches wholly below the
+     * log end offset are skipped; a gap throws OffsetOutOfRangeException. Returns the new log end offset.
+     */
+    public long appendAsFollower(MemoryRecords records) {
+        synchronized (lock) {
+            ensureOpen();
+            LogConfig cfg = config;
+            List<MutableRecordBatch> batches = new ArrayList<>();
+            int skipBytes = 0;
+            int bytes = 0;
+            long next = logEndOffset;
+            long maxTimestamp = RecordBatch.NO_TIMESTAMP;
+            Map<Long, ProducerStateEntry> pending = new HashMap<>();
+            for (MutableRecordBatch batch : records.batches()) {
+                if (batch.lastOffset() < next && batches.isEmpty()) {
+                    skipBytes += batch.sizeInBytes();
+                    continue;
+                }
+                if (batch.baseOffset() != next) {
+                    throw new OffsetOutOfRangeException("Replicated batch at offset " + batch.baseOffset()
+                            + " does not follow the log end offset " + next + " of " + dir);
+                }
+                if (!batch.isValid()) {
+                    throw new CorruptRecordException("Replicated batch at offset " + batch.baseOffset() + " is corrupt");
+                }
+                if (batch.hasProducerId() && !batch.isControlBatch()) {
+                    ProducerStateManager.stage(pending, producerState.committedView(), batch.producerId(),
+                            batch.producerEpoch(), new ProducerStateEntry.BatchMetadata(batch.baseSequence(),
+                                    batch.lastSequence(), batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp()));
+                }
+                maxTimestamp = Math.max(maxTimestamp, batch.maxTimestamp());
+                bytes += batch.sizeInBytes();
+                next = batch.lastOffset() + 1;
+                batches.add(batch);
+            }
+            if (batches.isEmpty()) {
+                return logEndOffset;
+            }
+            long now = time.milliseconds();
+            maybeRoll(bytes, maxTimestamp, next - 1, now, cfg);
+            ByteBuffer data = records.buffer().duplicate();
+            data.position(data.position() + skipBytes);
+            data.limit(data.position() + bytes);
+            try {
+                activeSegment.append(data, batches, cfg.indexIntervalBytes());
+            } catch (IOException e) {
+                throw new KafkaStorageException("Append to " + activeSegment.logFile() + " failed", e);
+            }
+            producerState.commit(pending);
+            unflushedMessages += next - logEndOffset;
+            logEndOffset = next;
+            if (unflushedMessages >= cfg.flushMessages()) {
+                flush();
+            }
+            return next;
+        }
+    }
+
     private void maybeRoll(int incomingBytes, long incomingMaxTimestamp, long lastOffset, long now, LogConfig cfg) {
         LogSegment segment = activeSegment;
         if (segment.isEmpty()) {
@@ -356,6 +419,14 @@ public final class Log {
 
     /** Reads from the batch containing startOffset, at most maxBytes unless minOneBatch and the first batch is larger. Throws OffsetOutOfRangeException. */
     public LogReadInfo read(long startOffset, int maxBytes, boolean minOneBatch) {
+        return read(startOffset, maxBytes, minOneBatch, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #read(long, int, boolean)}, but returns no batch starting at or above maxOffset (a consumer
+     * reads only below the high watermark). The reported log end offset stays the real one.
+     */
+    public LogReadInfo read(long startOffset, int maxBytes, boolean minOneBatch, long maxOffset) {
         long end = logEndOffset;
         long start = logStartOffset;
         if (startOffset == end) {
@@ -368,7 +439,7 @@ public final class Log {
         try {
             Map.Entry<Long, LogSegment> entry = segments.floorEntry(startOffset);
             while (entry != null) {
-                FileSlice slice = entry.getValue().read(startOffset, maxBytes, minOneBatch, end);
+                FileSlice slice = entry.getValue().read(startOffset, maxBytes, minOneBatch, Math.min(end, maxOffset));
                 if (slice != null) {
                     return new LogReadInfo(slice, start, end);
                 }

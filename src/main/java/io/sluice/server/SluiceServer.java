@@ -26,6 +26,7 @@ import io.sluice.protocol.data.ListOffsetsHandler;
 import io.sluice.protocol.data.MetadataHandler;
 import io.sluice.protocol.data.ProduceHandler;
 import io.sluice.protocol.group.GroupApis;
+import io.sluice.replication.ReplicaManager;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -99,6 +100,7 @@ public final class SluiceServer implements AutoCloseable {
         stopOrder.add(requestThreads::shutdownNow);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("sluice-timer"));
         stopOrder.add(timer::shutdownNow);
+        startReplication(nodeId, config, logs, metadata, partitions, timer);
 
         ApiRegistry registry = new ApiRegistry();
         registry.register(ApiKeys.API_VERSIONS, 0, 4, new ApiVersionsHandler(registry))
@@ -132,6 +134,20 @@ public final class SluiceServer implements AutoCloseable {
         loadOffsetsInBackground(metadata, partitions, config, groups, offsetStore, timer);
         log.info("Sluice broker {} started in {} ms, serving {}:{}", nodeId,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), advertised.host(), advertisedPort);
+    }
+
+    /**
+     * Followers copy the logs of partitions led elsewhere; leaders of multi-replica partitions track them.
+     * Registered after the partition manager so that a follower's log exists before its fetcher asks for it.
+     */
+    private void startReplication(int nodeId, BrokerConfig config, LogManager logs, RatisMetadataService metadata,
+                                  PartitionManager partitions, ScheduledExecutorService timer) {
+        ReplicaManager replicas = new ReplicaManager(nodeId, logs, metadata.controller(), partitions.watchers(), timer,
+                config.replicaLagTimeMaxMs(), Time.SYSTEM).start();
+        stopOrder.add(replicas);
+        partitions.setReplication(replicas);
+        metadata.addListener(replicas);
+        replicas.onImage(null, metadata.image());
     }
 
     /**

@@ -13,7 +13,8 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FetchRequest;
 
 /**
- * Fetch for consumers. Records go out as file slices (zero copy). Fetch sessions are answered with
+ * Fetch for consumers and follower replicas (replica id >= 0: they read past the high watermark and
+ * report their log end offset). Records go out as file slices (zero copy). Fetch sessions are answered with
  * session id 0, which tells clients to keep sending full fetch requests (KIP-227's fallback).
  */
 public final class FetchHandler implements ApiHandler<FetchRequest> {
@@ -39,7 +40,7 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
             return CompletableFuture.completedFuture(new FetchResponseData()
                     .setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code()).setSessionId(NO_SESSION));
         }
-        FetchRead read = new FetchRead(data, context.apiVersion(), partitions);
+        FetchRead read = new FetchRead(data, context.apiVersion(), partitions, request.replicaId());
         FetchRead.Result first = read.read(metadata.image());
         if (data.maxWaitMs() <= 0 || first.bytes() >= data.minBytes() || first.hasErrors() || data.topics().isEmpty()) {
             return CompletableFuture.completedFuture(first.response());

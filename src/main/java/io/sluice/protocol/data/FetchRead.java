@@ -7,6 +7,7 @@ import io.sluice.metadata.MetadataImage;
 import io.sluice.metadata.PartitionImage;
 import io.sluice.metadata.TopicImage;
 import io.sluice.network.FileSliceRecords;
+import io.sluice.replication.Replication;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.IsolationLevel;
@@ -32,11 +33,20 @@ final class FetchRead {
     private final FetchRequestData request;
     private final short version;
     private final PartitionManager partitions;
+    /** The fetching follower's node id, or negative for a consumer. */
+    private final int replicaId;
+    /** Follower fetch offsets are recorded on the first read only, not on long-poll re-reads. */
+    private boolean followerFetchRecorded;
 
     FetchRead(FetchRequestData request, short version, PartitionManager partitions) {
+        this(request, version, partitions, -1);
+    }
+
+    FetchRead(FetchRequestData request, short version, PartitionManager partitions, int replicaId) {
         this.request = request;
         this.version = version;
         this.partitions = partitions;
+        this.replicaId = replicaId;
     }
 
     /** The partitions this request reads, for long-poll wake-ups; unknown topics are left out. */
@@ -81,6 +91,7 @@ final class FetchRead {
             }
             response.responses().add(topicResponse);
         }
+        followerFetchRecorded = true;
         return new Result(response, bytes, errors);
     }
 
@@ -90,16 +101,25 @@ final class FetchRead {
         try {
             log = partitions.leaderLog(image, tp);
             checkLeaderEpoch(image, tp, fetch.currentLeaderEpoch());
-            LogReadInfo info = log.read(fetch.fetchOffset(), Math.max(maxBytes, 0), minOneBatch);
-            data.setHighWatermark(info.logEndOffset())
-                    .setLastStableOffset(info.logEndOffset())
+            Replication replication = partitions.replication();
+            if (replicaId >= 0 && !followerFetchRecorded) {
+                replication.onFollowerFetch(tp, replicaId, fetch.fetchOffset(), log);
+            }
+            long highWatermark = replication.highWatermark(tp, log);
+            // Consumers read only what the ISR has; followers read up to the log end.
+            long readLimit = replicaId >= 0 ? Long.MAX_VALUE : highWatermark;
+            LogReadInfo info = log.read(fetch.fetchOffset(), Math.max(maxBytes, 0), minOneBatch, readLimit);
+            long reported = Math.min(highWatermark, info.logEndOffset());
+            data.setHighWatermark(reported)
+                    .setLastStableOffset(reported)
                     .setLogStartOffset(info.logStartOffset())
                     .setRecords(new FileSliceRecords(info.slice()));
             return info.slice().size();
         } catch (ApiException e) {
             data.setErrorCode(Errors.forException(e).code()).setRecords(MemoryRecords.EMPTY);
             if (e instanceof OffsetOutOfRangeException && log != null) {
-                data.setHighWatermark(log.logEndOffset()).setLastStableOffset(log.logEndOffset())
+                long highWatermark = partitions.replication().highWatermark(tp, log);
+                data.setHighWatermark(highWatermark).setLastStableOffset(highWatermark)
                         .setLogStartOffset(log.logStartOffset());
             }
             return 0;

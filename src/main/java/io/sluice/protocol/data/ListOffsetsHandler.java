@@ -50,7 +50,10 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
         try {
             Log log = partitions.leaderLog(image, tp);
             int leaderEpoch = image.topicsByName().get(tp.topic()).partitions().get(tp.partition()).leaderEpoch();
-            TimestampOffset found = find(log, timestamp);
+            TimestampOffset found = timestamp == ListOffsetsRequest.LATEST_TIMESTAMP
+                    // Consumers see the log up to the high watermark (the log end unless replicated).
+                    ? new TimestampOffset(RecordBatch.NO_TIMESTAMP, partitions.replication().highWatermark(tp, log))
+                    : find(log, timestamp);
             return result.setTimestamp(found == null ? RecordBatch.NO_TIMESTAMP : found.timestamp())
                     .setOffset(found == null ? -1 : found.offset())
                     .setLeaderEpoch(found == null || !withLeaderEpoch ? -1 : leaderEpoch);

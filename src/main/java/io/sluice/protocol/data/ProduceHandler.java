@@ -9,6 +9,8 @@ import io.sluice.metadata.PartitionImage;
 import io.sluice.metadata.TopicImage;
 import io.sluice.protocol.ApiHandler;
 import io.sluice.protocol.RequestContext;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.InvalidRecordException;
@@ -49,22 +51,46 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         short acks = request.data().acks();
         MetadataImage image = metadata.image();
         ProduceResponseData response = new ProduceResponseData();
+        List<CompletableFuture<?>> replicationWaits = new ArrayList<>();
         for (TopicProduceData topicData : request.data().topicData()) {
             TopicProduceResponse topicResponse = new TopicProduceResponse()
                     .setName(topicData.name()).setTopicId(topicData.topicId());
             String topicName = topicName(image, topicData);
             for (PartitionProduceData partitionData : topicData.partitionData()) {
-                topicResponse.partitionResponses().add(acks != 0 && acks != 1 && acks != -1
+                PartitionProduceResponse partitionResponse = acks != 0 && acks != 1 && acks != -1
                         ? error(partitionData.index(), Errors.INVALID_REQUIRED_ACKS, null)
-                        : append(context, image, topicName, partitionData, acks));
+                        : append(context, image, topicName, partitionData, acks, request.data().timeoutMs(),
+                                replicationWaits);
+                topicResponse.partitionResponses().add(partitionResponse);
             }
             response.responses().add(topicResponse);
         }
-        return CompletableFuture.completedFuture(acks == 0 ? null : response);
+        if (replicationWaits.isEmpty()) {
+            return CompletableFuture.completedFuture(acks == 0 ? null : response);
+        }
+        return CompletableFuture.allOf(replicationWaits.toArray(CompletableFuture[]::new)).thenApply(done -> response);
+    }
+
+    /**
+     * acks=all on a partition whose ISR has other members: the answer waits until the high watermark covers
+     * the appended batches, or fails with REQUEST_TIMED_OUT. A partition led alone adds no wait.
+     */
+    private void awaitReplication(TopicPartition tp, PartitionProduceResponse partitionResponse, long requiredOffset,
+                                  int timeoutMs, List<CompletableFuture<?>> waits) {
+        CompletableFuture<Errors> wait = partitions.replication().awaitHighWatermark(tp, requiredOffset, timeoutMs);
+        if (wait != null) {
+            waits.add(wait.thenAccept(result -> {
+                if (result != Errors.NONE) {
+                    partitionResponse.setErrorCode(result.code()).setErrorMessage(result.message())
+                            .setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
+                }
+            }));
+        }
     }
 
     private PartitionProduceResponse append(RequestContext context, MetadataImage image, String topicName,
-                                            PartitionProduceData partitionData, short acks) {
+                                            PartitionProduceData partitionData, short acks, int timeoutMs,
+                                            List<CompletableFuture<?>> replicationWaits) {
         try {
             if (topicName == null) {
                 throw new UnknownTopicIdException("Unknown topic id");
@@ -80,11 +106,15 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             }
             int leaderEpoch = partition.leaderEpoch();
             LogAppendInfo info = partitions.append(partitionLog, tp, records, leaderEpoch);
-            return new PartitionProduceResponse()
+            PartitionProduceResponse appended = new PartitionProduceResponse()
                     .setIndex(partitionData.index())
                     .setBaseOffset(info.firstOffset())
                     .setLogAppendTimeMs(info.logAppendTime())
                     .setLogStartOffset(info.logStartOffset());
+            if (acks == -1 && info.lastOffset() >= 0) {
+                awaitReplication(tp, appended, info.lastOffset() + 1, timeoutMs, replicationWaits);
+            }
+            return appended;
         } catch (ApiException e) {
             if (isBadInput(e)) {
                 log.warn("Rejected produce to {}-{} from client {} at {}: {}", topicName, partitionData.index(),

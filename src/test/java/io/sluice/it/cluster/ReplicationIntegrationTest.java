@@ -1,0 +1,123 @@
+package io.sluice.it.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.it.Clients;
+import io.sluice.it.Poll;
+import io.sluice.it.SluiceProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three broker processes replicate a topic with replication factor 3: records acknowledged with acks=all
+ * survive the leader being killed with SIGKILL.
+ */
+class ReplicationIntegrationTest {
+    private static final String TOPIC = "replicated";
+    private static final TopicPartition PARTITION = new TopicPartition(TOPIC, 0);
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final int FIRST_BATCH = 1000;
+    private static final int SECOND_BATCH = 500;
+
+    @TempDir
+    Path dir;
+    private List<SluiceProcess> nodes = List.of();
+
+    @AfterEach
+    void stopCluster() {
+        nodes.forEach(SluiceProcess::close);
+    }
+
+    private static TopicPartitionInfo describe(SluiceProcess via) {
+        try (Admin admin = Clients.admin(via.bootstrap())) {
+            TopicDescription topic = admin.describeTopics(List.of(TOPIC)).allTopicNames().get(10, TimeUnit.SECONDS).get(TOPIC);
+            return topic.partitions().get(0);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<Integer> isrIds(TopicPartitionInfo info) {
+        return info.isr().stream().map(n -> n.id()).sorted().collect(Collectors.toList());
+    }
+
+    private static List<RecordMetadata> produce(String bootstrap, int from, int count) throws Exception {
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        try (KafkaProducer<String, String> producer = Clients.producer(bootstrap, Map.of(ProducerConfig.ACKS_CONFIG, "all"))) {
+            for (int i = from; i < from + count; i++) {
+                sent.add(producer.send(new ProducerRecord<>(TOPIC, 0, "k-" + i, "v-" + i)));
+            }
+            producer.flush();
+        }
+        List<RecordMetadata> acked = new ArrayList<>();
+        for (Future<RecordMetadata> future : sent) {
+            acked.add(future.get(30, TimeUnit.SECONDS));
+        }
+        return acked;
+    }
+
+    private static void assertInOrderWithoutGaps(List<ConsumerRecord<String, String>> records, int count) {
+        assertThat(records).hasSize(count);
+        for (int i = 0; i < count; i++) {
+            assertThat(records.get(i).offset()).isEqualTo(i);
+            assertThat(records.get(i).value()).isEqualTo("v-" + i);
+        }
+    }
+
+    @Test
+    void recordsAcknowledgedWithAcksAllSurviveTheLeaderBeingKilled() throws Exception {
+        nodes = SluiceProcess.startCluster(dir, 3, Map.of(
+                "broker.session.timeout.ms", "3000",
+                "replica.lag.time.max.ms", "10000",
+                "offsets.topic.num.partitions", "1"));
+        try (Admin admin = Clients.admin(nodes.get(0).bootstrap())) {
+            admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 3).configs(Map.of("min.insync.replicas", "2"))))
+                    .all().get(20, TimeUnit.SECONDS);
+        }
+        Poll.until(WAIT, () -> describe(nodes.get(0)).leader() != null && isrIds(describe(nodes.get(0))).size() == 3,
+                "a leader and a full ISR");
+        String all = nodes.stream().map(SluiceProcess::bootstrap).collect(Collectors.joining(","));
+
+        List<RecordMetadata> firstAcks = produce(all, 0, FIRST_BATCH);
+        assertThat(firstAcks.get(FIRST_BATCH - 1).offset()).isEqualTo(FIRST_BATCH - 1);
+        int leaderId = describe(nodes.get(0)).leader().id();
+        SluiceProcess leader = nodes.get(leaderId - 1);
+        assertInOrderWithoutGaps(Clients.readFromBeginning(leader.bootstrap(), List.of(PARTITION), FIRST_BATCH, WAIT),
+                FIRST_BATCH);
+        // Every follower stays in the ISR while records flow.
+        assertThat(isrIds(describe(leader))).containsExactly(1, 2, 3);
+
+        leader.kill9();
+        List<SluiceProcess> survivors = nodes.stream().filter(n -> n != leader).toList();
+        Poll.until(WAIT, () -> {
+            TopicPartitionInfo info = describe(survivors.get(0));
+            return info.leader() != null && info.leader().id() != leaderId && !isrIds(info).contains(leaderId);
+        }, "a new leader without broker " + leaderId);
+        String survivorBootstrap = survivors.stream().map(SluiceProcess::bootstrap).collect(Collectors.joining(","));
+
+        List<RecordMetadata> secondAcks = produce(survivorBootstrap, FIRST_BATCH, SECOND_BATCH);
+        assertThat(secondAcks.get(0).offset()).isEqualTo(FIRST_BATCH);
+        List<ConsumerRecord<String, String>> everything = Clients.readFromBeginning(survivorBootstrap, List.of(PARTITION),
+                FIRST_BATCH + SECOND_BATCH, WAIT);
+        assertInOrderWithoutGaps(everything, FIRST_BATCH + SECOND_BATCH);
+    }
+}
