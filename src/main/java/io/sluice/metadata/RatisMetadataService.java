@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -65,6 +66,7 @@ public final class RatisMetadataService implements MetadataService {
     private final RaftServer server;
     private final RaftClient client;
     private final RaftClient heartbeatClient;
+    private final RatisRecordProposer proposer;
     private final QuorumController controller;
     private final Controller routedController;
     private final ScheduledExecutorService timer;
@@ -72,8 +74,8 @@ public final class RatisMetadataService implements MetadataService {
 
     private RatisMetadataService(MetaProperties meta, RaftGroup group, RaftPeerId self,
                                  MetadataStateMachine stateMachine, RaftServer server, RaftClient client,
-                                 RaftClient heartbeatClient, QuorumController controller,
-                                 ScheduledExecutorService timer) {
+                                 RaftClient heartbeatClient, RatisRecordProposer proposer,
+                                 QuorumController controller, ScheduledExecutorService timer) {
         this.meta = meta;
         this.group = group;
         this.self = self;
@@ -81,6 +83,7 @@ public final class RatisMetadataService implements MetadataService {
         this.server = server;
         this.client = client;
         this.heartbeatClient = heartbeatClient;
+        this.proposer = proposer;
         this.controller = controller;
         this.timer = timer;
         this.routedController = new HeartbeatRoutingController(controller, this::sendHeartbeat);
@@ -105,19 +108,20 @@ public final class RatisMetadataService implements MetadataService {
                     bind.getHostString(), bind.getPort(), config.singleVoter(), config.snapshotThreshold());
             MetadataStateMachine stateMachine = new MetadataStateMachine();
             RaftPeerId firstContact = voter ? self : peerId(config.voters().get(0).nodeId());
-            RaftClient client = RaftClient.newBuilder()
+            Supplier<RaftClient> clients = () -> RaftClient.newBuilder()
                     .setRaftGroup(group)
                     .setLeaderId(firstContact)
                     .setProperties(RaftSettings.client())
                     .setRetryPolicy(RaftSettings.clientRetryPolicy())
                     .build();
+            RaftClient client = clients.get();
             RaftClient heartbeatClient = RaftClient.newBuilder()
                     .setRaftGroup(group)
                     .setLeaderId(firstContact)
                     .setProperties(RaftSettings.heartbeatClient())
                     .setRetryPolicy(RetryPolicies.noRetry())
                     .build();
-            RatisRecordProposer proposer = new RatisRecordProposer(client, stateMachine);
+            RatisRecordProposer proposer = new RatisRecordProposer(clients, stateMachine);
             QuorumController controller = new QuorumController(stateMachine::image, proposer,
                     config.defaultNumPartitions(), config.defaultReplicationFactor(), config.topicConfigValidator(),
                     RatisMetadataService::monotonicMs, config.sessionTimeout().toMillis(),
@@ -153,7 +157,7 @@ public final class RatisMetadataService implements MetadataService {
             try {
                 server.start();
                 RatisMetadataService service = new RatisMetadataService(meta, group, self, stateMachine, server,
-                        client, heartbeatClient, controller, timer);
+                        client, heartbeatClient, proposer, controller, timer);
                 long deadline = System.nanoTime() + config.startTimeout().toNanos();
                 if (!voter) {
                     service.joinAsListener(group.getPeer(self), deadline);
@@ -164,6 +168,7 @@ public final class RatisMetadataService implements MetadataService {
                 return service;
             } catch (RuntimeException | IOException e) {
                 timer.shutdownNow();
+                proposer.close();
                 closeQuietly(heartbeatClient, null);
                 closeQuietly(client, server);
                 throw e;
@@ -341,6 +346,7 @@ public final class RatisMetadataService implements MetadataService {
         closed = true;
         timer.shutdownNow();
         controller.resign();
+        proposer.close();
         closeQuietly(heartbeatClient, null);
         closeQuietly(client, server);
     }

@@ -1,9 +1,12 @@
 package io.sluice.metadata;
 
 import io.sluice.controller.RecordProposer;
+import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -11,24 +14,35 @@ import org.apache.kafka.common.errors.UnknownServerException;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
 import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
 import org.apache.ratis.protocol.exceptions.TimeoutIOException;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Proposes batches through a RaftClient that targets the whole group, so a node that does not lead has its batch
  * relayed to the leader. The reply is produced by the leader's apply of the batch; the future completes once the
  * local state machine has applied the same entry too, so the caller's next read of the local image sees it.
+ *
+ * <p>When the leader dies, Ratis may close the client's ordered request window for good; every later send on that
+ * client would fail. The proposer then replaces its client. The failed proposal itself is not resent (it may have
+ * reached the old leader's log): it fails with NOT_CONTROLLER, which clients retry.
  */
-final class RatisRecordProposer implements RecordProposer {
-    private final RaftClient client;
-    private final MetadataStateMachine stateMachine;
+final class RatisRecordProposer implements RecordProposer, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RatisRecordProposer.class);
 
-    RatisRecordProposer(RaftClient client, MetadataStateMachine stateMachine) {
-        this.client = client;
+    private final Supplier<RaftClient> clients;
+    private final MetadataStateMachine stateMachine;
+    private final AtomicReference<RaftClient> client;
+
+    RatisRecordProposer(Supplier<RaftClient> clients, MetadataStateMachine stateMachine) {
+        this.clients = clients;
         this.stateMachine = stateMachine;
+        this.client = new AtomicReference<>(clients.get());
     }
 
     @Override
@@ -40,14 +54,49 @@ final class RatisRecordProposer implements RecordProposer {
     public CompletableFuture<Void> propose(List<MetadataRecord> batch, long controllerTerm) {
         Message message = Message.valueOf(ByteString.copyFrom(MetadataRecordCodec.encodeCommand(batch, controllerTerm)));
         CompletableFuture<Void> result = new CompletableFuture<>();
-        client.async().send(message).whenComplete((reply, error) -> {
+        RaftClient sender = client.get();
+        sender.async().send(message).whenComplete((reply, error) -> {
             if (error != null) {
+                if (unwrap(error) instanceof AlreadyClosedException) {
+                    renew(sender);
+                }
                 result.completeExceptionally(toApiException(error));
             } else {
                 complete(reply, result);
             }
         });
         return result;
+    }
+
+    private void renew(RaftClient closed) {
+        RaftClient fresh = clients.get();
+        if (client.compareAndSet(closed, fresh)) {
+            LOG.info("Replaced the metadata Raft client after its request window closed");
+            closeQuietly(closed);
+        } else {
+            closeQuietly(fresh);
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(client.get());
+    }
+
+    private static void closeQuietly(RaftClient raftClient) {
+        try {
+            raftClient.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Closing a metadata Raft client failed", e);
+        }
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     private void complete(RaftClientReply reply, CompletableFuture<Void> result) {
@@ -69,14 +118,12 @@ final class RatisRecordProposer implements RecordProposer {
     }
 
     static ApiException toApiException(Throwable error) {
-        Throwable cause = error;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
+        Throwable cause = unwrap(error);
         if (cause instanceof ApiException api) {
             return api;
         }
-        if (cause instanceof NotLeaderException || cause instanceof LeaderNotReadyException) {
+        if (cause instanceof NotLeaderException || cause instanceof LeaderNotReadyException
+                || cause instanceof AlreadyClosedException) {
             return new NotControllerException("This node is not the active controller: " + cause.getMessage());
         }
         if (cause instanceof TimeoutIOException || cause instanceof RaftRetryFailureException) {
