@@ -38,10 +38,6 @@ final class FetchRead {
     /** Follower fetch offsets are recorded on the first read only, not on long-poll re-reads. */
     private boolean followerFetchRecorded;
 
-    FetchRead(FetchRequestData request, short version, PartitionManager partitions) {
-        this(request, version, partitions, -1);
-    }
-
     FetchRead(FetchRequestData request, short version, PartitionManager partitions, int replicaId) {
         this.request = request;
         this.version = version;
