@@ -25,14 +25,16 @@ final class LogReplay {
         long end = log.logEndOffset();
         long next = log.logStartOffset();
         long count = 0;
-        ByteBuffer buffer = ByteBuffer.allocate(READ_BYTES);
+        // Allocated on first need: most partitions of __consumer_offsets are empty, and a megabyte each for
+        // fifty of them was most of a broker's start-up garbage.
+        ByteBuffer buffer = null;
         while (next < end) {
             LogReadInfo info = log.read(next, READ_BYTES, true);
             FileSlice slice = info.slice();
             if (slice.size() == 0) {
                 break;
             }
-            if (buffer.capacity() < slice.size()) {
+            if (buffer == null || buffer.capacity() < slice.size()) {
                 buffer = ByteBuffer.allocate(slice.size());
             }
             buffer.clear().limit(slice.size());
