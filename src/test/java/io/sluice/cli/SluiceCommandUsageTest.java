@@ -17,6 +17,17 @@ class SluiceCommandUsageTest {
     }
 
     @Test
+    void aNamedSubcommandIsTheOnlyOneBuilt() {
+        picocli.CommandLine lean = SluiceCommand.newCommandLine(new String[] {"broker", "--help"});
+
+        assertThat(lean.getSubcommands()).containsOnlyKeys("broker");
+        assertThat(SluiceCommand.newCommandLine(new String[] {"--help"}).getSubcommands())
+                .containsKeys("broker", "topics", "produce", "consume", "groups", "self-test", "help");
+        assertThat(SluiceCommand.newCommandLine(new String[] {"help", "topics"}).getSubcommands())
+                .containsKeys("broker", "topics");
+    }
+
+    @Test
     void topicsWithoutAnActionIsAUsageError() {
         CliRun run = CliRun.run("topics");
 
