@@ -64,8 +64,8 @@ public final class RatisMetadataService implements MetadataService {
     private final RaftPeerId self;
     private final MetadataStateMachine stateMachine;
     private final RaftServer server;
-    private final RaftClient client;
-    private final RaftClient heartbeatClient;
+    private final LazyRaftClient client;
+    private final LazyRaftClient heartbeatClient;
     private final RatisRecordProposer proposer;
     private final QuorumController controller;
     private final Controller routedController;
@@ -73,8 +73,8 @@ public final class RatisMetadataService implements MetadataService {
     private boolean closed;
 
     private RatisMetadataService(MetaProperties meta, RaftGroup group, RaftPeerId self,
-                                 MetadataStateMachine stateMachine, RaftServer server, RaftClient client,
-                                 RaftClient heartbeatClient, RatisRecordProposer proposer,
+                                 MetadataStateMachine stateMachine, RaftServer server, LazyRaftClient client,
+                                 LazyRaftClient heartbeatClient, RatisRecordProposer proposer,
                                  QuorumController controller, ScheduledExecutorService timer) {
         this.meta = meta;
         this.group = group;
@@ -114,13 +114,13 @@ public final class RatisMetadataService implements MetadataService {
                     .setProperties(RaftSettings.client())
                     .setRetryPolicy(RaftSettings.clientRetryPolicy())
                     .build();
-            RaftClient client = clients.get();
-            RaftClient heartbeatClient = RaftClient.newBuilder()
+            LazyRaftClient client = new LazyRaftClient(clients);
+            LazyRaftClient heartbeatClient = new LazyRaftClient(() -> RaftClient.newBuilder()
                     .setRaftGroup(group)
                     .setLeaderId(firstContact)
                     .setProperties(RaftSettings.heartbeatClient())
                     .setRetryPolicy(RetryPolicies.noRetry())
-                    .build();
+                    .build());
             RatisRecordProposer proposer = new RatisRecordProposer(clients, stateMachine);
             QuorumController controller = new QuorumController(stateMachine::image, proposer,
                     config.defaultNumPartitions(), config.defaultReplicationFactor(), config.topicConfigValidator(),
@@ -149,6 +149,7 @@ public final class RatisMetadataService implements MetadataService {
                     .setOption(isEmpty(raftDir.resolve(group.getGroupId().getUuid().toString()))
                             ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
                     .build();
+            proposer.submitLocallyWhileLeading(new LocalLeaderSubmitter(server, group.getGroupId(), self));
             ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
                 Thread thread = new Thread(runnable, "sluice-controller-timer");
                 thread.setDaemon(true);
@@ -202,7 +203,7 @@ public final class RatisMetadataService implements MetadataService {
             return CompletableFuture.completedFuture(Errors.NOT_CONTROLLER);
         }
         Message message = Message.valueOf(ByteString.copyFrom(ControllerRpc.encodeHeartbeat(brokerId, incarnationId)));
-        return heartbeatClient.async().sendReadOnly(message, leader).handle((reply, error) -> {
+        return heartbeatClient.get().async().sendReadOnly(message, leader).handle((reply, error) -> {
             if (error != null || !reply.isSuccess()) {
                 return Errors.NOT_CONTROLLER;
             }
@@ -243,7 +244,7 @@ public final class RatisMetadataService implements MetadataService {
         IOException last = null;
         while (System.nanoTime() - deadlineNanos < 0) {
             try {
-                RaftClientReply reply = client.admin().setConfiguration(add);
+                RaftClientReply reply = client.get().admin().setConfiguration(add);
                 if (reply.isSuccess()) {
                     LOG.info("Node {} follows the metadata log as a listener", self);
                     return;
@@ -326,7 +327,7 @@ public final class RatisMetadataService implements MetadataService {
 
     /** Snapshots the image at the current apply index now; returns that index. */
     public long takeSnapshot(java.time.Duration timeout) throws IOException {
-        org.apache.ratis.protocol.RaftClientReply reply = client.getSnapshotManagementApi(self)
+        org.apache.ratis.protocol.RaftClientReply reply = client.get().getSnapshotManagementApi(self)
                 .create(true, timeout.toMillis());
         if (!reply.isSuccess()) {
             throw new IOException("Snapshot failed", reply.getException());
@@ -488,11 +489,11 @@ public final class RatisMetadataService implements MetadataService {
         }
     }
 
-    private static void closeQuietly(RaftClient client, RaftServer server) {
+    private static void closeQuietly(AutoCloseable client, RaftServer server) {
         if (client != null) {
             try {
                 client.close();
-            } catch (IOException | RuntimeException e) {
+            } catch (Exception e) {
                 LOG.warn("Closing the metadata Raft client failed", e);
             }
         }

@@ -24,8 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Proposes batches through a RaftClient that targets the whole group, so a node that does not lead has its batch
- * relayed to the leader. The reply is produced by the leader's apply of the batch; the future completes once the
+ * Proposes batches straight to the local Raft server while this node leads, and otherwise through a RaftClient
+ * (created on first need) that targets the whole group, so a node that does not lead has its batch relayed to
+ * the leader. The reply is produced by the leader's apply of the batch; the future completes once the
  * local state machine has applied the same entry too, so the caller's next read of the local image sees it.
  *
  * <p>When the leader dies, Ratis may close the client's ordered request window for good; every later send on that
@@ -37,12 +38,17 @@ final class RatisRecordProposer implements RecordProposer, AutoCloseable {
 
     private final Supplier<RaftClient> clients;
     private final MetadataStateMachine stateMachine;
-    private final AtomicReference<RaftClient> client;
+    private final AtomicReference<RaftClient> client = new AtomicReference<>();
+    private volatile LocalLeaderSubmitter local;
 
     RatisRecordProposer(Supplier<RaftClient> clients, MetadataStateMachine stateMachine) {
         this.clients = clients;
         this.stateMachine = stateMachine;
-        this.client = new AtomicReference<>(clients.get());
+    }
+
+    /** Set once the node's Raft server exists; until then every proposal goes through the client. */
+    void submitLocallyWhileLeading(LocalLeaderSubmitter submitter) {
+        this.local = submitter;
     }
 
     @Override
@@ -54,7 +60,26 @@ final class RatisRecordProposer implements RecordProposer, AutoCloseable {
     public CompletableFuture<Void> propose(List<MetadataRecord> batch, long controllerTerm) {
         Message message = Message.valueOf(ByteString.copyFrom(MetadataRecordCodec.encodeCommand(batch, controllerTerm)));
         CompletableFuture<Void> result = new CompletableFuture<>();
-        RaftClient sender = client.get();
+        LocalLeaderSubmitter submitter = local;
+        if (submitter != null && submitter.leads()) {
+            submitter.submit(message).whenComplete((reply, error) -> {
+                if (error == null && reply.getNotLeaderException() != null) {
+                    // Deposed between the check and the submit; nothing was appended, so the leader may have it.
+                    sendThroughClient(message, result);
+                } else if (error != null) {
+                    result.completeExceptionally(toApiException(error));
+                } else {
+                    complete(reply, result);
+                }
+            });
+        } else {
+            sendThroughClient(message, result);
+        }
+        return result;
+    }
+
+    private void sendThroughClient(Message message, CompletableFuture<Void> result) {
+        RaftClient sender = client();
         sender.async().send(message).whenComplete((reply, error) -> {
             if (error != null) {
                 if (unwrap(error) instanceof AlreadyClosedException) {
@@ -65,7 +90,19 @@ final class RatisRecordProposer implements RecordProposer, AutoCloseable {
                 complete(reply, result);
             }
         });
-        return result;
+    }
+
+    private RaftClient client() {
+        RaftClient current = client.get();
+        if (current != null) {
+            return current;
+        }
+        RaftClient fresh = clients.get();
+        if (client.compareAndSet(null, fresh)) {
+            return fresh;
+        }
+        closeQuietly(fresh);
+        return client.get();
     }
 
     private void renew(RaftClient closed) {
@@ -80,7 +117,10 @@ final class RatisRecordProposer implements RecordProposer, AutoCloseable {
 
     @Override
     public void close() {
-        closeQuietly(client.get());
+        RaftClient current = client.getAndSet(null);
+        if (current != null) {
+            closeQuietly(current);
+        }
     }
 
     private static void closeQuietly(RaftClient raftClient) {
