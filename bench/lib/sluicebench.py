@@ -215,6 +215,19 @@ def error_summary(text, limit=300):
     return (lines[-1] if lines else "no output")[:limit]
 
 
+def wait_with_cpu(proc, timeout):
+    """Waits for the client like Popen.wait, and returns the CPU-seconds (user + system) it used."""
+    deadline = time.monotonic() + timeout
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid == proc.pid:
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            return usage.ru_utime + usage.ru_stime
+        if time.monotonic() > deadline:
+            raise subprocess.TimeoutExpired(proc.args, timeout)
+        time.sleep(0.02)
+
+
 def measure(args):
     record = {"kind": "run", "system": args.system, "round": args.round, "workload": args.workload}
     if not alive(args.pid):
@@ -225,11 +238,12 @@ def measure(args):
     before = cpu_ticks(args.pid)
     started = time.monotonic()
     timed_out = False
+    client_cpu_s = None
     with open(args.raw, "wb") as raw:
         proc = subprocess.Popen(args.command, stdout=raw, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 start_new_session=True)
         try:
-            proc.wait(timeout=args.timeout)
+            client_cpu_s = wait_with_cpu(proc, args.timeout)
         except subprocess.TimeoutExpired:
             timed_out = True
             os.killpg(proc.pid, signal.SIGKILL)
@@ -257,6 +271,9 @@ def measure(args):
         record["error"] = message
     cpu_s = (after - before) / CLOCK_TICKS
     record["cpu_s"] = cpu_s
+    record["broker_cores"] = cpu_s / elapsed
+    if client_cpu_s is not None:
+        record["client_cores"] = client_cpu_s / elapsed
     if "error" not in record:
         record["cpu_s_per_m"] = cpu_s / (record["records"] / 1e6)
     append(args.results, record)
@@ -412,6 +429,18 @@ def build_report(args):
                  "records moved. Peak RSS: VmHWM (/proc/<pid>/status), reset before each run via clear_refs; one "
                  "broker process serves the workloads in the order listed, so a later workload's peak also holds "
                  "whatever memory (heap regions, caches) the broker kept from earlier ones.")
+    lines.append("")
+    lines.append("## Where the machine's cores went")
+    lines.append("")
+    lines.append("| Workload | Kafka broker cores | Kafka client cores | Sluice broker cores | Sluice client cores |")
+    lines.append("|---|---:|---:|---:|---:|")
+    for wid, desc, kind in workloads:
+        lines.append("| {} | {} | {} | {} | {} |".format(desc, *(fmt(rep.stat(system, wid, key), 2)
+                     for system in ("kafka", "sluice") for key in ("broker_cores", "client_cores"))))
+    lines.append("")
+    lines.append("Cores: CPU-seconds used during the run divided by its wall time, for the broker process and for "
+                 "the client tool's JVM (its rusage at exit). When broker and client together use all the machine's "
+                 "cores, the client cannot go faster than the cores the broker leaves it.")
     lines.append("")
     lines.append("## Broker footprint")
     lines.append("")
