@@ -32,8 +32,8 @@ final class RaftSettings {
         RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
         if (singleVoter) {
-            RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(props, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS));
-            RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(props, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS));
+            RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(props, TimeDuration.valueOf(10, TimeUnit.MILLISECONDS));
+            RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(props, TimeDuration.valueOf(20, TimeUnit.MILLISECONDS));
         }
         RaftServerConfigKeys.Rpc.setRequestTimeout(props, REQUEST_TIMEOUT);
         RaftServerConfigKeys.setStagingTimeout(props, TimeDuration.valueOf(30, TimeUnit.SECONDS));
