@@ -24,7 +24,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.SimpleRecord;
@@ -278,13 +278,13 @@ class LogOffsetStoreTest {
     }
 
     @Test
-    void aFailedAppendFailsTheFutureAndChangesNothing() {
+    void aWriteToAPartitionNotLoadedHereFailsWithNotCoordinatorAndChangesNothing() {
         LogOffsetStore withoutTopic = new LogOffsetStore(new OffsetsTestMetadata(), partitions, PARTITIONS, RETENTION_MS,
                 null, time);
 
         assertThatThrownBy(() -> withoutTopic.commit("g1", Map.of(ORDERS_0, at(1, 1))).join())
                 .isInstanceOf(CompletionException.class)
-                .hasCauseInstanceOf(UnknownTopicOrPartitionException.class);
+                .hasCauseInstanceOf(NotCoordinatorException.class);
         assertThat(withoutTopic.fetch("g1")).isEmpty();
     }
 
