@@ -117,7 +117,7 @@ public final class BrokerConfigKeys {
         define(keys, NUM_IO_THREADS, ConfigType.INT, "8", intAtLeast(1));
         define(keys, NUM_NETWORK_THREADS, ConfigType.INT, "3", intAtLeast(1));
         define(keys, OFFSETS_TOPIC_NUM_PARTITIONS, ConfigType.INT, "50", intAtLeast(1));
-        define(keys, OFFSETS_TOPIC_REPLICATION_FACTOR, ConfigType.SHORT, "1", shortAtLeast(1));
+        define(keys, OFFSETS_TOPIC_REPLICATION_FACTOR, ConfigType.SHORT, "3", shortAtLeast(1));
         define(keys, OFFSETS_RETENTION_MINUTES, ConfigType.INT, "10080", intAtLeast(1));
         define(keys, OFFSETS_RETENTION_CHECK_INTERVAL_MS, ConfigType.LONG, "600000", longAtLeast(1));
         define(keys, GROUP_INITIAL_REBALANCE_DELAY_MS, ConfigType.INT, "3000", intAtLeast(0));

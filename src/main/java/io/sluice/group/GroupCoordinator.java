@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroupMember;
@@ -59,12 +60,20 @@ public final class GroupCoordinator implements AutoCloseable {
     private final OffsetStore offsets;
     private final GroupTimer timer;
     private final GroupConfig config;
+    private final GroupOwnership ownership;
     private final Map<String, ClassicGroup> groups = new ConcurrentHashMap<>();
 
+    /** A coordinator of every group (a single node). */
     public GroupCoordinator(OffsetStore offsets, GroupTimer timer, GroupConfig config) {
+        this(offsets, timer, config, GroupOwnership.ALL);
+    }
+
+    /** A coordinator of the groups ownership says are here; requests for the others get its error. */
+    public GroupCoordinator(OffsetStore offsets, GroupTimer timer, GroupConfig config, GroupOwnership ownership) {
         this.offsets = offsets;
         this.timer = timer;
         this.config = config;
+        this.ownership = ownership;
     }
 
     // ---------------------------------------------------------------- JoinGroup
@@ -80,6 +89,10 @@ public final class GroupCoordinator implements AutoCloseable {
         if (groupId == null || groupId.isEmpty()) {
             return CompletableFuture.completedFuture(joinError(memberId, Errors.INVALID_GROUP_ID));
         }
+        Errors notHere = ownership.errorFor(groupId);
+        if (notHere != Errors.NONE) {
+            return CompletableFuture.completedFuture(joinError(memberId, notHere));
+        }
         if (request.sessionTimeoutMs() < config.minSessionTimeoutMs()
                 || request.sessionTimeoutMs() > config.maxSessionTimeoutMs()) {
             return CompletableFuture.completedFuture(joinError(memberId, Errors.INVALID_SESSION_TIMEOUT));
@@ -93,8 +106,14 @@ public final class GroupCoordinator implements AutoCloseable {
         CompletableFuture<JoinGroupResponseData> result = new CompletableFuture<>();
         synchronized (group) {
             if (group.is(GroupState.DEAD)) {
-                // Deleted since we looked it up: the client rediscovers the coordinator and retries.
+                // Deleted or unloaded since we looked it up: the client rediscovers the coordinator and retries.
                 result.complete(joinError(memberId, Errors.COORDINATOR_NOT_AVAILABLE));
+            } else if (ownership.errorFor(groupId) != Errors.NONE) {
+                // Leadership moved while the request was on its way; a group it just created here goes again.
+                if (group.is(GroupState.EMPTY) && group.size() == 0) {
+                    groups.remove(groupId, group);
+                }
+                result.complete(joinError(memberId, ownership.errorFor(groupId)));
             } else if (!group.supportsProtocols(request.protocolType(), join.protocols)) {
                 result.complete(joinError(memberId, Errors.INCONSISTENT_GROUP_PROTOCOL));
             } else if (newMember) {
@@ -444,6 +463,10 @@ public final class GroupCoordinator implements AutoCloseable {
     // ---------------------------------------------------------------- SyncGroup, Heartbeat, LeaveGroup
 
     public CompletableFuture<SyncGroupResponseData> syncGroup(SyncGroupRequestData request) {
+        Errors notHere = ownership.errorFor(request.groupId());
+        if (notHere != Errors.NONE) {
+            return CompletableFuture.completedFuture(syncError(notHere));
+        }
         ClassicGroup group = findGroup(request.groupId());
         if (group == null) {
             return CompletableFuture.completedFuture(syncError(Errors.UNKNOWN_MEMBER_ID));
@@ -515,6 +538,10 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     public Errors heartbeat(HeartbeatRequestData request) {
+        Errors notHere = ownership.errorFor(request.groupId());
+        if (notHere != Errors.NONE) {
+            return notHere;
+        }
         ClassicGroup group = findGroup(request.groupId());
         if (group == null) {
             return Errors.UNKNOWN_MEMBER_ID;
@@ -542,6 +569,10 @@ public final class GroupCoordinator implements AutoCloseable {
     /** Members leave (v3+ may name several, by member id or by group instance id); errors are per member. */
     public LeaveGroupResponseData leaveGroup(String groupId, List<MemberIdentity> leaving) {
         LeaveGroupResponseData response = new LeaveGroupResponseData();
+        Errors notHere = ownership.errorFor(groupId);
+        if (notHere != Errors.NONE) {
+            return response.setErrorCode(notHere.code());
+        }
         ClassicGroup group = findGroup(groupId);
         if (group == null) {
             for (MemberIdentity identity : leaving) {
@@ -599,7 +630,8 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /** OffsetCommit: checks the committer's membership and generation, then stores through the offset store. */
     public CompletableFuture<OffsetCommitResponseData> commitOffsets(OffsetCommitRequestData request, short version) {
-        Errors invalid = validateCommit(request, version);
+        Errors notHere = ownership.errorFor(request.groupId());
+        Errors invalid = notHere != Errors.NONE ? notHere : validateCommit(request, version);
         if (invalid != Errors.NONE) {
             return CompletableFuture.completedFuture(commitResponse(request, invalid, Map.of()));
         }
@@ -685,13 +717,21 @@ public final class GroupCoordinator implements AutoCloseable {
         return response;
     }
 
-    /** The group's committed offsets (OffsetFetch). */
+    /** The group's committed offsets (OffsetFetch); throws the ApiException of a group not served here. */
     public Map<TopicPartition, CommittedOffset> committedOffsets(String groupId) {
+        Errors notHere = ownership.errorFor(groupId);
+        if (notHere != Errors.NONE) {
+            throw notHere.exception();
+        }
         return offsets.fetch(groupId);
     }
 
     /** OffsetDelete: refused for topics the active group consumes, and for active groups of other kinds. */
     public CompletableFuture<OffsetDeleteResponseData> deleteOffsets(OffsetDeleteRequestData request) {
+        Errors notHere = ownership.errorFor(request.groupId());
+        if (notHere != Errors.NONE) {
+            return CompletableFuture.completedFuture(new OffsetDeleteResponseData().setErrorCode(notHere.code()));
+        }
         ClassicGroup group = findGroup(request.groupId());
         if (group == null) {
             return CompletableFuture.completedFuture(
@@ -763,9 +803,15 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /**
      * DescribeGroups for one group, or null if there is no such group. Outside STABLE there is no protocol and
-     * members are shown without metadata or assignment, as Kafka shows them.
+     * members are shown without metadata or assignment, as Kafka shows them. A group coordinated elsewhere (or
+     * still loading) is answered with that error.
      */
     public DescribedGroup describeGroup(String groupId) {
+        Errors notHere = ownership.errorFor(groupId);
+        if (notHere != Errors.NONE) {
+            return new DescribedGroup().setGroupId(groupId).setErrorCode(notHere.code()).setGroupState("")
+                    .setProtocolType("").setProtocolData("");
+        }
         ClassicGroup group = findGroup(groupId);
         if (group == null) {
             return null;
@@ -792,6 +838,10 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /** DeleteGroups for one group: only an empty group can go; its committed offsets go with it. */
     public CompletableFuture<Errors> deleteGroup(String groupId) {
+        Errors notHere = ownership.errorFor(groupId);
+        if (notHere != Errors.NONE) {
+            return CompletableFuture.completedFuture(notHere);
+        }
         ClassicGroup group = findGroup(groupId);
         if (group == null) {
             return CompletableFuture.completedFuture(Errors.GROUP_ID_NOT_FOUND);
@@ -847,26 +897,53 @@ public final class GroupCoordinator implements AutoCloseable {
         return group;
     }
 
+    /**
+     * Forgets the groups another node now coordinates (this one lost the leadership of their offsets partition):
+     * waiting JoinGroup and SyncGroup requests are answered NOT_COORDINATOR so their members find the new
+     * coordinator, and no timer of those groups fires here any more. Returns how many groups went.
+     */
+    public int unloadGroups(Predicate<String> movedAway) {
+        int unloaded = 0;
+        for (ClassicGroup group : groups.values()) {
+            if (movedAway.test(group.groupId())) {
+                synchronized (group) {
+                    stopServing(group);
+                    if (!group.is(GroupState.DEAD)) {
+                        group.transitionTo(GroupState.DEAD);
+                    }
+                }
+                groups.remove(group.groupId(), group);
+                unloaded++;
+            }
+        }
+        return unloaded;
+    }
+
     /** Answers every waiting request with NOT_COORDINATOR (the broker is going away) and stops all timers. */
     @Override
     public void close() {
         for (ClassicGroup group : groups.values()) {
             synchronized (group) {
-                cancelJoinTimer(group);
-                for (String pending : group.pendingMemberIds()) {
-                    group.removePending(pending);
-                }
-                for (GroupMember member : group.members()) {
-                    cancelSession(member);
-                    if (member.awaitingJoin != null) {
-                        member.awaitingJoin.complete(joinError(member.memberId(), Errors.NOT_COORDINATOR));
-                        member.awaitingJoin = null;
-                    }
-                    if (member.awaitingSync != null) {
-                        member.awaitingSync.complete(syncError(Errors.NOT_COORDINATOR));
-                        member.awaitingSync = null;
-                    }
-                }
+                stopServing(group);
+            }
+        }
+    }
+
+    /** Under the group's monitor: stops its timers and sends its waiting members to find the coordinator again. */
+    private static void stopServing(ClassicGroup group) {
+        cancelJoinTimer(group);
+        for (String pending : group.pendingMemberIds()) {
+            group.removePending(pending);
+        }
+        for (GroupMember member : group.members()) {
+            cancelSession(member);
+            if (member.awaitingJoin != null) {
+                member.awaitingJoin.complete(joinError(member.memberId(), Errors.NOT_COORDINATOR));
+                member.awaitingJoin = null;
+            }
+            if (member.awaitingSync != null) {
+                member.awaitingSync.complete(syncError(Errors.NOT_COORDINATOR));
+                member.awaitingSync = null;
             }
         }
     }

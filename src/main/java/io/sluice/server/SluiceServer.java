@@ -9,7 +9,8 @@ import io.sluice.group.DeferredOffsetStore;
 import io.sluice.group.ExecutorGroupTimer;
 import io.sluice.group.GroupConfig;
 import io.sluice.group.GroupCoordinator;
-import io.sluice.group.offsets.LogOffsetStore;
+import io.sluice.group.offsets.GroupCoordination;
+import io.sluice.group.offsets.PartitionOwnership;
 import io.sluice.log.LogConfig;
 import io.sluice.log.LogManager;
 import io.sluice.metadata.MetadataServiceConfig;
@@ -31,7 +32,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -113,11 +113,12 @@ public final class SluiceServer implements AutoCloseable {
         ExecutorGroupTimer groupTimer = new ExecutorGroupTimer();
         stopOrder.add(groupTimer);
         DeferredOffsetStore offsetStore = new DeferredOffsetStore();
+        PartitionOwnership ownership = new PartitionOwnership();
         GroupCoordinator groups = new GroupCoordinator(offsetStore, groupTimer, new GroupConfig(
                 config.groupInitialRebalanceDelayMs(), config.groupMinSessionTimeoutMs(),
-                config.groupMaxSessionTimeoutMs(), config.groupMaxSize()));
+                config.groupMaxSessionTimeoutMs(), config.groupMaxSize()), ownership);
         stopOrder.add(groups);
-        GroupApis.register(registry, groups, metadata, nodeId, offsetStore::isReady);
+        GroupApis.register(registry, groups, metadata);
 
         Endpoint endpoint = config.listeners().get(0);
         listener = KafkaListener.bind(endpoint, config.numNetworkThreads(), config.socketRequestMaxBytes(),
@@ -131,7 +132,8 @@ public final class SluiceServer implements AutoCloseable {
                 CONTROLLED_SHUTDOWN_TIMEOUT);
         lifecycle.start(MetadataServiceConfig.DEFAULT_START_TIMEOUT);
         stopOrder.add(lifecycle);
-        loadOffsetsInBackground(metadata, partitions, config, groups, offsetStore, timer);
+        stopOrder.add(GroupCoordination.startInBackground(metadata, partitions, config, groups, offsetStore, ownership,
+                timer));
         log.info("Sluice broker {} started in {} ms, serving {}:{}", nodeId,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), advertised.host(), advertisedPort);
     }
@@ -148,31 +150,6 @@ public final class SluiceServer implements AutoCloseable {
         partitions.setReplication(replicas);
         metadata.addListener(replicas);
         replicas.onImage(null, metadata.image());
-    }
-
-    /**
-     * Committed offsets are replayed from __consumer_offsets after the broker is serving, as Kafka
-     * does: group requests meanwhile get COORDINATOR_LOAD_IN_PROGRESS and clients retry, while
-     * produce and fetch are not held up by a long replay.
-     */
-    private void loadOffsetsInBackground(RatisMetadataService metadata, PartitionManager partitions, BrokerConfig config,
-                                         GroupCoordinator groups, DeferredOffsetStore offsetStore,
-                                         ScheduledExecutorService timer) {
-        CompletableFuture<LogOffsetStore> loaded = CompletableFuture.supplyAsync(
-                () -> LogOffsetStore.start(metadata, partitions, config, groups::hasNoMembers, timer), timer);
-        loaded.whenComplete((store, error) -> {
-            if (error != null) {
-                log.error("Could not load committed offsets from __consumer_offsets; consumer groups are unavailable", error);
-            } else {
-                offsetStore.complete(store);
-            }
-        });
-        stopOrder.add(() -> {
-            LogOffsetStore store = loaded.getNow(null);
-            if (store != null) {
-                store.close();
-            }
-        });
     }
 
     /**

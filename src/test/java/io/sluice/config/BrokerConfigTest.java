@@ -45,7 +45,7 @@ class BrokerConfigTest {
         assertThat(config.numIoThreads()).isEqualTo(8);
         assertThat(config.numNetworkThreads()).isEqualTo(3);
         assertThat(config.offsetsTopicNumPartitions()).isEqualTo(50);
-        assertThat(config.offsetsTopicReplicationFactor()).isEqualTo((short) 1);
+        assertThat(config.offsetsTopicReplicationFactor()).isEqualTo((short) 3);
         assertThat(config.groupInitialRebalanceDelayMs()).isEqualTo(3000);
         assertThat(config.brokerRack()).isNull();
         assertThat(config.minInsyncReplicas()).isEqualTo(1);

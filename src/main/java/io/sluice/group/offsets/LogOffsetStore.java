@@ -5,12 +5,16 @@ import io.sluice.config.BrokerConfig;
 import io.sluice.group.CommittedOffset;
 import io.sluice.group.OffsetStore;
 import io.sluice.log.Log;
+import io.sluice.log.LogAppendInfo;
 import io.sluice.metadata.MetadataImage;
 import io.sluice.metadata.MetadataService;
 import io.sluice.metadata.PartitionImage;
 import io.sluice.metadata.TopicImage;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +28,10 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.errors.NotCoordinatorException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.SimpleRecord;
@@ -36,11 +43,14 @@ import org.slf4j.LoggerFactory;
  * Committed offsets kept as records of the compacted topic __consumer_offsets, one record per
  * (group, partition), the latest winning and a tombstone removing it. Each group writes to the
  * partition Kafka's rule picks. A commit call is one record batch, so its offsets are stored all or
- * none; the append is the durability point, as for an acks=1 produce on a single node.
- * Reads come from an in-memory copy rebuilt from the log at start-up.
+ * none. The store serves only the partitions this node leads and has loaded ({@link #loadPartition}):
+ * writes are appended as leader and complete, as an acks=all produce does, once the partition's
+ * in-sync replicas all have them (the high watermark passed them), so a committed offset survives
+ * the leader's death. Reads come from an in-memory copy holding only such replicated writes.
  *
- * Thread-safety: writes to one offsets partition are serialised so that memory changes in log
- * order; each group's offsets are an immutable map swapped on write, so fetch() takes no lock.
+ * Thread-safety: each offsets partition has a slot whose monitor serialises its appends, loads and
+ * unloads; writes waiting for replication are applied to memory in log order. Each group's offsets
+ * are an immutable map swapped on write, so fetch() takes no lock.
  */
 public final class LogOffsetStore implements OffsetStore, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LogOffsetStore.class);
@@ -51,9 +61,35 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
     private final long retentionMs;
     private final Predicate<String> isGroupEmpty;
     private final Time time;
-    private final Object[] partitionLocks;
+    private final PartitionSlot[] slots;
     private final Map<String, Map<TopicPartition, CommittedOffset>> offsets = new ConcurrentHashMap<>();
     private volatile ScheduledFuture<?> expiryTask;
+
+    /** Kafka's offsets.commit.timeout.ms default: how long a write waits for the in-sync replicas. */
+    static final long COMMIT_TIMEOUT_MS = 5000;
+
+    /** One offsets partition: whether it is loaded here, and its appended writes still waiting for replication. */
+    private static final class PartitionSlot {
+        boolean loaded;
+        /** Changes on every load and unload, so that a write from an earlier leadership never reaches memory. */
+        long generation;
+        final ArrayDeque<PendingWrite> pending = new ArrayDeque<>();
+    }
+
+    /** An appended write; outcome is null until replication answers for it. */
+    private static final class PendingWrite {
+        final String groupId;
+        final Map<TopicPartition, CommittedOffset> changes;
+        final long generation;
+        final CompletableFuture<Void> result = new CompletableFuture<>();
+        Errors outcome;
+
+        PendingWrite(String groupId, Map<TopicPartition, CommittedOffset> changes, long generation) {
+            this.groupId = groupId;
+            this.changes = changes;
+            this.generation = generation;
+        }
+    }
 
     /**
      * @param isGroupEmpty whether a group has no members, so its offsets may expire; null means every group is
@@ -69,9 +105,9 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
         this.retentionMs = retentionMs;
         this.isGroupEmpty = isGroupEmpty != null ? isGroupEmpty : group -> true;
         this.time = time;
-        this.partitionLocks = new Object[numPartitions];
+        this.slots = new PartitionSlot[numPartitions];
         for (int i = 0; i < numPartitions; i++) {
-            partitionLocks[i] = new Object();
+            slots[i] = new PartitionSlot();
         }
     }
 
@@ -89,9 +125,22 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
     /** As {@link #start(MetadataService, PartitionManager, BrokerConfig, Predicate, ScheduledExecutorService)}, on the given clock. */
     public static LogOffsetStore start(MetadataService metadata, PartitionManager partitions, BrokerConfig config,
                                        Predicate<String> isGroupEmpty, ScheduledExecutorService scheduler, Time time) {
+        short replicationFactor = cappedReplicationFactor(config.offsetsTopicReplicationFactor(), metadata.image());
+        LogOffsetStore store = open(metadata, partitions, config, replicationFactor, isGroupEmpty, scheduler, time);
+        store.load();
+        return store;
+    }
+
+    /**
+     * The broker's store with nothing loaded yet: creates __consumer_offsets with the given replication factor if
+     * missing and schedules offset expiry. Partitions are loaded one by one as this node becomes their leader.
+     */
+    public static LogOffsetStore open(MetadataService metadata, PartitionManager partitions, BrokerConfig config,
+                                      short replicationFactor, Predicate<String> isGroupEmpty,
+                                      ScheduledExecutorService scheduler, Time time) {
         LogOffsetStore store = new LogOffsetStore(metadata, partitions, config.offsetsTopicNumPartitions(),
                 config.offsetsRetentionMs(), isGroupEmpty, time);
-        store.ensureTopic(config.offsetsTopicReplicationFactor());
+        store.ensureTopic(replicationFactor);
         int existing = metadata.image().topic(OffsetsTopic.NAME).partitions().size();
         if (existing != store.numPartitions) {
             // Groups must keep mapping to the partitions already holding their offsets.
@@ -99,9 +148,21 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
                     existing, store.numPartitions, existing);
             store = new LogOffsetStore(metadata, partitions, existing, config.offsetsRetentionMs(), isGroupEmpty, time);
         }
-        store.load();
         store.scheduleExpiry(scheduler, config.offsetsRetentionCheckIntervalMs());
         return store;
+    }
+
+    /**
+     * The replication factor to create __consumer_offsets with: the configured one, capped at the brokers that are
+     * registered and not fenced, so that a lone broker works without configuration (Kafka would refuse instead).
+     */
+    public static short cappedReplicationFactor(short configured, MetadataImage image) {
+        long live = image.brokers().values().stream().filter(b -> !b.fenced()).count();
+        return (short) Math.max(1, Math.min(configured, live));
+    }
+
+    public int numPartitions() {
+        return numPartitions;
     }
 
     /** Creates __consumer_offsets through the controller unless it exists. */
@@ -124,36 +185,70 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
         }
     }
 
-    /** Rebuilds the in-memory offsets from every partition of __consumer_offsets led here. */
+    /** Loads every partition of __consumer_offsets led here (a single node at start-up). */
     public void load() {
-        long startNanos = System.nanoTime();
         MetadataImage image = metadata.image();
         TopicImage topic = image.topic(OffsetsTopic.NAME);
         if (topic == null) {
             throw new IllegalStateException(OffsetsTopic.NAME + " does not exist");
         }
-        Map<String, Map<TopicPartition, CommittedOffset>> loaded = new HashMap<>();
-        long records = 0;
-        for (int p : topic.partitions().keySet()) {
-            Log partitionLog;
+        for (int partition : topic.partitions().keySet()) {
             try {
-                partitionLog = partitions.leaderLog(image, new TopicPartition(OffsetsTopic.NAME, p));
-            } catch (org.apache.kafka.common.errors.NotLeaderOrFollowerException e) {
+                loadPartition(partition);
+            } catch (NotLeaderOrFollowerException e) {
                 // In a multi-node cluster another broker leads this partition and serves its groups.
-                continue;
-            }
-            synchronized (lockFor(p)) {
-                records += LogReplay.replay(partitionLog, record -> apply(loaded, record));
             }
         }
-        offsets.clear();
-        loaded.forEach((group, groupOffsets) -> {
-            if (!groupOffsets.isEmpty()) {
-                offsets.put(group, Collections.unmodifiableMap(groupOffsets));
-            }
-        });
-        log.info("Loaded committed offsets of {} groups from {} records of {} in {} ms", offsets.size(), records,
-                OffsetsTopic.NAME, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+    }
+
+    /**
+     * Rebuilds the offsets of the groups of one partition from its local log, up to the log end, and serves them
+     * from now on. Call only as the partition's leader: the leader's log is the one every replica converges to.
+     * @return how many records were replayed
+     */
+    public long loadPartition(int partition) {
+        long startNanos = System.nanoTime();
+        TopicPartition tp = new TopicPartition(OffsetsTopic.NAME, partition);
+        PartitionSlot slot = slots[partition];
+        synchronized (slot) {
+            Log partitionLog = partitions.leaderLog(metadata.image(), tp);
+            slot.generation++;
+            slot.loaded = false;
+            forgetGroupsOf(partition);
+            Map<String, Map<TopicPartition, CommittedOffset>> loaded = new HashMap<>();
+            long records = LogReplay.replay(partitionLog, record -> apply(loaded, record));
+            loaded.forEach((group, groupOffsets) -> {
+                if (!groupOffsets.isEmpty()) {
+                    offsets.put(group, Collections.unmodifiableMap(groupOffsets));
+                }
+            });
+            slot.loaded = true;
+            log.info("Loaded committed offsets of {} groups from {} records of {} in {} ms", loaded.size(), records,
+                    tp, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+            return records;
+        }
+    }
+
+    /** Stops serving the groups of a partition another node now leads, and forgets their offsets. */
+    public void unloadPartition(int partition) {
+        PartitionSlot slot = slots[partition];
+        synchronized (slot) {
+            slot.generation++;
+            slot.loaded = false;
+            forgetGroupsOf(partition);
+        }
+    }
+
+    /** Whether the partition's groups are served here. */
+    public boolean isLoaded(int partition) {
+        PartitionSlot slot = slots[partition];
+        synchronized (slot) {
+            return slot.loaded;
+        }
+    }
+
+    private void forgetGroupsOf(int partition) {
+        offsets.keySet().removeIf(groupId -> OffsetsTopic.partitionFor(groupId, numPartitions) == partition);
     }
 
     private static void apply(Map<String, Map<TopicPartition, CommittedOffset>> target, Record record) {
@@ -226,12 +321,17 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
                 continue;
             }
             int[] count = new int[1];
-            // Re-evaluated under the partition lock so that an offset committed meanwhile survives.
+            // Re-evaluated under the partition lock so that an offset committed meanwhile survives. Not waited
+            // for: replication is confirmed on other threads, and a lost tombstone is written again next time.
             write(groupId, current -> {
                 Map<TopicPartition, CommittedOffset> removals = removalsOf(current, tp -> isExpired(current.get(tp), nowMs));
                 count[0] = removals.size();
                 return removals;
-            }).join();
+            }).whenComplete((done, failure) -> {
+                if (failure != null) {
+                    log.info("Expiring offsets of group {} did not complete: {}", groupId, failure.toString());
+                }
+            });
             removed += count[0];
             log.info("Expired {} committed offsets of empty group {}", count[0], groupId);
         }
@@ -258,16 +358,24 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
     }
 
     /**
-     * Under the group's partition lock: computes the changes from the group's current offsets (a null
-     * value removes the partition), appends them as one batch, then applies them to memory.
+     * Under the group's partition slot: computes the changes from the group's offsets including writes still
+     * waiting for replication (a null value removes the partition), appends them as one batch as leader, and
+     * queues them; they reach memory, and the returned future completes, once the in-sync replicas have them.
      */
     private CompletableFuture<Void> write(String groupId,
                                           Function<Map<TopicPartition, CommittedOffset>, Map<TopicPartition, CommittedOffset>> changesOf) {
         int partition = OffsetsTopic.partitionFor(groupId, numPartitions);
         TopicPartition tp = new TopicPartition(OffsetsTopic.NAME, partition);
+        PartitionSlot slot = slots[partition];
+        PendingWrite write;
+        CompletableFuture<Errors> replicated;
+        List<PendingWrite> done;
         try {
-            synchronized (lockFor(partition)) {
-                Map<TopicPartition, CommittedOffset> current = fetch(groupId);
+            synchronized (slot) {
+                if (!slot.loaded) {
+                    throw new NotCoordinatorException("The groups of " + tp + " are not served by this node");
+                }
+                Map<TopicPartition, CommittedOffset> current = withPending(slot, groupId);
                 Map<TopicPartition, CommittedOffset> changes = changesOf.apply(current);
                 if (changes.isEmpty()) {
                     return CompletableFuture.completedFuture(null);
@@ -282,35 +390,103 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
                 }
                 MetadataImage image = metadata.image();
                 Log partitionLog = partitions.leaderLog(image, tp);
-                partitions.append(partitionLog, tp, MemoryRecords.withRecords(Compression.NONE, records),
-                        leaderEpoch(image, partition));
-                Map<TopicPartition, CommittedOffset> next = new HashMap<>(current);
-                changes.forEach((changed, value) -> {
-                    if (value == null) {
-                        next.remove(changed);
-                    } else {
-                        next.put(changed, value);
-                    }
-                });
-                if (next.isEmpty()) {
-                    offsets.remove(groupId);
+                LogAppendInfo info = partitions.append(partitionLog, tp,
+                        MemoryRecords.withRecords(Compression.NONE, records), leaderEpoch(image, partition));
+                write = new PendingWrite(groupId, changes, slot.generation);
+                slot.pending.add(write);
+                replicated = partitions.replication().awaitHighWatermark(tp, info.lastOffset() + 1, COMMIT_TIMEOUT_MS);
+                if (replicated != null) {
+                    done = List.of();
                 } else {
-                    offsets.put(groupId, Collections.unmodifiableMap(next));
+                    // This node is the partition's only in-sync replica: the append is all there is to wait for.
+                    write.outcome = Errors.NONE;
+                    done = drain(slot);
                 }
             }
-            return CompletableFuture.completedFuture(null);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
+        }
+        complete(done);
+        if (replicated != null) {
+            replicated.whenComplete((error, failure) -> finish(slot, write, failure != null ? Errors.forException(failure) : error));
+        }
+        return write.result;
+    }
+
+    private void finish(PartitionSlot slot, PendingWrite write, Errors outcome) {
+        List<PendingWrite> done;
+        synchronized (slot) {
+            write.outcome = outcome;
+            done = drain(slot);
+        }
+        complete(done);
+    }
+
+    /** Under the slot: applies the answered writes at the head of the queue, in log order, and returns them. */
+    private List<PendingWrite> drain(PartitionSlot slot) {
+        List<PendingWrite> done = new ArrayList<>();
+        while (!slot.pending.isEmpty() && slot.pending.peek().outcome != null) {
+            PendingWrite write = slot.pending.poll();
+            if (write.outcome == Errors.NONE && slot.loaded && write.generation == slot.generation) {
+                applyToMemory(write.groupId, fetch(write.groupId), write.changes);
+            }
+            done.add(write);
+        }
+        return done;
+    }
+
+    /** Completes the callers' futures outside the slot's monitor: their continuations build responses. */
+    private static void complete(List<PendingWrite> done) {
+        for (PendingWrite write : done) {
+            if (write.outcome == Errors.NONE) {
+                write.result.complete(null);
+            } else {
+                write.result.completeExceptionally(write.outcome.exception());
+            }
+        }
+    }
+
+    /** The group's replicated offsets with its writes still waiting for replication laid over them. */
+    private Map<TopicPartition, CommittedOffset> withPending(PartitionSlot slot, String groupId) {
+        Map<TopicPartition, CommittedOffset> current = fetch(groupId);
+        Map<TopicPartition, CommittedOffset> view = null;
+        for (PendingWrite write : slot.pending) {
+            if (write.groupId.equals(groupId) && write.outcome == null) {
+                if (view == null) {
+                    view = new HashMap<>(current);
+                }
+                for (Map.Entry<TopicPartition, CommittedOffset> change : write.changes.entrySet()) {
+                    if (change.getValue() == null) {
+                        view.remove(change.getKey());
+                    } else {
+                        view.put(change.getKey(), change.getValue());
+                    }
+                }
+            }
+        }
+        return view == null ? current : view;
+    }
+
+    private void applyToMemory(String groupId, Map<TopicPartition, CommittedOffset> current,
+                               Map<TopicPartition, CommittedOffset> changes) {
+        Map<TopicPartition, CommittedOffset> next = new HashMap<>(current);
+        changes.forEach((changed, value) -> {
+            if (value == null) {
+                next.remove(changed);
+            } else {
+                next.put(changed, value);
+            }
+        });
+        if (next.isEmpty()) {
+            offsets.remove(groupId);
+        } else {
+            offsets.put(groupId, Collections.unmodifiableMap(next));
         }
     }
 
     private static int leaderEpoch(MetadataImage image, int partition) {
         PartitionImage p = image.topic(OffsetsTopic.NAME).partitions().get(partition);
         return p == null ? 0 : p.leaderEpoch();
-    }
-
-    private Object lockFor(int partition) {
-        return partitionLocks[partition % partitionLocks.length];
     }
 
     /** The offsets partition a group writes to. */

@@ -1,12 +1,15 @@
 package io.sluice.protocol.group;
 
+import io.sluice.group.offsets.OffsetsTopic;
 import io.sluice.metadata.BrokerImage;
+import io.sluice.metadata.MetadataImage;
 import io.sluice.metadata.MetadataService;
+import io.sluice.metadata.PartitionImage;
+import io.sluice.metadata.TopicImage;
 import io.sluice.protocol.ApiHandler;
 import io.sluice.protocol.RequestContext;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData.Coordinator;
 import org.apache.kafka.common.protocol.Errors;
@@ -14,18 +17,16 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest;
 import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
 
 /**
- * FindCoordinator v0-6: this node coordinates every group. Transactions are not implemented, so no node
- * coordinates them; v4+ answers a batch of keys.
+ * FindCoordinator v0-6: a group's coordinator is the current leader of the __consumer_offsets partition the group
+ * maps to, as in Kafka; until that topic exists, or while the partition has no leader, there is none
+ * (COORDINATOR_NOT_AVAILABLE, which clients retry). Transactions are not implemented, so no node coordinates them;
+ * v4+ answers a batch of keys.
  */
 public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequest> {
     private final MetadataService metadata;
-    private final int nodeId;
-    private final BooleanSupplier ready;
 
-    public FindCoordinatorHandler(MetadataService metadata, int nodeId, BooleanSupplier ready) {
+    public FindCoordinatorHandler(MetadataService metadata) {
         this.metadata = metadata;
-        this.nodeId = nodeId;
-        this.ready = ready;
     }
 
     @Override
@@ -55,12 +56,18 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
                     known ? "This broker does not coordinate " + CoordinatorType.forId(keyType) + " keys"
                             : "Unknown coordinator key type " + keyType);
         }
-        BrokerImage self = metadata.image().brokers().get(nodeId);
-        if (self == null || !ready.getAsBoolean()) {
-            return failed(coordinator, Errors.COORDINATOR_NOT_AVAILABLE, "The group coordinator is starting");
+        MetadataImage image = metadata.image();
+        TopicImage offsets = image.topic(OffsetsTopic.NAME);
+        if (offsets == null || offsets.partitions().isEmpty()) {
+            return failed(coordinator, Errors.COORDINATOR_NOT_AVAILABLE, OffsetsTopic.NAME + " does not exist yet");
+        }
+        PartitionImage partition = offsets.partitions().get(OffsetsTopic.partitionFor(key, offsets.partitions().size()));
+        BrokerImage leader = partition == null ? null : image.brokers().get(partition.leader());
+        if (leader == null) {
+            return failed(coordinator, Errors.COORDINATOR_NOT_AVAILABLE, "The group's offsets partition has no leader");
         }
         return coordinator.setErrorCode(Errors.NONE.code()).setErrorMessage(null)
-                .setNodeId(self.id()).setHost(self.host()).setPort(self.port());
+                .setNodeId(leader.id()).setHost(leader.host()).setPort(leader.port());
     }
 
     private static Coordinator failed(Coordinator coordinator, Errors error, String message) {

@@ -3,7 +3,6 @@ package io.sluice.protocol.group;
 import io.sluice.group.GroupCoordinator;
 import io.sluice.metadata.MetadataService;
 import io.sluice.protocol.ApiRegistry;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 /** Registers the consumer-group APIs (classic protocol, offsets, group administration). */
@@ -11,14 +10,9 @@ public final class GroupApis {
     private GroupApis() {
     }
 
-    public static void register(ApiRegistry registry, GroupCoordinator coordinator, MetadataService metadata, int nodeId) {
-        register(registry, coordinator, metadata, nodeId, () -> true);
-    }
-
-    /** coordinatorReady: until it holds (committed offsets loaded) FindCoordinator names no coordinator. */
-    public static void register(ApiRegistry registry, GroupCoordinator coordinator, MetadataService metadata, int nodeId,
-                                BooleanSupplier coordinatorReady) {
-        registry.register(ApiKeys.FIND_COORDINATOR, 0, 6, new FindCoordinatorHandler(metadata, nodeId, coordinatorReady))
+    /** FindCoordinator answers from the metadata; the other APIs go to the coordinator. */
+    public static void register(ApiRegistry registry, GroupCoordinator coordinator, MetadataService metadata) {
+        registry.register(ApiKeys.FIND_COORDINATOR, 0, 6, new FindCoordinatorHandler(metadata))
                 .register(ApiKeys.JOIN_GROUP, 0, 9, new JoinGroupHandler(coordinator))
                 .register(ApiKeys.SYNC_GROUP, 0, 5, new SyncGroupHandler(coordinator))
                 .register(ApiKeys.HEARTBEAT, 0, 4, new HeartbeatHandler(coordinator))

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestGroup;
 import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestTopic;
 import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestTopics;
@@ -70,7 +71,15 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> 
             }
             OffsetFetchResponseGroup responseGroup = new OffsetFetchResponseGroup().setGroupId(group.groupId())
                     .setErrorCode(Errors.NONE.code());
-            lookUp(group.groupId(), requested).forEach((topic, partitions) -> {
+            Map<String, Map<Integer, CommittedOffset>> found;
+            try {
+                found = lookUp(group.groupId(), requested);
+            } catch (ApiException e) {
+                // A group coordinated elsewhere or still loading: only that group of the batch fails.
+                response.groups().add(responseGroup.setErrorCode(Errors.forException(e).code()));
+                continue;
+            }
+            found.forEach((topic, partitions) -> {
                 OffsetFetchResponseTopics responseTopic = new OffsetFetchResponseTopics().setName(topic);
                 partitions.forEach((partition, offset) -> responseTopic.partitions().add(
                         new OffsetFetchResponsePartitions().setPartitionIndex(partition).setErrorCode(Errors.NONE.code())

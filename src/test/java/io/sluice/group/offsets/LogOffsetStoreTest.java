@@ -9,6 +9,8 @@ import io.sluice.config.BrokerConfig;
 import io.sluice.group.CommittedOffset;
 import io.sluice.log.Log;
 import io.sluice.log.LogManager;
+import io.sluice.metadata.BrokerImage;
+import io.sluice.metadata.MetadataImage;
 import io.sluice.metadata.TopicImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +26,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.SimpleRecord;
@@ -278,14 +280,33 @@ class LogOffsetStoreTest {
     }
 
     @Test
-    void aFailedAppendFailsTheFutureAndChangesNothing() {
+    void aWriteToAPartitionNotLoadedHereFailsWithNotCoordinatorAndChangesNothing() {
         LogOffsetStore withoutTopic = new LogOffsetStore(new OffsetsTestMetadata(), partitions, PARTITIONS, RETENTION_MS,
                 null, time);
 
         assertThatThrownBy(() -> withoutTopic.commit("g1", Map.of(ORDERS_0, at(1, 1))).join())
                 .isInstanceOf(CompletionException.class)
-                .hasCauseInstanceOf(UnknownTopicOrPartitionException.class);
+                .hasCauseInstanceOf(NotCoordinatorException.class);
         assertThat(withoutTopic.fetch("g1")).isEmpty();
+    }
+
+    @Test
+    void theReplicationFactorIsCappedAtTheLiveBrokers() {
+        Map<Integer, BrokerImage> oneLive = Map.of(1, new BrokerImage(1, "h", 1, null, false));
+        Map<Integer, BrokerImage> twoOfThreeLive = Map.of(1, new BrokerImage(1, "h", 1, null, false),
+                2, new BrokerImage(2, "h", 2, null, true), 3, new BrokerImage(3, "h", 3, null, false));
+        Map<Integer, BrokerImage> fourLive = Map.of(1, new BrokerImage(1, "h", 1, null, false),
+                2, new BrokerImage(2, "h", 2, null, false), 3, new BrokerImage(3, "h", 3, null, false),
+                4, new BrokerImage(4, "h", 4, null, false));
+
+        assertThat(LogOffsetStore.cappedReplicationFactor((short) 3, imageWith(oneLive))).isEqualTo((short) 1);
+        assertThat(LogOffsetStore.cappedReplicationFactor((short) 3, imageWith(twoOfThreeLive))).isEqualTo((short) 2);
+        assertThat(LogOffsetStore.cappedReplicationFactor((short) 3, imageWith(fourLive))).isEqualTo((short) 3);
+        assertThat(LogOffsetStore.cappedReplicationFactor((short) 3, imageWith(Map.of()))).isEqualTo((short) 1);
+    }
+
+    private static MetadataImage imageWith(Map<Integer, BrokerImage> brokers) {
+        return new MetadataImage(1, "c", brokers, Map.of(), Map.of(), 0);
     }
 
     @Test

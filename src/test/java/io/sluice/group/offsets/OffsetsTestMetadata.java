@@ -51,6 +51,26 @@ final class OffsetsTestMetadata implements MetadataService, Controller {
         return topic;
     }
 
+    /** Moves a partition's leadership (another node leads it, or this one again), telling the listeners. */
+    synchronized void moveLeader(String name, int partition, int leader, int leaderEpoch) {
+        TopicImage topic = image.topic(name);
+        TreeMap<Integer, PartitionImage> parts = new TreeMap<>(topic.partitions());
+        PartitionImage before = parts.get(partition);
+        parts.put(partition, new PartitionImage(partition, before.replicas(), before.isr(), leader, leaderEpoch,
+                before.partitionEpoch() + 1));
+        TopicImage moved = new TopicImage(name, topic.id(), parts, topic.configs());
+        Map<String, TopicImage> byName = new HashMap<>(image.topicsByName());
+        Map<Uuid, TopicImage> byId = new HashMap<>(image.topicsById());
+        byName.put(name, moved);
+        byId.put(moved.id(), moved);
+        MetadataImage previous = image;
+        image = new MetadataImage(previous.offset() + 1, previous.clusterId(), previous.brokers(), byName, byId,
+                previous.nextProducerId());
+        for (MetadataListener listener : listeners) {
+            listener.onImage(previous, image);
+        }
+    }
+
     @Override
     public MetadataImage image() {
         return image;

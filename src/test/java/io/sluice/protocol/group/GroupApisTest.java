@@ -11,6 +11,9 @@ import io.sluice.metadata.BrokerImage;
 import io.sluice.metadata.MetadataImage;
 import io.sluice.metadata.MetadataListener;
 import io.sluice.metadata.MetadataService;
+import io.sluice.metadata.PartitionImage;
+import io.sluice.metadata.TopicImage;
+import io.sluice.group.offsets.OffsetsTopic;
 import io.sluice.network.ClientConnection;
 import io.sluice.protocol.ApiHandler;
 import io.sluice.protocol.ApiRegistry;
@@ -21,8 +24,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
@@ -76,14 +81,16 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class GroupApisTest {
     private static final String GROUP = "g1";
+    private static final Uuid OFFSETS_TOPIC_ID = Uuid.randomUuid();
 
     private final ManualGroupTimer timer = new ManualGroupTimer();
     private final InMemoryOffsetStore store = new InMemoryOffsetStore();
     private final GroupCoordinator coordinator = new GroupCoordinator(store, timer, new GroupConfig(0, 1000, 60_000, 10));
     private final ApiRegistry registry = new ApiRegistry();
+    private final TwoBrokers metadata = new TwoBrokers();
 
     GroupApisTest() {
-        GroupApis.register(registry, coordinator, new OneBroker(), 1);
+        GroupApis.register(registry, coordinator, metadata);
     }
 
     static IntStream findCoordinatorVersions() {
@@ -129,25 +136,37 @@ class GroupApisTest {
         });
     }
 
+    /** The broker leading the group's offsets partition in {@link TwoBrokers}. */
+    private static int leaderOf(String groupId) {
+        return OffsetsTopic.partitionFor(groupId, TwoBrokers.OFFSETS_PARTITIONS) % 2 == 0 ? 1 : 2;
+    }
+
     @ParameterizedTest
     @MethodSource("findCoordinatorVersions")
-    void findCoordinatorNamesThisNodeForGroupsAndNobodyForTransactions(int version) {
-        FindCoordinatorRequestData group = version >= 4
-                ? new FindCoordinatorRequestData().setKeyType((byte) 0).setCoordinatorKeys(List.of(GROUP, "g2"))
-                : new FindCoordinatorRequestData().setKey(GROUP);
-        FindCoordinatorResponseData response = call(ApiKeys.FIND_COORDINATOR, group, version);
+    void findCoordinatorNamesTheLeaderOfTheGroupsOffsetsPartitionAndNobodyForTransactions(int version) {
+        List<String> groups = List.of("g1", "g2", "g3", "g4", "g5", "g6");
+        assertThat(groups.stream().map(GroupApisTest::leaderOf).distinct()).as("both brokers coordinate some")
+                .containsExactlyInAnyOrder(1, 2);
         if (version >= 4) {
-            assertThat(response.coordinators()).hasSize(2).allSatisfy(c -> {
+            FindCoordinatorResponseData response = call(ApiKeys.FIND_COORDINATOR,
+                    new FindCoordinatorRequestData().setKeyType((byte) 0).setCoordinatorKeys(groups), version);
+            assertThat(response.coordinators()).hasSize(groups.size()).allSatisfy(c -> {
+                int leader = leaderOf(c.key());
                 assertThat(c.errorCode()).isZero();
-                assertThat(c.nodeId()).isEqualTo(1);
-                assertThat(c.host()).isEqualTo("broker1");
-                assertThat(c.port()).isEqualTo(9092);
+                assertThat(c.nodeId()).isEqualTo(leader);
+                assertThat(c.host()).isEqualTo("broker" + leader);
+                assertThat(c.port()).isEqualTo(9091 + leader);
             });
         } else {
-            assertThat(response.errorCode()).isZero();
-            assertThat(response.nodeId()).isEqualTo(1);
-            assertThat(response.host()).isEqualTo("broker1");
-            assertThat(response.port()).isEqualTo(9092);
+            for (String group : groups) {
+                FindCoordinatorResponseData response = call(ApiKeys.FIND_COORDINATOR,
+                        new FindCoordinatorRequestData().setKey(group), version);
+                int leader = leaderOf(group);
+                assertThat(response.errorCode()).isZero();
+                assertThat(response.nodeId()).isEqualTo(leader);
+                assertThat(response.host()).isEqualTo("broker" + leader);
+                assertThat(response.port()).isEqualTo(9091 + leader);
+            }
         }
         if (version >= 1) {
             FindCoordinatorRequestData txn = version >= 4
@@ -157,6 +176,20 @@ class GroupApisTest {
             short error = version >= 4 ? refused.coordinators().get(0).errorCode() : refused.errorCode();
             assertThat(Errors.forCode(error)).isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE);
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("findCoordinatorVersions")
+    void findCoordinatorNamesNobodyBeforeTheOffsetsTopicExists(int version) {
+        metadata.withoutOffsetsTopic = true;
+        FindCoordinatorRequestData request = version >= 4
+                ? new FindCoordinatorRequestData().setKeyType((byte) 0).setCoordinatorKeys(List.of(GROUP))
+                : new FindCoordinatorRequestData().setKey(GROUP);
+        FindCoordinatorResponseData response = call(ApiKeys.FIND_COORDINATOR, request, version);
+        short error = version >= 4 ? response.coordinators().get(0).errorCode() : response.errorCode();
+        int nodeId = version >= 4 ? response.coordinators().get(0).nodeId() : response.nodeId();
+        assertThat(Errors.forCode(error)).isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE);
+        assertThat(nodeId).isEqualTo(-1);
     }
 
     @ParameterizedTest
@@ -395,11 +428,29 @@ class GroupApisTest {
     }
 
     /** Metadata with this node registered as broker1:9092. */
-    private static final class OneBroker implements MetadataService {
+    /**
+     * Brokers 1 and 2; __consumer_offsets has OFFSETS_PARTITIONS partitions, the even ones led by broker 1 and the
+     * odd ones by broker 2 (or none at all when withoutOffsetsTopic is set).
+     */
+    private static final class TwoBrokers implements MetadataService {
+        static final int OFFSETS_PARTITIONS = 4;
+        boolean withoutOffsetsTopic;
+
         @Override
         public MetadataImage image() {
-            return new MetadataImage(1, "cluster", Map.of(1, new BrokerImage(1, "broker1", 9092, null, false)),
-                    Map.of(), Map.of(), 0);
+            Map<Integer, BrokerImage> brokers = Map.of(1, new BrokerImage(1, "broker1", 9092, null, false),
+                    2, new BrokerImage(2, "broker2", 9093, null, false));
+            if (withoutOffsetsTopic) {
+                return new MetadataImage(1, "cluster", brokers, Map.of(), Map.of(), 0);
+            }
+            TreeMap<Integer, PartitionImage> partitions = new TreeMap<>();
+            for (int p = 0; p < OFFSETS_PARTITIONS; p++) {
+                int leader = p % 2 == 0 ? 1 : 2;
+                partitions.put(p, new PartitionImage(p, List.of(1, 2), List.of(1, 2), leader, 5, 0));
+            }
+            TopicImage offsets = new TopicImage(OffsetsTopic.NAME, OFFSETS_TOPIC_ID, partitions, Map.of());
+            return new MetadataImage(1, "cluster", brokers, Map.of(OffsetsTopic.NAME, offsets),
+                    Map.of(OFFSETS_TOPIC_ID, offsets), 0);
         }
 
         @Override
