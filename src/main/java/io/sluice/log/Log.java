@@ -511,7 +511,9 @@ public final class Log {
      */
     public void assignLeaderEpoch(int epoch) {
         synchronized (lock) {
-            ensureOpen();
+            if (closed) {
+                return;
+            }
             epochCache.assign(epoch, logEndOffset);
         }
     }
