@@ -64,17 +64,21 @@ public final class LeaderEpochCache {
      */
     public synchronized void truncateFromStart(long startOffset) {
         EpochEntry containing = null;
+        int removed = 0;
         for (Iterator<EpochEntry> it = epochs.values().iterator(); it.hasNext(); ) {
             EpochEntry entry = it.next();
-            if (entry.startOffset() >= startOffset) {
+            if (entry.startOffset() > startOffset) {
                 break;
             }
             containing = entry;
             it.remove();
+            removed++;
         }
         if (containing != null) {
             epochs.put(containing.epoch(), new EpochEntry(containing.epoch(), startOffset));
-            flush();
+            if (removed > 1 || containing.startOffset() != startOffset) {
+                flush();
+            }
         }
     }
 

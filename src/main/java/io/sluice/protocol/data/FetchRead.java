@@ -79,7 +79,8 @@ final class FetchRead {
                             Math.min(remaining, fetch.partitionMaxBytes()), bytes == 0, data);
                     remaining -= size;
                     bytes += size;
-                    errors |= data.errorCode() != Errors.NONE.code();
+                    // A diverging fetcher must hear about it at once, not after the long-poll wait.
+                    errors |= data.errorCode() != Errors.NONE.code() || data.divergingEpoch().epoch() >= 0;
                 }
                 topicResponse.partitions().add(data);
             }
@@ -159,7 +160,7 @@ final class FetchRead {
     }
 
 
-    /** A built response, how many record bytes it carries and whether any partition failed. */
+    /** A built response, how many record bytes it carries and whether any partition failed or diverged. */
     record Result(FetchResponseData response, long bytes, boolean hasErrors) {
     }
 }
