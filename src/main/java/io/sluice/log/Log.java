@@ -47,6 +47,7 @@ public final class Log {
     private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
     private final ProducerStateManager producerState = new ProducerStateManager();
     private final AppendValidator validator;
+    private final LeaderEpochCache epochCache;
 
     private volatile LogConfig config;
     private volatile LogSegment activeSegment;
@@ -65,6 +66,7 @@ public final class Log {
         this.time = time;
         this.scheduler = scheduler;
         this.validator = new AppendValidator(String.valueOf(dir.getFileName()));
+        this.epochCache = new LeaderEpochCache(new LeaderEpochCheckpointFile(dir));
         this.lastFlushMs = time.milliseconds();
     }
 
@@ -123,7 +125,7 @@ public final class Log {
             boolean unflushed = i == ordered.length - 1 || ordered[i + 1] > initialRecoveryPoint;
             if (!cleanShutdown && unflushed) {
                 recoveryRan = true;
-                long truncated = segment.scan(true, true, indexInterval, producerState::replay);
+                long truncated = segment.scan(true, true, indexInterval, this::replayRecovered);
                 segments.put(base, segment);
                 if (truncated > 0) {
                     LOG.warn("Truncated {} bytes of torn or corrupt data from {}", truncated, segment.logFile());
@@ -162,9 +164,42 @@ public final class Log {
         }
         logStartOffset = Math.min(Math.max(segments.firstKey(), persistedStart), logEndOffset);
         recoveryPoint = cleanShutdown ? Math.min(initialRecoveryPoint, logEndOffset) : logEndOffset;
+        loadLeaderEpochs();
         if (!cleanShutdown) {
             flush();
         }
+    }
+
+    /** A batch that survived recovery: its producer state and the leader epoch that wrote it. */
+    private void replayRecovered(BatchHeader header) {
+        producerState.replay(header);
+        epochCache.assign(header.partitionLeaderEpoch, header.baseOffset);
+    }
+
+    /**
+     * Makes the leader-epoch cache agree with the loaded log: without a checkpoint (a log written before epochs
+     * were kept) it is rebuilt from the batch headers; otherwise epochs starting past the recovered end (their
+     * records were lost in a crash) and below the log start are dropped.
+     */
+    private void loadLeaderEpochs() {
+        if (!epochCache.loadedFromCheckpoint()) {
+            epochCache.clear();
+            BatchHeader header = new BatchHeader();
+            try {
+                for (LogSegment segment : segments.values()) {
+                    long position = 0;
+                    int size = segment.size();
+                    while (header.read(segment.channel(), position, size)) {
+                        epochCache.assign(header.partitionLeaderEpoch, header.baseOffset);
+                        position += header.size;
+                    }
+                }
+            } catch (IOException e) {
+                throw new KafkaStorageException("Cannot scan " + dir + " for leader epochs", e);
+            }
+        }
+        epochCache.truncateFromEnd(logEndOffset);
+        epochCache.truncateFromStart(logStartOffset);
     }
 
     /**
@@ -301,6 +336,7 @@ public final class Log {
             long firstOffset = logEndOffset;
             long lastOffset = offset - 1;
             maybeRoll(validated.sizeInBytes(), validated.maxTimestamp(), lastOffset, now, cfg);
+            epochCache.assign(leaderEpoch, firstOffset);
             long next = firstOffset;
             long messages = 0;
             for (MutableRecordBatch batch : validated.batches()) {
@@ -374,6 +410,9 @@ public final class Log {
             }
             long now = time.milliseconds();
             maybeRoll(bytes, maxTimestamp, next - 1, now, cfg);
+            for (MutableRecordBatch batch : batches) {
+                epochCache.assign(batch.partitionLeaderEpoch(), batch.baseOffset());
+            }
             ByteBuffer data = records.buffer().duplicate();
             data.position(data.position() + skipBytes);
             data.limit(data.position() + bytes);
@@ -454,6 +493,110 @@ public final class Log {
     public long logStartOffset() { return logStartOffset; }
     public long logEndOffset() { return logEndOffset; }
 
+    /** Which leader epoch wrote which offsets of this log. */
+    public LeaderEpochCache leaderEpochCache() { return epochCache; }
+
+    /** The epoch of the newest batch (or of the latest leadership taken here), -1 if none. */
+    public int latestEpoch() { return epochCache.latestEpoch(); }
+
+    /** Where {@code epoch} ends in this log: see {@link LeaderEpochCache#endOffsetFor}. */
+    public EpochEndOffset endOffsetForEpoch(int epoch) {
+        long end = logEndOffset;
+        return epochCache.endOffsetFor(epoch, end);
+    }
+
+    /**
+     * This replica became leader in {@code epoch}: the epoch starts at the current log end even before anything is
+     * written in it, so a follower whose older epoch ran on past this point learns where to cut it.
+     */
+    public void assignLeaderEpoch(int epoch) {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            epochCache.assign(epoch, logEndOffset);
+        }
+    }
+
+    /**
+     * Removes every batch that holds offsets at or after {@code targetOffset} (a follower dropping records the
+     * leader does not have). The cut falls at a batch boundary, so the new log end may be below the target when a
+     * batch straddles it. Returns the number of offsets removed (0 when the log already ends at or before it).
+     */
+    public long truncateTo(long targetOffset) {
+        synchronized (lock) {
+            ensureOpen();
+            long previousEnd = logEndOffset;
+            if (targetOffset >= previousEnd) {
+                return 0;
+            }
+            if (targetOffset <= segments.firstKey()) {
+                truncateFullyAndStartAt(targetOffset);
+                return previousEnd - logEndOffset;
+            }
+            for (LogSegment later : List.copyOf(segments.tailMap(targetOffset, true).values())) {
+                deleteSegment(later);
+            }
+            LogSegment last = segments.lastEntry().getValue();
+            logEndOffset = Math.min(logEndOffset, targetOffset);
+            try {
+                last.truncateTo(targetOffset, config.indexIntervalBytes());
+            } catch (IOException e) {
+                throw new KafkaStorageException("Cannot truncate " + last.logFile(), e);
+            }
+            activeSegment = last;
+            logEndOffset = last.nextOffset();
+            if (logStartOffset > logEndOffset) {
+                logStartOffset = logEndOffset;
+            }
+            recoveryPoint = Math.min(recoveryPoint, logEndOffset);
+            epochCache.truncateFromEnd(logEndOffset);
+            rebuildProducerState();
+            LOG.info("Truncated {} to offset {}, removing offsets {} to {}", dir, logEndOffset, logEndOffset,
+                    previousEnd - 1);
+            return previousEnd - logEndOffset;
+        }
+    }
+
+    /** Empties the log and restarts it at {@code offset}: a replica too far behind its leader's log start. */
+    public void truncateFullyAndStartAt(long offset) {
+        synchronized (lock) {
+            ensureOpen();
+            List<LogSegment> old = List.copyOf(segments.values());
+            for (LogSegment segment : old) {
+                deleteSegment(segment);
+            }
+            LogSegment fresh = LogSegment.create(dir, offset, time.milliseconds());
+            segments.put(offset, fresh);
+            activeSegment = fresh;
+            writeLogStartOffset(offset);
+            logStartOffset = offset;
+            logEndOffset = offset;
+            recoveryPoint = offset;
+            epochCache.clear();
+            producerState.clear();
+            LOG.info("Emptied {} to restart at offset {}", dir, offset);
+        }
+    }
+
+    /** Replays the producer state from every batch header (after a truncation removed batches). */
+    private void rebuildProducerState() {
+        producerState.clear();
+        BatchHeader header = new BatchHeader();
+        try {
+            for (LogSegment segment : segments.values()) {
+                long position = 0;
+                int size = segment.size();
+                while (header.read(segment.channel(), position, size)) {
+                    producerState.replay(header);
+                    position += header.size;
+                }
+            }
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot scan " + dir + " for producer state", e);
+        }
+    }
+
     /** First record with timestamp >= ts, or null if none. */
     public TimestampOffset offsetForTimestamp(long timestamp) {
         long start = logStartOffset;
@@ -502,6 +645,7 @@ public final class Log {
             }
             writeLogStartOffset(offset);
             logStartOffset = offset;
+            epochCache.truncateFromStart(offset);
             deleteSegmentsBelowStart();
             return logStartOffset;
         }
@@ -567,6 +711,7 @@ public final class Log {
         deleteSegment(oldest);
         if (logStartOffset < segments.firstKey()) {
             logStartOffset = segments.firstKey();
+            epochCache.truncateFromStart(logStartOffset);
         }
         return 1;
     }

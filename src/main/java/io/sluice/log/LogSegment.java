@@ -271,6 +271,25 @@ final class LogSegment {
         }
     }
 
+    /**
+     * Cuts the file before the first batch holding {@code offset} or a later offset, then rebuilds the indexes and
+     * in-memory state from what is left (truncation is rare: a follower dropping records its leader lacks).
+     */
+    void truncateTo(long offset, int indexIntervalBytes) throws IOException {
+        int committed = size;
+        BatchHeader header = new BatchHeader();
+        long position = offsetIndex.lookup(offset);
+        while (header.read(channel, position, committed) && header.lastOffset < offset) {
+            position += header.size;
+        }
+        if (position >= committed) {
+            return;
+        }
+        size = (int) position;
+        channel.truncate(position);
+        scan(false, true, indexIntervalBytes, null);
+    }
+
     /** Drops index entries that point into bytes cut off by recovery. */
     private void truncateIndexesTo(long position) {
         if (offsetIndex.isEmpty() || offsetIndex.valueAt(offsetIndex.entries() - 1) < position) {

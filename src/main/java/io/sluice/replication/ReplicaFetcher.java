@@ -1,5 +1,6 @@
 package io.sluice.replication;
 
+import io.sluice.log.EpochEndOffset;
 import io.sluice.log.Log;
 import io.sluice.log.LogManager;
 import java.io.DataInputStream;
@@ -33,7 +34,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Copies the partitions this node follows from one leader broker: a thread sending full Fetch requests
  * (version 12, topics by name, replica id = this node) over a plain socket, each partition from its local
- * log end offset, and appending what comes back to the local logs as it is.
+ * log end offset, and appending what comes back to the local logs as it is. Each fetch carries the epoch of the
+ * local log's newest batch (KIP-320): when the leader answers that this epoch ends earlier on its side, the
+ * divergent tail is truncated ({@link DivergenceTruncation}) before fetching again.
  */
 final class ReplicaFetcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplicaFetcher.class);
@@ -118,7 +121,7 @@ final class ReplicaFetcher implements AutoCloseable {
             topics.computeIfAbsent(tp.topic(), name -> new FetchTopic().setTopic(name)).partitions()
                     .add(new FetchPartition().setPartition(tp.partition()).setCurrentLeaderEpoch(entry.getValue())
                             .setFetchOffset(local.logEndOffset()).setLogStartOffset(local.logStartOffset())
-                            .setPartitionMaxBytes(PARTITION_MAX_BYTES));
+                            .setLastFetchedEpoch(local.latestEpoch()).setPartitionMaxBytes(PARTITION_MAX_BYTES));
         }
         if (topics.isEmpty()) {
             return false;
@@ -135,15 +138,34 @@ final class ReplicaFetcher implements AutoCloseable {
                 if (local == null || !current.containsKey(tp)) {
                     continue;
                 }
+                if (data.errorCode() == Errors.OFFSET_OUT_OF_RANGE.code() && data.logStartOffset() > local.logEndOffset()) {
+                    log.info("{} ends at {}, before the log start {} of leader {}: starting over there", tp,
+                            local.logEndOffset(), data.logStartOffset(), leaderId);
+                    local.truncateFullyAndStartAt(data.logStartOffset());
+                    continue;
+                }
                 if (data.errorCode() != Errors.NONE.code()) {
                     log.debug("Fetching {} from leader {}: {}", tp, leaderId, Errors.forCode(data.errorCode()));
                     healthy = false;
+                    continue;
+                }
+                if (data.divergingEpoch().epoch() >= 0) {
+                    truncateDivergent(tp, local, data.divergingEpoch());
                     continue;
                 }
                 healthy &= append(tp, local, data);
             }
         }
         return healthy;
+    }
+
+    private void truncateDivergent(TopicPartition tp, Log local, FetchResponseData.EpochEndOffset diverging) {
+        long end = local.logEndOffset();
+        int localEpoch = local.latestEpoch();
+        long removed = DivergenceTruncation.apply(local, new EpochEndOffset(diverging.epoch(), diverging.endOffset()));
+        log.info("{} diverged from leader {}: its epoch {} ends at {} there, local epoch {} at {}; removed {} offsets,"
+                        + " now ending at {}", tp, leaderId, diverging.epoch(), diverging.endOffset(), localEpoch, end,
+                removed, local.logEndOffset());
     }
 
     private boolean append(TopicPartition tp, Log local, PartitionData data) {

@@ -124,6 +124,9 @@ public final class ReplicaManager implements Replication, MetadataListener, Auto
                     continue;
                 }
                 TopicPartition tp = new TopicPartition(topic.name(), image.partition());
+                if (image.leader() == nodeId) {
+                    startLeaderEpoch(tp, image.leaderEpoch());
+                }
                 if (image.leader() == nodeId && image.replicas().size() > 1) {
                     stillLed.put(tp, true);
                     becomeOrStayLeader(tp, topic, image, now);
@@ -142,6 +145,17 @@ public final class ReplicaManager implements Replication, MetadataListener, Auto
         }
         followedHighWatermarks.keySet().removeIf(tp -> following.values().stream().noneMatch(m -> m.containsKey(tp)));
         fetchers.update(following, current.brokers());
+    }
+
+    /**
+     * Marks where this leadership's epoch starts in the local log before anything is written in it, so that a
+     * follower still holding records of an older epoch past this point is told to cut them.
+     */
+    private void startLeaderEpoch(TopicPartition tp, int leaderEpoch) {
+        Log partitionLog = logs.get(tp);
+        if (partitionLog != null && partitionLog.latestEpoch() < leaderEpoch) {
+            partitionLog.assignLeaderEpoch(leaderEpoch);
+        }
     }
 
     private void becomeOrStayLeader(TopicPartition tp, TopicImage topic, PartitionImage image, long now) {

@@ -25,6 +25,7 @@ import io.sluice.protocol.data.FetchHandler;
 import io.sluice.protocol.data.InitProducerIdHandler;
 import io.sluice.protocol.data.ListOffsetsHandler;
 import io.sluice.protocol.data.MetadataHandler;
+import io.sluice.protocol.data.OffsetForLeaderEpochHandler;
 import io.sluice.protocol.data.ProduceHandler;
 import io.sluice.protocol.group.GroupApis;
 import io.sluice.replication.ReplicaManager;
@@ -108,6 +109,8 @@ public final class SluiceServer implements AutoCloseable {
                 .register(ApiKeys.PRODUCE, 3, 13, new ProduceHandler(metadata, partitions))
                 .register(ApiKeys.FETCH, 4, 17, new FetchHandler(metadata, partitions, timer, requestThreads))
                 .register(ApiKeys.LIST_OFFSETS, 1, 10, new ListOffsetsHandler(metadata, partitions))
+                .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4,
+                        new OffsetForLeaderEpochHandler(metadata, partitions::leaderLog))
                 .register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(new ProducerIdManager(nodeId, metadata.controller())));
         AdminApis.register(registry, metadata, partitions, config, nodeId);
         ExecutorGroupTimer groupTimer = new ExecutorGroupTimer();

@@ -1,10 +1,10 @@
 package io.sluice.protocol.data;
 
 import io.sluice.broker.PartitionManager;
+import io.sluice.log.EpochEndOffset;
 import io.sluice.log.Log;
 import io.sluice.log.LogReadInfo;
 import io.sluice.metadata.MetadataImage;
-import io.sluice.metadata.PartitionImage;
 import io.sluice.metadata.TopicImage;
 import io.sluice.network.FileSliceRecords;
 import io.sluice.replication.Replication;
@@ -13,9 +13,7 @@ import java.util.List;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
-import org.apache.kafka.common.errors.FencedLeaderEpochException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
-import org.apache.kafka.common.errors.UnknownLeaderEpochException;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchRequestData.FetchPartition;
 import org.apache.kafka.common.message.FetchRequestData.FetchTopic;
@@ -81,7 +79,8 @@ final class FetchRead {
                             Math.min(remaining, fetch.partitionMaxBytes()), bytes == 0, data);
                     remaining -= size;
                     bytes += size;
-                    errors |= data.errorCode() != Errors.NONE.code();
+                    // A diverging fetcher must hear about it at once, not after the long-poll wait.
+                    errors |= data.errorCode() != Errors.NONE.code() || data.divergingEpoch().epoch() >= 0;
                 }
                 topicResponse.partitions().add(data);
             }
@@ -98,6 +97,9 @@ final class FetchRead {
             log = partitions.leaderLog(image, tp);
             checkLeaderEpoch(image, tp, fetch.currentLeaderEpoch());
             Replication replication = partitions.replication();
+            if (fetch.lastFetchedEpoch() >= 0 && diverged(tp, log, fetch, data)) {
+                return 0;
+            }
             if (replicaId >= 0 && !followerFetchRecorded) {
                 replication.onFollowerFetch(tp, replicaId, fetch.fetchOffset(), log);
             }
@@ -122,17 +124,31 @@ final class FetchRead {
         }
     }
 
+    /**
+     * KIP-320: the fetcher's last fetched epoch must end, here, at or after its fetch offset. When it does not, the
+     * response carries no records but the largest epoch at or below it and where that ends here, for the fetcher to
+     * truncate to; the fetch offset is then not the fetcher's real progress and is not recorded.
+     */
+    private boolean diverged(TopicPartition tp, Log log, FetchPartition fetch, PartitionData data) {
+        EpochEndOffset end = log.endOffsetForEpoch(fetch.lastFetchedEpoch());
+        if (end.isUndefined()) {
+            throw new OffsetOutOfRangeException("Leader epoch " + fetch.lastFetchedEpoch() + " of " + tp
+                    + " is newer than every epoch of the leader's log");
+        }
+        if (end.epoch() >= fetch.lastFetchedEpoch() && end.endOffset() >= fetch.fetchOffset()) {
+            return false;
+        }
+        long highWatermark = partitions.replication().highWatermark(tp, log);
+        data.setDivergingEpoch(new FetchResponseData.EpochEndOffset().setEpoch(end.epoch()).setEndOffset(end.endOffset()))
+                .setHighWatermark(highWatermark)
+                .setLastStableOffset(highWatermark)
+                .setLogStartOffset(log.logStartOffset())
+                .setRecords(MemoryRecords.EMPTY);
+        return true;
+    }
+
     private static void checkLeaderEpoch(MetadataImage image, TopicPartition tp, int requestEpoch) {
-        if (requestEpoch < 0) {
-            return;
-        }
-        PartitionImage partition = image.topicsByName().get(tp.topic()).partitions().get(tp.partition());
-        if (requestEpoch > partition.leaderEpoch()) {
-            throw new UnknownLeaderEpochException("Leader epoch " + requestEpoch + " of " + tp + " is newer than ours");
-        }
-        if (requestEpoch < partition.leaderEpoch()) {
-            throw new FencedLeaderEpochException("Leader epoch " + requestEpoch + " of " + tp + " is fenced");
-        }
+        CurrentLeaderEpoch.check(image.topicsByName().get(tp.topic()).partitions().get(tp.partition()), tp, requestEpoch);
     }
 
     private String topicName(MetadataImage image, FetchTopic topic) {
@@ -144,7 +160,7 @@ final class FetchRead {
     }
 
 
-    /** A built response, how many record bytes it carries and whether any partition failed. */
+    /** A built response, how many record bytes it carries and whether any partition failed or diverged. */
     record Result(FetchResponseData response, long bytes, boolean hasErrors) {
     }
 }
