@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "sluice", mixinStandardHelpOptions = true, versionProvider = SluiceCommand.Version.class,
         description = "An event-streaming broker that speaks the Apache Kafka protocol.",
         subcommands = {BrokerCommand.class, TopicsCommand.class, ProduceCommand.class, ConsumeCommand.class,
-                GroupsCommand.class, SelfTestCommand.class, CommandLine.HelpCommand.class})
+                GroupsCommand.class, MetadataQuorumCommand.class, SelfTestCommand.class,
+                CommandLine.HelpCommand.class})
 public final class SluiceCommand implements Callable<Integer> {
     static final int EXIT_OK = 0;
     static final int EXIT_FAILURE = 1;
