@@ -43,7 +43,7 @@ public final class DescribeQuorumHandler implements ApiHandler<DescribeQuorumReq
                 return singlePartition(new PartitionData().setErrorCode(failure.error().code())
                         .setErrorMessage(failure.message()));
             }
-            return response(quorum);
+            return response(quorum, context.apiVersion());
         });
     }
 
@@ -53,12 +53,15 @@ public final class DescribeQuorumHandler implements ApiHandler<DescribeQuorumReq
                 && data.topics().get(0).partitions().get(0).partitionIndex() == 0;
     }
 
-    private static DescribeQuorumResponseData response(QuorumDescription quorum) {
+    private static DescribeQuorumResponseData response(QuorumDescription quorum, short version) {
         PartitionData partition = new PartitionData().setErrorCode(Errors.NONE.code())
                 .setLeaderId(quorum.leaderId()).setLeaderEpoch((int) Math.min(Integer.MAX_VALUE, quorum.leaderEpoch()))
                 .setHighWatermark(quorum.highWatermark())
                 .setCurrentVoters(states(quorum.voters())).setObservers(states(quorum.observers()));
         DescribeQuorumResponseData response = singlePartition(partition);
+        if (version < 2) {
+            return response;
+        }
         for (QuorumDescription.Replica voter : quorum.voters()) {
             if (voter.host() == null || voter.port() < 0) {
                 continue;
