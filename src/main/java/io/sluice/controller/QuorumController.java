@@ -364,7 +364,14 @@ public final class QuorumController implements Controller {
                 batch.addAll(step);
                 working = applyLocally(working, step);
             }
-            return proposer.propose(batch, term).thenApply(ignored -> expired);
+            return proposer.propose(batch, term).thenApply(ignored -> {
+                // A fenced broker's old session must not outlive it: when it registers again (through any node),
+                // its session starts afresh instead of lapsing at once and fencing it a second time.
+                synchronized (sessions) {
+                    expired.forEach(sessions::forget);
+                }
+                return expired;
+            });
         });
     }
 
