@@ -70,6 +70,7 @@ public final class SluiceCommand implements Callable<Integer> {
         commands.put("produce", ProduceCommand::new);
         commands.put("consume", ConsumeCommand::new);
         commands.put("groups", GroupsCommand::new);
+        commands.put("metadata-quorum", MetadataQuorumCommand::new);
         commands.put("self-test", SelfTestCommand::new);
         commands.put("help", CommandLine.HelpCommand::new);
         return commands;

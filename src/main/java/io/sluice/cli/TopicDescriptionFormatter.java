@@ -18,17 +18,28 @@ final class TopicDescriptionFormatter {
      * @param offsets [log start, log end] per partition; a missing partition shows "-"
      */
     static String format(TopicDescription topic, Map<String, String> overrides, Map<TopicPartition, long[]> offsets) {
+        return format(topic, overrides, offsets, PartitionFilter.ALL);
+    }
+
+    /** Only the partitions {@code filter} matches; the topic's own line only when it matches all of them. */
+    static String format(TopicDescription topic, Map<String, String> overrides, Map<TopicPartition, long[]> offsets,
+                         PartitionFilter filter) {
         StringBuilder sb = new StringBuilder();
         List<TopicPartitionInfo> partitions = topic.partitions();
         int replicationFactor = partitions.isEmpty() ? 0 : partitions.get(0).replicas().size();
-        sb.append("Topic: ").append(topic.name())
-                .append("\tTopicId: ").append(topic.topicId())
-                .append("\tPartitionCount: ").append(partitions.size())
-                .append("\tReplicationFactor: ").append(replicationFactor)
-                .append("\tConfigs: ").append(overrides.entrySet().stream()
-                        .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")))
-                .append('\n');
+        if (filter.showsTopicLine()) {
+            sb.append("Topic: ").append(topic.name())
+                    .append("\tTopicId: ").append(topic.topicId())
+                    .append("\tPartitionCount: ").append(partitions.size())
+                    .append("\tReplicationFactor: ").append(replicationFactor)
+                    .append("\tConfigs: ").append(overrides.entrySet().stream()
+                            .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")))
+                    .append('\n');
+        }
         for (TopicPartitionInfo p : partitions) {
+            if (!filter.matches(p)) {
+                continue;
+            }
             long[] range = offsets.get(new TopicPartition(topic.name(), p.partition()));
             sb.append("\tTopic: ").append(topic.name())
                     .append("\tPartition: ").append(p.partition())

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +78,14 @@ final class TopicsCommand implements Callable<Integer> {
     @Option(names = "--exclude-internal", description = "With --list or --describe: hide internal topics.")
     private boolean excludeInternal;
 
+    @Option(names = "--under-replicated-partitions",
+            description = "With --describe: only partitions whose ISR is smaller than their replica set.")
+    private boolean underReplicated;
+
+    @Option(names = "--unavailable-partitions",
+            description = "With --describe: only partitions without a leader or whose leader is not live.")
+    private boolean unavailable;
+
     @Override
     public Integer call() {
         validate();
@@ -119,6 +128,12 @@ final class TopicsCommand implements Callable<Integer> {
         if (!(action.create || action.alter) && (partitions != null || !configs.isEmpty())) {
             throw usage("--partitions and --config apply only to --create and --alter");
         }
+        if (!action.describe && (underReplicated || unavailable)) {
+            throw usage("--under-replicated-partitions and --unavailable-partitions apply only to --describe");
+        }
+        if (underReplicated && unavailable) {
+            throw usage("--under-replicated-partitions and --unavailable-partitions are mutually exclusive");
+        }
         if (partitions != null && partitions < 1) {
             throw usage("--partitions must be at least 1");
         }
@@ -155,10 +170,15 @@ final class TopicsCommand implements Callable<Integer> {
         }
         Map<String, TopicDescription> descriptions = AdminCalls.await(admin.describeTopics(names).allTopicNames());
         Map<String, Map<String, String>> overrides = configOverrides(admin, names);
-        Map<TopicPartition, long[]> offsets = offsetRanges(admin, descriptions.values());
+        Set<Integer> live = new HashSet<>();
+        AdminCalls.await(admin.describeCluster().nodes()).forEach(node -> live.add(node.id()));
+        PartitionFilter filter = underReplicated ? PartitionFilter.underReplicated()
+                : unavailable ? PartitionFilter.unavailable(live) : PartitionFilter.ALL;
+        Map<TopicPartition, long[]> offsets = offsetRanges(admin, descriptions.values(), live);
         for (String name : new TreeSet<>(descriptions.keySet())) {
             TopicDescription description = descriptions.get(name);
-            out.print(TopicDescriptionFormatter.format(description, overrides.getOrDefault(name, Map.of()), offsets));
+            out.print(TopicDescriptionFormatter.format(description, overrides.getOrDefault(name, Map.of()), offsets,
+                    filter));
         }
     }
 
@@ -179,12 +199,19 @@ final class TopicsCommand implements Callable<Integer> {
         return result;
     }
 
-    /** [log start offset, log end offset] per partition. */
-    private static Map<TopicPartition, long[]> offsetRanges(Admin admin, Collection<TopicDescription> descriptions) {
+    /**
+     * [log start offset, log end offset] per partition with a live leader; the others could only make the offset
+     * lookup wait for a leader until it times out, so they show no offsets.
+     */
+    private static Map<TopicPartition, long[]> offsetRanges(Admin admin, Collection<TopicDescription> descriptions,
+                                                            Set<Integer> live) {
         Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         for (TopicDescription d : descriptions) {
             for (TopicPartitionInfo p : d.partitions()) {
+                if (!PartitionFilter.hasLiveLeader(p, live)) {
+                    continue;
+                }
                 TopicPartition tp = new TopicPartition(d.name(), p.partition());
                 earliest.put(tp, OffsetSpec.earliest());
                 latest.put(tp, OffsetSpec.latest());

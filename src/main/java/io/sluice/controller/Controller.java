@@ -1,7 +1,9 @@
 package io.sluice.controller;
 
 import io.sluice.metadata.PartitionImage;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.ElectionType;
@@ -22,7 +24,8 @@ import org.apache.kafka.common.requests.ApiError;
  *
  * <p>Cluster membership and partition leadership (used by the broker lifecycle, the replication layer and the
  * protocol handlers): {@link #registerBroker(int, String, int, String, Uuid)}, {@link #brokerHeartbeat},
- * {@link #controlledShutdown}, {@link #alterPartition} and {@link #electLeaders}. The defaults fail with
+ * {@link #controlledShutdown}, {@link #alterPartition}, {@link #electLeaders} and
+ * {@link #alterPartitionReassignments}. The defaults fail with
  * UnsupportedOperationException so test doubles need not implement them.
  */
 public interface Controller {
@@ -82,6 +85,20 @@ public interface Controller {
      */
     default CompletableFuture<Map<TopicPartition, ApiError>> electLeaders(ElectionType type,
                                                                           Set<TopicPartition> partitions) {
+        return unsupported();
+    }
+
+    /**
+     * Kafka's AlterPartitionReassignments. A present target starts moving the partition there (replacing any
+     * reassignment in progress, which is first reverted); an empty one cancels the reassignment in progress.
+     * Per-partition results use Kafka's errors: UNKNOWN_TOPIC_OR_PARTITION, INVALID_REPLICA_ASSIGNMENT (empty target,
+     * a broker listed twice or not registered), NO_REASSIGNMENT_IN_PROGRESS (cancel without one) and
+     * INVALID_REPLICATION_FACTOR (the target's size differs while {@code allowReplicationFactorChange} is false).
+     * Completes once the changes are in the log; the copying itself continues in the background and ends when every
+     * target replica has joined the ISR (see {@link #alterPartition}).
+     */
+    default CompletableFuture<Map<TopicPartition, ApiError>> alterPartitionReassignments(
+            Map<TopicPartition, Optional<List<Integer>>> targets, boolean allowReplicationFactorChange) {
         return unsupported();
     }
 

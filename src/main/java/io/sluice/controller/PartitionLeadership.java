@@ -53,7 +53,28 @@ final class PartitionLeadership {
         }
         int leaderEpoch = leader == current.leader() ? current.leaderEpoch() : current.leaderEpoch() + 1;
         return new PartitionRecord(topic.id(), current.partition(), current.replicas(), isr, leader, leaderEpoch,
-                current.partitionEpoch() + 1);
+                current.partitionEpoch() + 1, current.addingReplicas(), current.removingReplicas());
+    }
+
+    /**
+     * The record turning {@code current} into {@code next} (same partition; every field but the epochs taken from
+     * next), or null when nothing changes. Used when the replica set itself changes (reassignments).
+     */
+    static PartitionRecord change(TopicImage topic, PartitionImage current, PartitionImage next) {
+        if (next.replicas().equals(current.replicas()) && next.isr().equals(current.isr())
+                && next.leader() == current.leader() && next.addingReplicas().equals(current.addingReplicas())
+                && next.removingReplicas().equals(current.removingReplicas())) {
+            return null;
+        }
+        int leaderEpoch = next.leader() == current.leader() ? current.leaderEpoch() : current.leaderEpoch() + 1;
+        return new PartitionRecord(topic.id(), current.partition(), next.replicas(), next.isr(), next.leader(),
+                leaderEpoch, current.partitionEpoch() + 1, next.addingReplicas(), next.removingReplicas());
+    }
+
+    /** The image a record describes. */
+    static PartitionImage image(PartitionRecord record) {
+        return new PartitionImage(record.partition(), record.replicas(), record.isr(), record.leader(),
+                record.leaderEpoch(), record.partitionEpoch(), record.addingReplicas(), record.removingReplicas());
     }
 
     static boolean uncleanAllowed(TopicImage topic, boolean brokerDefault) {

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -37,7 +38,9 @@ import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.NoReassignmentInProgressException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -361,7 +364,14 @@ public final class QuorumController implements Controller {
                 batch.addAll(step);
                 working = applyLocally(working, step);
             }
-            return proposer.propose(batch, term).thenApply(ignored -> expired);
+            return proposer.propose(batch, term).thenApply(ignored -> {
+                // A fenced broker's old session must not outlive it: when it registers again (through any node),
+                // its session starts afresh instead of lapsing at once and fencing it a second time.
+                synchronized (sessions) {
+                    expired.forEach(sessions::forget);
+                }
+                return expired;
+            });
         });
     }
 
@@ -439,12 +449,17 @@ public final class QuorumController implements Controller {
                             + " is fenced or not registered and cannot join the ISR.");
                 }
             }
-            PartitionRecord change = PartitionLeadership.change(topic, partition, partition.leader(), newIsr);
+            // An ISR that now holds every target replica of a reassignment completes it in the same change.
+            PartitionImage withIsr = new PartitionImage(partition.partition(), partition.replicas(), newIsr,
+                    partition.leader(), partition.leaderEpoch(), partition.partitionEpoch(),
+                    partition.addingReplicas(), partition.removingReplicas());
+            Set<Integer> live = PartitionLeadership.liveBrokers(current);
+            PartitionRecord change = PartitionLeadership.change(topic, partition,
+                    PartitionReassignment.completedIfCaughtUp(withIsr, live::contains));
             if (change == null) {
                 return CompletableFuture.completedFuture(partition);
             }
-            PartitionImage next = new PartitionImage(change.partition(), change.replicas(), change.isr(),
-                    change.leader(), change.leaderEpoch(), change.partitionEpoch());
+            PartitionImage next = PartitionLeadership.image(change);
             return proposer.propose(List.of(change), activeTerm).thenApply(ignored -> next);
         });
     }
@@ -507,6 +522,84 @@ public final class QuorumController implements Controller {
                 return results;
             });
         });
+    }
+
+    // ---- reassignments ----
+
+    @Override
+    public CompletableFuture<Map<TopicPartition, ApiError>> alterPartitionReassignments(
+            Map<TopicPartition, Optional<List<Integer>>> targets, boolean allowReplicationFactorChange) {
+        Objects.requireNonNull(targets, "targets");
+        return retryingOnStaleImage(() -> {
+            MetadataImage current = image.get();
+            Set<Integer> live = PartitionLeadership.liveBrokers(current);
+            Map<TopicPartition, ApiError> results = new java.util.LinkedHashMap<>();
+            List<MetadataRecord> batch = new ArrayList<>();
+            for (Map.Entry<TopicPartition, Optional<List<Integer>>> entry : targets.entrySet()) {
+                TopicPartition tp = entry.getKey();
+                TopicImage topic = current.topic(tp.topic());
+                PartitionImage partition = topic == null ? null : topic.partitions().get(tp.partition());
+                if (partition == null) {
+                    results.put(tp, new ApiError(Errors.UNKNOWN_TOPIC_OR_PARTITION,
+                            "Unable to find partition " + tp + "."));
+                    continue;
+                }
+                try {
+                    PartitionImage next = reassigned(current, tp, partition, entry.getValue(), live,
+                            allowReplicationFactorChange);
+                    PartitionRecord change = PartitionLeadership.change(topic, partition, next);
+                    if (change != null) {
+                        batch.add(change);
+                    }
+                    results.put(tp, ApiError.NONE);
+                } catch (org.apache.kafka.common.errors.ApiException e) {
+                    results.put(tp, ApiError.fromThrowable(e));
+                }
+            }
+            if (batch.isEmpty()) {
+                return CompletableFuture.completedFuture(results);
+            }
+            return proposer.propose(batch, activeTerm).thenApply(ignored -> results);
+        });
+    }
+
+    private static PartitionImage reassigned(MetadataImage current, TopicPartition tp, PartitionImage partition,
+                                             Optional<List<Integer>> target, Set<Integer> live,
+                                             boolean allowReplicationFactorChange) {
+        if (target.isEmpty()) {
+            if (!partition.reassigning()) {
+                throw new NoReassignmentInProgressException("No ongoing reassignment for partition " + tp + ".");
+            }
+            return PartitionReassignment.reverted(partition, live::contains);
+        }
+        List<Integer> replicas = target.get();
+        checkTargetReplicas(current, replicas);
+        PartitionImage base = PartitionReassignment.reverted(partition, live::contains);
+        if (!allowReplicationFactorChange && replicas.size() != base.replicas().size()) {
+            throw new InvalidReplicationFactorException("The replication factor of " + tp + " would change from "
+                    + base.replicas().size() + " to " + replicas.size()
+                    + ", but allowReplicationFactorChange is false.");
+        }
+        return PartitionReassignment.completedIfCaughtUp(PartitionReassignment.started(base, replicas),
+                live::contains);
+    }
+
+    private static void checkTargetReplicas(MetadataImage current, List<Integer> replicas) {
+        if (replicas.isEmpty()) {
+            throw new InvalidReplicaAssignmentException("The manual partition assignment includes an empty "
+                    + "replica list.");
+        }
+        Set<Integer> seen = new java.util.HashSet<>();
+        for (int replica : replicas) {
+            if (!seen.add(replica)) {
+                throw new InvalidReplicaAssignmentException("The manual partition assignment includes the broker "
+                        + replica + " more than once.");
+            }
+            if (!current.brokers().containsKey(replica)) {
+                throw new InvalidReplicaAssignmentException("The manual partition assignment includes broker "
+                        + replica + ", but no such broker is registered.");
+            }
+        }
     }
 
     /** The partitions to elect for, in a stable order; unknown requested ones are reported in {@code results}. */

@@ -3,7 +3,9 @@ package io.sluice.metadata;
 import io.sluice.controller.AlterPartitionRequest;
 import io.sluice.controller.Controller;
 import io.sluice.controller.QuorumController;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.ElectionType;
@@ -89,5 +91,11 @@ final class HeartbeatRoutingController implements Controller {
     public CompletableFuture<Map<TopicPartition, ApiError>> electLeaders(ElectionType type,
                                                                          Set<TopicPartition> partitions) {
         return local.electLeaders(type, partitions);
+    }
+
+    @Override
+    public CompletableFuture<Map<TopicPartition, ApiError>> alterPartitionReassignments(
+            Map<TopicPartition, Optional<List<Integer>>> targets, boolean allowReplicationFactorChange) {
+        return local.alterPartitionReassignments(targets, allowReplicationFactorChange);
     }
 }

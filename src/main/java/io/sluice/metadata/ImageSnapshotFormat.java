@@ -68,7 +68,7 @@ final class ImageSnapshotFormat {
             records.add(new TopicRecord(topic.name(), topic.id()));
             for (PartitionImage p : topic.partitions().values()) {
                 records.add(new PartitionRecord(topic.id(), p.partition(), p.replicas(), p.isr(), p.leader(),
-                        p.leaderEpoch(), p.partitionEpoch()));
+                        p.leaderEpoch(), p.partitionEpoch(), p.addingReplicas(), p.removingReplicas()));
             }
             for (Map.Entry<String, String> config : topic.configs().entrySet()) {
                 records.add(new ConfigRecord(topic.id(), config.getKey(), config.getValue()));

@@ -143,8 +143,13 @@ public final class MetadataDelta {
                     + r.partition() + " is at epoch " + current.partitionEpoch() + ", the change expected "
                     + (r.partitionEpoch() - 1) + ".");
         }
+        if (!r.replicas().containsAll(r.addingReplicas()) || !r.replicas().containsAll(r.removingReplicas())) {
+            throw new RejectedBatchException(Errors.INVALID_REPLICA_ASSIGNMENT, "Partition " + topic.name + "-"
+                    + r.partition() + ": adding " + r.addingReplicas() + " and removing " + r.removingReplicas()
+                    + " replicas must be among its replicas " + r.replicas() + ".");
+        }
         topic.partitions.put(r.partition(), new PartitionImage(r.partition(), r.replicas(), r.isr(), r.leader(),
-                r.leaderEpoch(), r.partitionEpoch()));
+                r.leaderEpoch(), r.partitionEpoch(), r.addingReplicas(), r.removingReplicas()));
     }
 
     private void applyRemoveTopic(RemoveTopic r) throws RejectedBatchException {

@@ -49,13 +49,29 @@ public sealed interface MetadataRecord {
     /**
      * Creates a partition (partitionEpoch 0, next index of its topic) or replaces an existing one
      * (partitionEpoch exactly one above the recorded epoch, so a change computed from a stale image is rejected).
+     * During a reassignment {@code replicas} is the union of the target and the replicas being removed;
+     * {@code addingReplicas} and {@code removingReplicas} (both subsets of replicas) say which is which, so
+     * whichever node becomes controller can finish or revert it.
      */
     record PartitionRecord(Uuid topicId, int partition, List<Integer> replicas, List<Integer> isr, int leader,
-                           int leaderEpoch, int partitionEpoch) implements MetadataRecord {
+                           int leaderEpoch, int partitionEpoch, List<Integer> addingReplicas,
+                           List<Integer> removingReplicas) implements MetadataRecord {
         public PartitionRecord {
             Objects.requireNonNull(topicId, "topicId");
             replicas = List.copyOf(replicas);
             isr = List.copyOf(isr);
+            addingReplicas = List.copyOf(addingReplicas);
+            removingReplicas = List.copyOf(removingReplicas);
+        }
+
+        /** A partition with no reassignment in progress. */
+        public PartitionRecord(Uuid topicId, int partition, List<Integer> replicas, List<Integer> isr, int leader,
+                               int leaderEpoch, int partitionEpoch) {
+            this(topicId, partition, replicas, isr, leader, leaderEpoch, partitionEpoch, List.of(), List.of());
+        }
+
+        public boolean reassigning() {
+            return !addingReplicas.isEmpty() || !removingReplicas.isEmpty();
         }
     }
 

@@ -41,7 +41,7 @@ public final class MetadataRecordCodec {
     private static final byte PRODUCER_ID_BLOCK = 7;
 
     private static final byte VERSION_0 = 0;
-    /** RegisterBroker with the incarnation id. */
+    /** RegisterBroker with the incarnation id; PartitionRecord with adding and removing replicas. */
     private static final byte VERSION_1 = 1;
 
     private MetadataRecordCodec() {
@@ -139,7 +139,9 @@ public final class MetadataRecordCodec {
             writeString(out, r.name());
             writeUuid(out, r.topicId());
         } else if (record instanceof PartitionRecord r) {
-            header(out, PARTITION);
+            // Version 0 unless a reassignment runs: most partition records keep their old, shorter form.
+            out.writeByte(PARTITION);
+            out.writeByte(r.reassigning() ? VERSION_1 : VERSION_0);
             writeUuid(out, r.topicId());
             out.writeInt(r.partition());
             writeIntList(out, r.replicas());
@@ -147,6 +149,10 @@ public final class MetadataRecordCodec {
             out.writeInt(r.leader());
             out.writeInt(r.leaderEpoch());
             out.writeInt(r.partitionEpoch());
+            if (r.reassigning()) {
+                writeIntList(out, r.addingReplicas());
+                writeIntList(out, r.removingReplicas());
+            }
         } else if (record instanceof ConfigRecord r) {
             header(out, CONFIG);
             writeUuid(out, r.topicId());
@@ -170,6 +176,10 @@ public final class MetadataRecordCodec {
         byte version = in.readByte();
         if (type == REGISTER_BROKER && version == VERSION_1) {
             return new RegisterBroker(in.readInt(), readString(in), in.readInt(), readString(in), readUuid(in));
+        }
+        if (type == PARTITION && version == VERSION_1) {
+            return new PartitionRecord(readUuid(in), in.readInt(), readIntList(in), readIntList(in), in.readInt(),
+                    in.readInt(), in.readInt(), readIntList(in), readIntList(in));
         }
         if (version != VERSION_0) {
             throw new IOException("Unsupported version " + version + " of metadata record type " + type);

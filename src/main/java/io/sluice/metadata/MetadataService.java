@@ -26,5 +26,14 @@ public interface MetadataService extends AutoCloseable {
         BrokerImage broker = active < 0 ? null : image().brokers().get(active);
         return broker != null && !broker.fenced() ? active : localNodeId;
     }
+    /**
+     * The metadata quorum's state as the current leader knows it (a node that is not the leader asks it, and falls
+     * back to what it knows itself when the leader cannot be reached).
+     */
+    default java.util.concurrent.CompletableFuture<QuorumDescription> describeQuorum() {
+        return java.util.concurrent.CompletableFuture.failedFuture(
+                new UnsupportedOperationException("No metadata quorum to describe"));
+    }
+
     @Override void close();
 }

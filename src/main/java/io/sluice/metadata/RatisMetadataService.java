@@ -159,6 +159,7 @@ public final class RatisMetadataService implements MetadataService {
                 server.start();
                 RatisMetadataService service = new RatisMetadataService(meta, group, self, stateMachine, server,
                         client, heartbeatClient, proposer, controller, timer);
+                stateMachine.setQueryHandler(service::answer);
                 long deadline = System.nanoTime() + config.startTimeout().toNanos();
                 if (!voter) {
                     service.joinAsListener(group.getPeer(self), deadline);
@@ -194,6 +195,48 @@ public final class RatisMetadataService implements MetadataService {
         return controller.brokerHeartbeat(heartbeat.brokerId(), heartbeat.incarnationId())
                 .exceptionally(error -> Errors.forException(error))
                 .thenApply(ControllerRpc::encodeError);
+    }
+
+    /** The leader's side of {@link ControllerRpc}: heartbeats go to the controller, DescribeQuorum is read off Ratis. */
+    private CompletableFuture<byte[]> answer(byte[] request) {
+        if (!ControllerRpc.isDescribeQuorum(request)) {
+            return answer(controller, request);
+        }
+        try {
+            return CompletableFuture.completedFuture(ControllerRpc.encodeQuorum(localQuorum()));
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private QuorumDescription localQuorum() throws IOException {
+        return new RaftQuorumInspector(System::currentTimeMillis).describe(server.getDivision(group.getGroupId()));
+    }
+
+    /** Answered by the leader, which alone knows its followers' progress; else from what this node knows. */
+    @Override
+    public CompletableFuture<QuorumDescription> describeQuorum() {
+        QuorumDescription local;
+        try {
+            local = localQuorum();
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        RaftPeerId leader = leaderId();
+        if (leader == null || leader.equals(self)) {
+            return CompletableFuture.completedFuture(local);
+        }
+        Message message = Message.valueOf(ByteString.copyFrom(ControllerRpc.encodeDescribeQuorum()));
+        return heartbeatClient.get().async().sendReadOnly(message, leader).handle((reply, error) -> {
+            if (error != null || !reply.isSuccess()) {
+                return local;
+            }
+            try {
+                return ControllerRpc.decodeQuorum(reply.getMessage().getContent().toByteArray());
+            } catch (IOException e) {
+                return local;
+            }
+        });
     }
 
     /** A heartbeat from this node to whichever node leads; NOT_CONTROLLER when none is known or it is not ready. */

@@ -22,7 +22,7 @@ class SluiceCommandUsageTest {
 
         assertThat(lean.getSubcommands()).containsOnlyKeys("broker");
         assertThat(SluiceCommand.newCommandLine(new String[] {"--help"}).getSubcommands())
-                .containsKeys("broker", "topics", "produce", "consume", "groups", "self-test", "help");
+                .containsKeys("broker", "topics", "produce", "consume", "groups", "metadata-quorum", "self-test", "help");
         assertThat(SluiceCommand.newCommandLine(new String[] {"help", "topics"}).getSubcommands())
                 .containsKeys("broker", "topics");
     }

@@ -90,6 +90,24 @@ class MetadataDeltaTest {
     }
 
     @Test
+    void reassignmentsSurviveSnapshotsAndMustNameTheirOwnReplicas() throws Exception {
+        MetadataImage base = apply(MetadataImage.empty(), 1, new TopicRecord("a", A),
+                new PartitionRecord(A, 0, List.of(1, 2), List.of(1, 2), 1, 0, 0));
+        MetadataImage moving = apply(base, 2, new PartitionRecord(A, 0, List.of(2, 3, 1), List.of(1, 2), 1, 0, 1,
+                List.of(3), List.of(1)));
+        assertThat(moving.topic("a").partitions().get(0).targetReplicas()).containsExactly(2, 3);
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageSnapshotFormat.write(moving, out);
+        MetadataImage read = ImageSnapshotFormat.read(new ByteArrayInputStream(out.toByteArray()), 2);
+        assertThat(read).isEqualTo(moving);
+        assertThat(read.topic("a").partitions().get(0).addingReplicas()).containsExactly(3);
+
+        assertThat(rejection(base, new PartitionRecord(A, 0, List.of(1, 2), List.of(1, 2), 1, 0, 1, List.of(4),
+                List.of()))).isEqualTo(Errors.INVALID_REPLICA_ASSIGNMENT);
+    }
+
+    @Test
     void corruptSnapshotIsReported() {
         assertThatThrownBy(() -> ImageSnapshotFormat.read(new ByteArrayInputStream(new byte[] {5}), 1))
                 .isInstanceOf(IOException.class);

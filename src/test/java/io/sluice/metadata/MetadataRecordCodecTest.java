@@ -41,6 +41,43 @@ class MetadataRecordCodecTest {
     }
 
     @Test
+    void partitionRecordsCarryReassignmentsAndStayVersionZeroWithout() throws IOException {
+        PartitionRecord moving = new PartitionRecord(TOPIC_ID, 1, List.of(2, 3, 1), List.of(1, 2), 1, 4, 9,
+                List.of(3), List.of(1));
+        assertThat(MetadataRecordCodec.decodeBatch(MetadataRecordCodec.encodeBatch(List.of(moving))))
+                .containsExactly(moving);
+
+        PartitionRecord settled = new PartitionRecord(TOPIC_ID, 1, List.of(2, 3), List.of(2, 3), 2, 5, 10);
+        byte[] bytes = MetadataRecordCodec.encodeBatch(List.of(settled));
+        assertThat(bytes[6]).as("record version").isZero();
+        // Byte for byte what the codec wrote before reassignments existed: type, version, then the seven fields.
+        java.io.ByteArrayOutputStream legacy = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(legacy)) {
+            out.writeByte(0);
+            out.writeInt(1);
+            out.writeByte(4);
+            out.writeByte(0);
+            out.writeLong(TOPIC_ID.getMostSignificantBits());
+            out.writeLong(TOPIC_ID.getLeastSignificantBits());
+            out.writeInt(1);
+            for (List<Integer> list : List.of(List.of(2, 3), List.of(2, 3))) {
+                out.writeInt(list.size());
+                for (int v : list) {
+                    out.writeInt(v);
+                }
+            }
+            out.writeInt(2);
+            out.writeInt(5);
+            out.writeInt(10);
+        }
+        assertThat(bytes).isEqualTo(legacy.toByteArray());
+        PartitionRecord decoded = (PartitionRecord) MetadataRecordCodec.decodeBatch(legacy.toByteArray()).get(0);
+        assertThat(decoded).isEqualTo(settled);
+        assertThat(decoded.addingReplicas()).isEmpty();
+        assertThat(decoded.removingReplicas()).isEmpty();
+    }
+
+    @Test
     void emptyBatchRoundTrips() throws IOException {
         assertThat(MetadataRecordCodec.decodeBatch(MetadataRecordCodec.encodeBatch(List.of()))).isEmpty();
     }

@@ -8,7 +8,7 @@ import io.sluice.protocol.ApiRegistry;
 import java.util.Map;
 import org.apache.kafka.common.protocol.ApiKeys;
 
-/** Registers the admin APIs (topics, partitions, records, configs, cluster, producers). */
+/** Registers the admin APIs (topics, partitions, records, configs, cluster, producers, leaders, reassignments, quorum). */
 public final class AdminApis {
     private AdminApis() {
     }
@@ -37,6 +37,10 @@ public final class AdminApis {
                 .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 0, 1,
                         new IncrementalAlterConfigsHandler(metadata, topicConfigs))
                 .register(ApiKeys.DESCRIBE_CLUSTER, 0, 2, new DescribeClusterHandler(metadata, nodeId))
-                .register(ApiKeys.DESCRIBE_PRODUCERS, 0, 0, new DescribeProducersHandler(metadata, logs));
+                .register(ApiKeys.DESCRIBE_PRODUCERS, 0, 0, new DescribeProducersHandler(metadata, logs))
+                .register(ApiKeys.ELECT_LEADERS, 0, 2, new ElectLeadersHandler(metadata))
+                .register(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, 0, 1, new AlterPartitionReassignmentsHandler(metadata))
+                .register(ApiKeys.LIST_PARTITION_REASSIGNMENTS, 0, 0, new ListPartitionReassignmentsHandler(metadata))
+                .register(ApiKeys.DESCRIBE_QUORUM, 0, 2, new DescribeQuorumHandler(metadata));
     }
 }

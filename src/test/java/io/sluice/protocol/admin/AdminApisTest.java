@@ -25,8 +25,18 @@ class AdminApisTest {
                         "ALTER_CONFIGS 0-2",
                         "INCREMENTAL_ALTER_CONFIGS 0-1",
                         "DESCRIBE_CLUSTER 0-2",
-                        "DESCRIBE_PRODUCERS 0-0");
+                        "DESCRIBE_PRODUCERS 0-0",
+                        "ELECT_LEADERS 0-2",
+                        "ALTER_PARTITION_REASSIGNMENTS 0-1",
+                        "LIST_PARTITION_REASSIGNMENTS 0-0",
+                        "DESCRIBE_QUORUM 0-2");
         assertThat(registry.get(ApiKeys.CREATE_TOPICS).handler()).isInstanceOf(CreateTopicsHandler.class);
         assertThat(registry.get(ApiKeys.DESCRIBE_PRODUCERS).handler()).isInstanceOf(DescribeProducersHandler.class);
+        assertThat(registry.get(ApiKeys.ELECT_LEADERS).handler()).isInstanceOf(ElectLeadersHandler.class);
+        assertThat(registry.get(ApiKeys.ALTER_PARTITION_REASSIGNMENTS).handler())
+                .isInstanceOf(AlterPartitionReassignmentsHandler.class);
+        assertThat(registry.get(ApiKeys.LIST_PARTITION_REASSIGNMENTS).handler())
+                .isInstanceOf(ListPartitionReassignmentsHandler.class);
+        assertThat(registry.get(ApiKeys.DESCRIBE_QUORUM).handler()).isInstanceOf(DescribeQuorumHandler.class);
     }
 }

@@ -6,15 +6,23 @@ import io.sluice.metadata.MetadataImage;
 import io.sluice.metadata.MetadataListener;
 import io.sluice.metadata.MetadataService;
 import io.sluice.metadata.PartitionImage;
+import io.sluice.metadata.QuorumDescription;
 import io.sluice.metadata.TopicImage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.NotControllerException;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ApiError;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -185,6 +193,67 @@ final class FakeMetadata implements MetadataService, Controller {
             putTopic(name, topic.id(), topic.partitions().size(), result);
         }
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** Replaces one partition of an existing topic (e.g. to show a reassignment in progress). */
+    void putPartition(String name, PartitionImage partition) {
+        TopicImage topic = image.topicsByName().get(name);
+        TreeMap<Integer, PartitionImage> parts = new TreeMap<>(topic.partitions());
+        parts.put(partition.partition(), partition);
+        TopicImage changed = new TopicImage(name, topic.id(), parts, topic.configs());
+        Map<String, TopicImage> byName = new HashMap<>(image.topicsByName());
+        Map<Uuid, TopicImage> byId = new HashMap<>(image.topicsById());
+        byName.put(name, changed);
+        byId.put(topic.id(), changed);
+        image = new MetadataImage(image.offset() + 1, image.clusterId(), image.brokers(), byName, byId,
+                image.nextProducerId());
+    }
+
+    /** What electLeaders answers; null partitions (all) get exactly these results. */
+    final Map<TopicPartition, ApiError> electionResults = new LinkedHashMap<>();
+    /** Makes electLeaders fail as a whole (no controller reachable). */
+    boolean failElections;
+    /** What describeQuorum answers; null fails it. */
+    QuorumDescription quorum;
+
+    @Override
+    public CompletableFuture<Map<TopicPartition, ApiError>> electLeaders(ElectionType type,
+                                                                         Set<TopicPartition> partitions) {
+        calls.add("electLeaders " + type + " " + (partitions == null ? "all" : partitions));
+        if (failElections) {
+            return CompletableFuture.failedFuture(new NotControllerException("No controller"));
+        }
+        if (partitions == null) {
+            return CompletableFuture.completedFuture(new LinkedHashMap<>(electionResults));
+        }
+        Map<TopicPartition, ApiError> results = new LinkedHashMap<>();
+        partitions.forEach(tp -> results.put(tp, electionResults.getOrDefault(tp, ApiError.NONE)));
+        return CompletableFuture.completedFuture(results);
+    }
+
+    @Override
+    public CompletableFuture<Map<TopicPartition, ApiError>> alterPartitionReassignments(
+            Map<TopicPartition, Optional<List<Integer>>> targets, boolean allowReplicationFactorChange) {
+        calls.add("alterPartitionReassignments " + targets + (allowReplicationFactorChange ? "" : " fixedRf"));
+        Map<TopicPartition, ApiError> results = new LinkedHashMap<>();
+        targets.forEach((tp, target) -> {
+            TopicImage topic = image.topicsByName().get(tp.topic());
+            if (topic == null || !topic.partitions().containsKey(tp.partition())) {
+                results.put(tp, new ApiError(Errors.UNKNOWN_TOPIC_OR_PARTITION, "Unable to find partition " + tp + "."));
+            } else if (target.isEmpty()) {
+                results.put(tp, new ApiError(Errors.NO_REASSIGNMENT_IN_PROGRESS, null));
+            } else {
+                results.put(tp, ApiError.NONE);
+            }
+        });
+        return CompletableFuture.completedFuture(results);
+    }
+
+    @Override
+    public CompletableFuture<QuorumDescription> describeQuorum() {
+        calls.add("describeQuorum");
+        return quorum == null ? CompletableFuture.failedFuture(new NotControllerException("No leader"))
+                : CompletableFuture.completedFuture(quorum);
     }
 
     @Override
