@@ -41,7 +41,14 @@ final class LeaderPartition {
         update(image);
     }
 
-    record Waiter(long requiredOffset, CompletableFuture<Errors> future) {
+    record Waiter(long requiredOffset, int minInsync, CompletableFuture<Errors> future) {
+    }
+
+    /** A satisfied wait and the answer it gets. */
+    record Answer(CompletableFuture<Errors> future, Errors error) {
+        void send() {
+            future.complete(error);
+        }
     }
 
     int leaderEpoch() {
@@ -109,31 +116,46 @@ final class LeaderPartition {
 
     /**
      * Registers an acks=all wait, or returns null when the high watermark already covers requiredOffset or
-     * this leader is the whole ISR (nobody else must confirm).
+     * this leader is the whole ISR (nobody else must confirm) and the ISR has at least minInsync members. With
+     * fewer, the answer is NOT_ENOUGH_REPLICAS_AFTER_APPEND at once: the records are in the log, but fewer
+     * replicas than the topic demands hold them.
      */
-    synchronized CompletableFuture<Errors> await(long requiredOffset, long leaderLogEnd) {
+    synchronized CompletableFuture<Errors> await(long requiredOffset, long leaderLogEnd, int minInsync) {
         advance(leaderLogEnd);
-        if (highWatermark >= requiredOffset || (isr.size() == 1 && isr.get(0) == self)) {
-            return null;
+        if (highWatermark >= requiredOffset || aloneInIsr()) {
+            Errors answer = answerFor(minInsync);
+            return answer == Errors.NONE ? null : CompletableFuture.completedFuture(answer);
         }
-        Waiter waiter = new Waiter(requiredOffset, new CompletableFuture<>());
+        Waiter waiter = new Waiter(requiredOffset, minInsync, new CompletableFuture<>());
         waiters.add(waiter);
         return waiter.future;
     }
 
-    /** Removes and returns the waits the high watermark now satisfies. */
-    synchronized List<CompletableFuture<Errors>> satisfiedWaiters(long leaderLogEnd) {
+    /**
+     * Removes and returns the waits the high watermark now satisfies, each answered as Kafka does: NONE, or
+     * NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR shrank below min.insync.replicas while it waited (the high
+     * watermark then no longer counts the replicas that fell out).
+     */
+    synchronized List<Answer> satisfiedWaiters(long leaderLogEnd) {
         advance(leaderLogEnd);
-        boolean alone = isr.size() == 1 && isr.get(0) == self;
-        List<CompletableFuture<Errors>> done = new ArrayList<>();
+        boolean alone = aloneInIsr();
+        List<Answer> done = new ArrayList<>();
         for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
             Waiter waiter = it.next();
             if (alone || waiter.requiredOffset <= highWatermark) {
-                done.add(waiter.future);
+                done.add(new Answer(waiter.future, answerFor(waiter.minInsync)));
                 it.remove();
             }
         }
         return done;
+    }
+
+    private boolean aloneInIsr() {
+        return isr.size() == 1 && isr.get(0) == self;
+    }
+
+    private Errors answerFor(int minInsync) {
+        return isr.size() >= minInsync ? Errors.NONE : Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND;
     }
 
     synchronized void removeWaiter(CompletableFuture<Errors> future) {

@@ -92,7 +92,8 @@ public final class ReplicaManager implements Replication, MetadataListener, Auto
         if (partition == null || partitionLog == null) {
             return null;
         }
-        CompletableFuture<Errors> wait = partition.await(requiredOffset, partitionLog.logEndOffset());
+        CompletableFuture<Errors> wait = partition.await(requiredOffset, partitionLog.logEndOffset(),
+                partitionLog.config().minInSyncReplicas());
         if (wait != null) {
             ScheduledFuture<?> expiry = timer.schedule(() -> {
                 partition.removeWaiter(wait);
@@ -104,7 +105,7 @@ public final class ReplicaManager implements Replication, MetadataListener, Auto
     }
 
     private void progressed(TopicPartition tp, LeaderPartition partition, long logEnd) {
-        partition.satisfiedWaiters(logEnd).forEach(f -> f.complete(Errors.NONE));
+        partition.satisfiedWaiters(logEnd).forEach(LeaderPartition.Answer::send);
         // Consumers read only below the high watermark: a waiting consumer fetch may have data now.
         watchers.appended(tp);
     }

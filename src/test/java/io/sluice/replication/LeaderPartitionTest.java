@@ -48,19 +48,35 @@ class LeaderPartitionTest {
     void aLeaderAloneInTheIsrHasItsLogEndAsHighWatermarkAndNeverWaits() {
         LeaderPartition partition = leader(List.of(1), 0);
         assertThat(partition.highWatermark(42)).isEqualTo(42);
-        assertThat(partition.await(43, 43)).isNull();
+        assertThat(partition.await(43, 43, 1)).isNull();
     }
 
     @Test
     void anAcksAllWaitCompletesOnceTheHighWatermarkCoversIt() {
         LeaderPartition partition = leader(List.of(1, 2), 0);
-        CompletableFuture<Errors> wait = partition.await(10, 10);
+        CompletableFuture<Errors> wait = partition.await(10, 10, 2);
         assertThat(wait).isNotNull();
         partition.onFollowerFetch(2, 9, 10, 1);
         assertThat(partition.satisfiedWaiters(10)).isEmpty();
         partition.onFollowerFetch(2, 10, 10, 2);
-        assertThat(partition.satisfiedWaiters(10)).containsExactly(wait);
+        assertThat(partition.satisfiedWaiters(10)).containsExactly(new LeaderPartition.Answer(wait, Errors.NONE));
         assertThat(partition.drainWaiters()).isEmpty();
+    }
+
+    @Test
+    void aWaitOutlivingTheIsrBelowMinInsyncIsAnsweredNotEnoughReplicasAfterAppend() {
+        LeaderPartition partition = leader(List.of(1, 2), 0);
+        CompletableFuture<Errors> wait = partition.await(10, 10, 2);
+        // The follower stops fetching and is dropped from the ISR: the leader alone now has the records.
+        partition.update(image(List.of(1), 2));
+        assertThat(partition.satisfiedWaiters(10))
+                .containsExactly(new LeaderPartition.Answer(wait, Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND));
+    }
+
+    @Test
+    void aLeaderAloneBelowMinInsyncAnswersNotEnoughReplicasAfterAppendAtOnce() {
+        LeaderPartition partition = leader(List.of(1), 0);
+        assertThat(partition.await(43, 43, 2)).isCompletedWithValue(Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND);
     }
 
     @Test
