@@ -247,6 +247,31 @@ class ClusterControlTest {
     }
 
     @Test
+    void anIsrExpansionComputedBeforeAFencingIsRefusedByTheLog() throws Exception {
+        get(controller.createTopic("late", 1, (short) 3, Map.of(), false));
+        PartitionImage p = partition("late", 0);
+        Uuid id = log.image().topic("late").id();
+        int leader = p.leader();
+        int follower = p.replicas().get(1);
+        int third = p.replicas().get(2);
+        PartitionImage shrunk = get(controller.alterPartition(new AlterPartitionRequest(leader, id, 0,
+                p.leaderEpoch(), p.partitionEpoch(), List.of(leader, follower))));
+        // A node whose image stops here computes the expansion; meanwhile the active controller fences the third
+        // replica, which leaves the partition's epoch alone since it was not in the ISR.
+        io.sluice.metadata.MetadataImage lagging = log.image();
+        QuorumController laggingNode = new QuorumController(() -> lagging, log, 1, (short) 3, configs -> { },
+                now::get, SESSION_MS, false);
+        get(controller.controlledShutdown(third));
+        assertThat(partition("late", 0).partitionEpoch()).isEqualTo(shrunk.partitionEpoch());
+
+        Throwable refused = failure(laggingNode.alterPartition(new AlterPartitionRequest(leader, id, 0,
+                shrunk.leaderEpoch(), shrunk.partitionEpoch(), List.of(leader, follower, third))));
+
+        assertThat(refused).isInstanceOf(IneligibleReplicaException.class);
+        assertThat(partition("late", 0).isr()).containsExactly(leader, follower);
+    }
+
+    @Test
     void controlledShutdownMovesLeadershipAwayAndFencesTheBroker() throws Exception {
         get(controller.createTopic("s", 3, (short) 3, Map.of(), false));
         int leaving = partition("s", 0).leader();
