@@ -429,7 +429,9 @@ public final class QuorumController implements Controller {
                 if (term < 0) {
                     return CompletableFuture.completedFuture(List.<Integer>of());
                 }
-                expired = sessions.expired(PartitionLeadership.liveBrokers(current), clockMs.getAsLong());
+                long nowMs = clockMs.getAsLong();
+                current.brokers().values().forEach(b -> sessions.observeIncarnation(b.id(), b.incarnationId(), nowMs));
+                expired = sessions.expired(PartitionLeadership.liveBrokers(current), nowMs);
             }
             if (expired.isEmpty()) {
                 return CompletableFuture.completedFuture(List.<Integer>of());
