@@ -37,7 +37,7 @@ final class TopicDescriptionFormatter {
                     .append('\n');
         }
         for (TopicPartitionInfo p : partitions) {
-            if (!filter.matches(p)) {
+            if (!filter.matches(topic.name(), p)) {
                 continue;
             }
             long[] range = offsets.get(new TopicPartition(topic.name(), p.partition()));

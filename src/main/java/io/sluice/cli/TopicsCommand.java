@@ -27,6 +27,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -65,6 +66,11 @@ final class TopicsCommand implements Callable<Integer> {
 
     @Option(names = "--replication-factor", paramLabel = "R", description = "Replication factor (broker default if omitted).")
     private Short replicationFactor;
+
+    @Option(names = "--replica-assignment", paramLabel = "B1:B2,B3:B4",
+            description = "With --create, or --alter with --partitions: the replicas of every partition, partitions "
+                    + "separated by commas and a partition's broker ids by colons, preferred leader first.")
+    private String replicaAssignment;
 
     @Option(names = "--config", paramLabel = "KEY=VALUE", description = "Topic config for --create or --alter (repeatable).")
     private Map<String, String> configs = new LinkedHashMap<>();
@@ -134,6 +140,23 @@ final class TopicsCommand implements Callable<Integer> {
         if (underReplicated && unavailable) {
             throw usage("--under-replicated-partitions and --unavailable-partitions are mutually exclusive");
         }
+        if (replicaAssignment != null) {
+            if (!(action.create || (action.alter && partitions != null))) {
+                throw usage("--replica-assignment applies only to --create and to --alter with --partitions");
+            }
+            if (action.create && (partitions != null || replicationFactor != null)) {
+                throw usage("--replica-assignment cannot be used with --partitions or --replication-factor");
+            }
+            try {
+                assignment = ReplicaAssignmentSpec.parse(replicaAssignment);
+            } catch (IllegalArgumentException e) {
+                throw usage(e.getMessage());
+            }
+            if (action.alter && assignment.size() != partitions) {
+                throw usage("--replica-assignment lists " + assignment.size() + " partition(s) but --partitions is "
+                        + partitions);
+            }
+        }
         if (partitions != null && partitions < 1) {
             throw usage("--partitions must be at least 1");
         }
@@ -142,13 +165,18 @@ final class TopicsCommand implements Callable<Integer> {
         }
     }
 
+    /** The parsed --replica-assignment, null without one. */
+    private List<List<Integer>> assignment;
+
     private ParameterException usage(String message) {
         return new ParameterException(spec.commandLine(), message);
     }
 
     private void create(Admin admin, PrintWriter out) {
-        NewTopic newTopic = new NewTopic(topic, Optional.ofNullable(partitions), Optional.ofNullable(replicationFactor))
-                .configs(configs);
+        NewTopic newTopic = assignment != null
+                ? new NewTopic(topic, ReplicaAssignmentSpec.byPartition(assignment)).configs(configs)
+                : new NewTopic(topic, Optional.ofNullable(partitions), Optional.ofNullable(replicationFactor))
+                        .configs(configs);
         try {
             AdminCalls.await(admin.createTopics(List.of(newTopic)).all());
             out.println("Created topic " + topic + ".");
@@ -172,7 +200,7 @@ final class TopicsCommand implements Callable<Integer> {
         Map<String, Map<String, String>> overrides = configOverrides(admin, names);
         Set<Integer> live = new HashSet<>();
         AdminCalls.await(admin.describeCluster().nodes()).forEach(node -> live.add(node.id()));
-        PartitionFilter filter = underReplicated ? PartitionFilter.underReplicated()
+        PartitionFilter filter = underReplicated ? PartitionFilter.underReplicated(removingReplicas(admin, descriptions))
                 : unavailable ? PartitionFilter.unavailable(live) : PartitionFilter.ALL;
         Map<TopicPartition, long[]> offsets = offsetRanges(admin, descriptions.values(), live);
         for (String name : new TreeSet<>(descriptions.keySet())) {
@@ -180,6 +208,28 @@ final class TopicsCommand implements Callable<Integer> {
             out.print(TopicDescriptionFormatter.format(description, overrides.getOrDefault(name, Map.of()), offsets,
                     filter));
         }
+    }
+
+    /**
+     * The replicas each described partition is losing to a reassignment in progress, which kafka-topics leaves out of
+     * the replica count an under-replicated partition is measured against; the topic description does not carry them.
+     */
+    private static Map<TopicPartition, List<Integer>> removingReplicas(Admin admin,
+                                                                       Map<String, TopicDescription> descriptions) {
+        Set<TopicPartition> partitions = new HashSet<>();
+        descriptions.values().forEach(d -> d.partitions()
+                .forEach(p -> partitions.add(new TopicPartition(d.name(), p.partition()))));
+        Map<TopicPartition, List<Integer>> removing = new HashMap<>();
+        if (partitions.isEmpty()) {
+            return removing;
+        }
+        try {
+            AdminCalls.await(admin.listPartitionReassignments(partitions).reassignments())
+                    .forEach((tp, reassignment) -> removing.put(tp, reassignment.removingReplicas()));
+        } catch (UnsupportedVersionException e) {
+            // A broker without reassignments has none in progress.
+        }
+        return removing;
     }
 
     /** Only the settings made on the topic itself, as kafka-topics shows them. */
@@ -229,7 +279,15 @@ final class TopicsCommand implements Callable<Integer> {
 
     private void alter(Admin admin, PrintWriter out) {
         if (partitions != null) {
-            AdminCalls.await(admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(partitions))).all());
+            NewPartitions increase = NewPartitions.increaseTo(partitions);
+            if (assignment != null) {
+                // As kafka-topics: the assignment lists every partition; only the new ones' replicas are sent.
+                int existing = AdminCalls.await(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic)
+                        .partitions().size();
+                increase = NewPartitions.increaseTo(partitions,
+                        assignment.subList(Math.min(existing, assignment.size()), assignment.size()));
+            }
+            AdminCalls.await(admin.createPartitions(Map.of(topic, increase)).all());
         }
         if (!configs.isEmpty() || !deleteConfigs.isEmpty()) {
             List<AlterConfigOp> ops = new ArrayList<>();

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.Uuid;
 
 /**
  * The active controller's memory of when each broker last heartbeated. It lives only on the active controller:
@@ -14,6 +15,8 @@ import java.util.Map;
 final class BrokerSessions {
     private final long sessionTimeoutMs;
     private final Map<Integer, Long> lastHeartbeatMs = new HashMap<>();
+    /** The incarnation each broker had when this controller last looked at the image. */
+    private final Map<Integer, Uuid> incarnations = new HashMap<>();
 
     BrokerSessions(long sessionTimeoutMs) {
         if (sessionTimeoutMs <= 0) {
@@ -28,11 +31,25 @@ final class BrokerSessions {
 
     void startAll(Collection<Integer> brokers, long nowMs) {
         lastHeartbeatMs.clear();
+        incarnations.clear();
         brokers.forEach(id -> lastHeartbeatMs.put(id, nowMs));
     }
 
     void clear() {
         lastHeartbeatMs.clear();
+        incarnations.clear();
+    }
+
+    /**
+     * Starts afresh the session of a broker whose process changed since the last look: a restarted broker that
+     * registered through another node must not inherit the lapsed session of its previous process (say one that
+     * stopped with a controlled shutdown) and be fenced again before its first heartbeat arrives here.
+     */
+    void observeIncarnation(int brokerId, Uuid incarnationId, long nowMs) {
+        Uuid known = incarnations.put(brokerId, incarnationId);
+        if (known != null && !known.equals(incarnationId)) {
+            lastHeartbeatMs.put(brokerId, nowMs);
+        }
     }
 
     void heartbeat(int brokerId, long nowMs) {

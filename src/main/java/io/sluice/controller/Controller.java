@@ -33,6 +33,27 @@ public interface Controller {
                                                                 java.util.Map<String, String> configs, boolean validateOnly);
     CompletableFuture<Void> deleteTopic(String name);
     CompletableFuture<Void> createPartitions(String topic, int newTotalCount, boolean validateOnly);
+    /**
+     * CreateTopics with a manual assignment: partition i gets exactly the replicas {@code assignment.get(i)}; the
+     * live ones form its ISR and the first live one leads. Fails with InvalidReplicaAssignmentException for an
+     * empty list, a broker named twice or not registered, lists of different sizes, or a partition without a live
+     * replica; otherwise as {@link #createTopic}.
+     */
+    default CompletableFuture<Uuid> createTopicWithAssignment(String name, List<List<Integer>> assignment,
+                                                              Map<String, String> configs, boolean validateOnly) {
+        return unsupported();
+    }
+
+    /**
+     * CreatePartitions with a manual assignment for each new partition (newTotalCount minus the current count of
+     * them, each the size of the topic's replication factor); the rules of {@link #createTopicWithAssignment}.
+     */
+    default CompletableFuture<Void> createPartitionsWithAssignment(String topic, int newTotalCount,
+                                                                   List<List<Integer>> newAssignment,
+                                                                   boolean validateOnly) {
+        return unsupported();
+    }
+
     /** Replaces (incremental=false) or edits (null value = delete the key) a topic's config overrides. */
     CompletableFuture<Void> alterTopicConfigs(String topic, java.util.Map<String, String> changes, boolean incremental, boolean validateOnly);
     /** Reserves a block of producer ids for this broker; completes with the first id of the block. */

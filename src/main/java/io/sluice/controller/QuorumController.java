@@ -128,11 +128,7 @@ public final class QuorumController implements Controller {
                                                Map<String, String> configs, boolean validateOnly) {
         return serially(() -> {
             MetadataImage current = image.get();
-            Topic.validate(name);
-            if (current.topicsByName().containsKey(name)) {
-                throw new TopicExistsException("Topic '" + name + "' already exists.");
-            }
-            checkCollision(current, name);
+            checkNewTopicName(current, name);
             int partitions = numPartitions == -1 ? defaultNumPartitions : numPartitions;
             if (partitions <= 0) {
                 throw new InvalidPartitionsException("Number of partitions was set to an invalid non-positive value.");
@@ -144,14 +140,7 @@ public final class QuorumController implements Controller {
             }
             List<Integer> brokers = liveBrokers(current);
             checkReplicationFactor(rf, brokers);
-            Map<String, String> overrides = configs == null ? Map.of() : configs;
-            for (Map.Entry<String, String> entry : overrides.entrySet()) {
-                if (entry.getValue() == null) {
-                    throw new InvalidConfigurationException("Null value not supported for topic configs: "
-                            + entry.getKey());
-                }
-            }
-            topicConfigValidator.accept(overrides);
+            Map<String, String> overrides = checkedOverrides(configs);
             if (validateOnly) {
                 return CompletableFuture.completedFuture(Uuid.ZERO_UUID);
             }
@@ -159,9 +148,58 @@ public final class QuorumController implements Controller {
             List<MetadataRecord> batch = new ArrayList<>(1 + partitions + overrides.size());
             batch.add(new TopicRecord(name, id));
             addPartitions(batch, id, name, brokers, racks(current), rf, 0, partitions);
-            new TreeMap<>(overrides).forEach((key, value) -> batch.add(new ConfigRecord(id, key, value)));
+            addConfigs(batch, id, overrides);
             return proposer.propose(batch).thenApply(ignored -> id);
         });
+    }
+
+    /**
+     * Creates a topic whose partition i has exactly the replicas {@code assignment.get(i)} (Kafka's manual
+     * assignment); see {@link ManualAssignment} for the rules and the initial leader and ISR.
+     */
+    @Override
+    public CompletableFuture<Uuid> createTopicWithAssignment(String name, List<List<Integer>> assignment,
+                                                             Map<String, String> configs, boolean validateOnly) {
+        Objects.requireNonNull(assignment, "assignment");
+        return serially(() -> {
+            MetadataImage current = image.get();
+            checkNewTopicName(current, name);
+            ManualAssignment.validate(current, assignment, -1, 0);
+            Map<String, String> overrides = checkedOverrides(configs);
+            if (validateOnly) {
+                return CompletableFuture.completedFuture(Uuid.ZERO_UUID);
+            }
+            Uuid id = newTopicId(current);
+            List<MetadataRecord> batch = new ArrayList<>(1 + assignment.size() + overrides.size());
+            batch.add(new TopicRecord(name, id));
+            batch.addAll(ManualAssignment.records(current, id, 0, assignment));
+            addConfigs(batch, id, overrides);
+            return proposer.propose(batch).thenApply(ignored -> id);
+        });
+    }
+
+    private static void checkNewTopicName(MetadataImage current, String name) {
+        Topic.validate(name);
+        if (current.topicsByName().containsKey(name)) {
+            throw new TopicExistsException("Topic '" + name + "' already exists.");
+        }
+        checkCollision(current, name);
+    }
+
+    private Map<String, String> checkedOverrides(Map<String, String> configs) {
+        Map<String, String> overrides = configs == null ? Map.of() : configs;
+        for (Map.Entry<String, String> entry : overrides.entrySet()) {
+            if (entry.getValue() == null) {
+                throw new InvalidConfigurationException("Null value not supported for topic configs: "
+                        + entry.getKey());
+            }
+        }
+        topicConfigValidator.accept(overrides);
+        return overrides;
+    }
+
+    private static void addConfigs(List<MetadataRecord> batch, Uuid topicId, Map<String, String> overrides) {
+        new TreeMap<>(overrides).forEach((key, value) -> batch.add(new ConfigRecord(topicId, key, value)));
     }
 
     @Override
@@ -177,16 +215,8 @@ public final class QuorumController implements Controller {
         return serially(() -> {
             MetadataImage current = image.get();
             TopicImage topic = existingTopic(current, topicName);
-            int existing = topic.partitions().size();
-            if (newTotalCount < existing) {
-                throw new InvalidPartitionsException("The topic " + topicName + " currently has " + existing
-                        + " partition(s); " + newTotalCount + " would not be an increase.");
-            }
-            if (newTotalCount == existing) {
-                throw new InvalidPartitionsException("Topic already has " + existing + " partition(s).");
-            }
-            int rf = topic.partitions().isEmpty() ? defaultReplicationFactor
-                    : topic.partitions().get(topic.partitions().firstKey()).replicas().size();
+            int existing = checkGrowth(topic, newTotalCount);
+            int rf = replicationFactor(topic);
             List<Integer> brokers = liveBrokers(current);
             checkReplicationFactor(rf, brokers);
             if (validateOnly) {
@@ -197,6 +227,53 @@ public final class QuorumController implements Controller {
                     newTotalCount - existing);
             return proposer.propose(batch);
         });
+    }
+
+    /**
+     * Adds partitions with exactly the replicas given, one list per new partition; each list must have the topic's
+     * replication factor (that of its first partition).
+     */
+    @Override
+    public CompletableFuture<Void> createPartitionsWithAssignment(String topicName, int newTotalCount,
+                                                                  List<List<Integer>> newAssignment,
+                                                                  boolean validateOnly) {
+        Objects.requireNonNull(newAssignment, "newAssignment");
+        return serially(() -> {
+            MetadataImage current = image.get();
+            TopicImage topic = existingTopic(current, topicName);
+            int existing = checkGrowth(topic, newTotalCount);
+            int additional = newTotalCount - existing;
+            if (newAssignment.size() != additional) {
+                throw new InvalidReplicaAssignmentException("Attempted to add " + additional
+                        + " additional partition(s), but only " + newAssignment.size()
+                        + " assignment(s) were specified.");
+            }
+            int rf = topic.partitions().isEmpty() ? -1 : replicationFactor(topic);
+            ManualAssignment.validate(current, newAssignment, rf, existing);
+            if (validateOnly) {
+                return CompletableFuture.completedFuture(null);
+            }
+            return proposer.propose(new ArrayList<>(ManualAssignment.records(current, topic.id(), existing,
+                    newAssignment)));
+        });
+    }
+
+    /** The current partition count, after checking that {@code newTotalCount} is an increase. */
+    private static int checkGrowth(TopicImage topic, int newTotalCount) {
+        int existing = topic.partitions().size();
+        if (newTotalCount < existing) {
+            throw new InvalidPartitionsException("The topic " + topic.name() + " currently has " + existing
+                    + " partition(s); " + newTotalCount + " would not be an increase.");
+        }
+        if (newTotalCount == existing) {
+            throw new InvalidPartitionsException("Topic already has " + existing + " partition(s).");
+        }
+        return existing;
+    }
+
+    private int replicationFactor(TopicImage topic) {
+        return topic.partitions().isEmpty() ? defaultReplicationFactor
+                : topic.partitions().get(topic.partitions().firstKey()).replicas().size();
     }
 
     @Override
@@ -352,7 +429,9 @@ public final class QuorumController implements Controller {
                 if (term < 0) {
                     return CompletableFuture.completedFuture(List.<Integer>of());
                 }
-                expired = sessions.expired(PartitionLeadership.liveBrokers(current), clockMs.getAsLong());
+                long nowMs = clockMs.getAsLong();
+                current.brokers().values().forEach(b -> sessions.observeIncarnation(b.id(), b.incarnationId(), nowMs));
+                expired = sessions.expired(PartitionLeadership.liveBrokers(current), nowMs);
             }
             if (expired.isEmpty()) {
                 return CompletableFuture.completedFuture(List.<Integer>of());

@@ -46,6 +46,19 @@ final class HeartbeatRoutingController implements Controller {
     }
 
     @Override
+    public CompletableFuture<Uuid> createTopicWithAssignment(String name, List<List<Integer>> assignment,
+                                                             Map<String, String> configs, boolean validateOnly) {
+        return local.createTopicWithAssignment(name, assignment, configs, validateOnly);
+    }
+
+    @Override
+    public CompletableFuture<Void> createPartitionsWithAssignment(String topic, int newTotalCount,
+                                                                  List<List<Integer>> newAssignment,
+                                                                  boolean validateOnly) {
+        return local.createPartitionsWithAssignment(topic, newTotalCount, newAssignment, validateOnly);
+    }
+
+    @Override
     public CompletableFuture<Void> deleteTopic(String name) {
         return local.deleteTopic(name);
     }

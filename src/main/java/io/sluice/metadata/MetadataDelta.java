@@ -143,6 +143,9 @@ public final class MetadataDelta {
                     + r.partition() + " is at epoch " + current.partitionEpoch() + ", the change expected "
                     + (r.partitionEpoch() - 1) + ".");
         }
+        if (current != null && !restoring && r.leader() >= 0) {
+            checkIsrAdditions(topic.name, current, r);
+        }
         if (!r.replicas().containsAll(r.addingReplicas()) || !r.replicas().containsAll(r.removingReplicas())) {
             throw new RejectedBatchException(Errors.INVALID_REPLICA_ASSIGNMENT, "Partition " + topic.name + "-"
                     + r.partition() + ": adding " + r.addingReplicas() + " and removing " + r.removingReplicas()
@@ -150,6 +153,26 @@ public final class MetadataDelta {
         }
         topic.partitions.put(r.partition(), new PartitionImage(r.partition(), r.replicas(), r.isr(), r.leader(),
                 r.leaderEpoch(), r.partitionEpoch(), r.addingReplicas(), r.removingReplicas()));
+    }
+
+    /**
+     * A replica may join the ISR only while registered and unfenced, judged by the brokers as of this record: an
+     * ISR change computed from a view that missed a fencing is refused, even when the fencing left the partition's
+     * epoch alone (the broker was not in its ISR). Leaderless partitions are exempt: their ISR only remembers who
+     * may lead when a broker returns.
+     */
+    private void checkIsrAdditions(String topicName, PartitionImage current, PartitionRecord r)
+            throws RejectedBatchException {
+        for (int member : r.isr()) {
+            if (current.isr().contains(member)) {
+                continue;
+            }
+            BrokerImage broker = brokers.get(member);
+            if (broker == null || broker.fenced()) {
+                throw new RejectedBatchException(Errors.INELIGIBLE_REPLICA, "Replica " + member + " of "
+                        + topicName + "-" + r.partition() + " is fenced or not registered and cannot join the ISR.");
+            }
+        }
     }
 
     private void applyRemoveTopic(RemoveTopic r) throws RejectedBatchException {

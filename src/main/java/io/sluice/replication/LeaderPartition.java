@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntPredicate;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -27,6 +28,8 @@ final class LeaderPartition {
     private int partitionEpoch;
     private long highWatermark;
     private boolean alterInFlight;
+    /** No ISR change is asked for before this time (the controller refused one as ineligible). */
+    private long noAlterBeforeMs = Long.MIN_VALUE;
 
     LeaderPartition(int self, Uuid topicId, PartitionImage image, long initialHighWatermark, long nowMs) {
         this.self = self;
@@ -176,7 +179,15 @@ final class LeaderPartition {
      * join. Marks a change as in flight when returning one.
      */
     synchronized List<Integer> wantedIsr(long nowMs, long lagMaxMs, long leaderLogEnd) {
-        if (alterInFlight) {
+        return wantedIsr(nowMs, lagMaxMs, leaderLogEnd, replica -> true);
+    }
+
+    /**
+     * As {@link #wantedIsr(long, long, long)}, but a follower outside the ISR joins only if {@code eligible} (Kafka's
+     * leader does not propose fenced brokers); none while a refused change's back-off runs.
+     */
+    synchronized List<Integer> wantedIsr(long nowMs, long lagMaxMs, long leaderLogEnd, IntPredicate eligible) {
+        if (alterInFlight || nowMs < noAlterBeforeMs) {
             return null;
         }
         advance(leaderLogEnd);
@@ -193,7 +204,7 @@ final class LeaderPartition {
             boolean lagging = nowMs - state.lastCaughtUpTimeMs() > lagMaxMs;
             boolean caughtUp = state.logEndOffset() != ReplicaState.UNKNOWN && state.logEndOffset() >= highWatermark
                     && !lagging;
-            if (inIsr ? !lagging : caughtUp) {
+            if (inIsr ? !lagging : caughtUp && eligible.test(replica)) {
                 wanted.add(replica);
             }
         }
@@ -207,6 +218,15 @@ final class LeaderPartition {
     /** An ISR change failed; the next check may try again. */
     synchronized void alterFailed() {
         alterInFlight = false;
+    }
+
+    /**
+     * The controller refused the change because a replica it adds is fenced or unregistered: the ISR stays as it is
+     * and no change is asked for before {@code retryAtMs}, so follower fetches do not repeat the refused request.
+     */
+    synchronized void alterRefused(long retryAtMs) {
+        alterInFlight = false;
+        noAlterBeforeMs = retryAtMs;
     }
 
     private static boolean sameMembers(List<Integer> a, List<Integer> b) {

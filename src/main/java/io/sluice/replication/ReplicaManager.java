@@ -10,14 +10,18 @@ import io.sluice.metadata.MetadataListener;
 import io.sluice.metadata.PartitionImage;
 import io.sluice.metadata.TopicImage;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.IneligibleReplicaException;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -44,6 +48,8 @@ public final class ReplicaManager implements Replication, MetadataListener, Auto
     /** The leader's high watermark as last seen by this node while following: where it starts if elected. */
     private final Map<TopicPartition, Long> followedHighWatermarks = new ConcurrentHashMap<>();
     private ScheduledFuture<?> isrCheck;
+    /** Brokers the latest image shows fenced: a leader does not ask for them to join an ISR. */
+    private volatile Set<Integer> fencedBrokers = Set.of();
 
     public ReplicaManager(int nodeId, LogManager logs, Controller controller, AppendWatchers watchers,
                           ScheduledExecutorService timer, long lagMaxMs, Time time) {
@@ -119,6 +125,13 @@ public final class ReplicaManager implements Replication, MetadataListener, Auto
         Map<Integer, Map<TopicPartition, Integer>> following = new HashMap<>();
         Map<TopicPartition, Boolean> stillLed = new HashMap<>();
         long now = time.milliseconds();
+        Set<Integer> fenced = new HashSet<>();
+        current.brokers().values().forEach(broker -> {
+            if (broker.fenced()) {
+                fenced.add(broker.id());
+            }
+        });
+        fencedBrokers = Set.copyOf(fenced);
         for (TopicImage topic : current.topicsByName().values()) {
             for (PartitionImage image : topic.partitions().values()) {
                 if (!image.replicas().contains(nodeId)) {
@@ -196,7 +209,8 @@ public final class ReplicaManager implements Replication, MetadataListener, Auto
     }
 
     private void maybeAlterIsr(TopicPartition tp, LeaderPartition partition, long logEnd) {
-        List<Integer> wanted = partition.wantedIsr(time.milliseconds(), lagMaxMs, logEnd);
+        Set<Integer> fenced = fencedBrokers;
+        List<Integer> wanted = partition.wantedIsr(time.milliseconds(), lagMaxMs, logEnd, id -> !fenced.contains(id));
         if (wanted == null) {
             return;
         }
@@ -204,7 +218,15 @@ public final class ReplicaManager implements Replication, MetadataListener, Auto
         controller.alterPartition(new AlterPartitionRequest(nodeId, partition.topicId(), tp.partition(),
                         partition.leaderEpoch(), partition.partitionEpoch(), wanted))
                 .whenComplete((image, error) -> {
-                    if (error != null) {
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null
+                            ? error.getCause() : error;
+                    if (cause instanceof IneligibleReplicaException) {
+                        // A follower was fenced after this leader last saw it; retry at the next periodic check,
+                        // by when this node's image shows the fencing and leaves that follower out.
+                        log.info("ISR change of {} to {} was refused, keeping ISR {}: {}", tp, wanted, partition.isr(),
+                                cause.getMessage());
+                        partition.alterRefused(time.milliseconds() + Math.max(1, lagMaxMs / 2));
+                    } else if (error != null) {
                         log.info("ISR change of {} to {} was rejected: {}", tp, wanted, error.toString());
                         partition.alterFailed();
                     } else {

@@ -13,6 +13,11 @@ class AdminCommandUsageTest {
             "topics --list --under-replicated-partitions|apply only to --describe",
             "topics --create --topic t --unavailable-partitions|apply only to --describe",
             "topics --describe --under-replicated-partitions --unavailable-partitions|mutually exclusive",
+            "topics --create --topic t --partitions 2 --replica-assignment 1:2,2:3|cannot be used with --partitions",
+            "topics --create --topic t --replica-assignment 1:1|duplicate replica assignment",
+            "topics --create --topic t --replica-assignment 1:x|invalid broker id 'x'",
+            "topics --describe --replica-assignment 1|applies only to --create",
+            "topics --alter --topic t --partitions 3 --replica-assignment 1,2|lists 2 partition(s)",
             "metadata-quorum describe|--status",
             "metadata-quorum describe --status --replication|mutually exclusive"})
     void misuseIsAUsageError(String args, String expected) {

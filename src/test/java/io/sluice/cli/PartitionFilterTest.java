@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,27 @@ class PartitionFilterTest {
         assertThat(describe(PartitionFilter.underReplicated())).isEqualTo(
                 "\tTopic: orders\tPartition: 1\tLeader: 2\tReplicas: 2,3\tIsr: 2\tLogStartOffset: -\tLogEndOffset: -\n"
                 + "\tTopic: orders\tPartition: 2\tLeader: none\tReplicas: 3,1\tIsr: 3\tLogStartOffset: -\tLogEndOffset: -\n");
+    }
+
+    @Test
+    void replicasBeingRemovedByAReassignmentDoNotCountAsMissingFromTheIsr() {
+        TopicDescription moving = new TopicDescription("moving", false, List.of(
+                // Moving from [3] to [1, 2]: 3 is leaving, 1 and 2 have caught up.
+                new TopicPartitionInfo(0, ONE, List.of(ONE, TWO, THREE), List.of(ONE, TWO)),
+                // Moving from [1] to [2, 3]: 1 is leaving, neither 2 nor 3 has caught up yet.
+                new TopicPartitionInfo(1, ONE, List.of(TWO, THREE, ONE), List.of(ONE)),
+                // No reassignment, a follower down.
+                new TopicPartitionInfo(2, ONE, List.of(ONE, TWO), List.of(ONE))), null, ID);
+        PartitionFilter filter = PartitionFilter.underReplicated(Map.of(
+                new TopicPartition("moving", 0), List.of(3),
+                new TopicPartition("moving", 1), List.of(1),
+                new TopicPartition("other", 2), List.of(2)));
+
+        String text = TopicDescriptionFormatter.format(moving, Map.of(), Map.of(), filter);
+
+        assertThat(text).doesNotContain("Partition: 0").contains("Partition: 1").contains("Partition: 2");
+        assertThat(TopicDescriptionFormatter.format(moving, Map.of(), Map.of(), PartitionFilter.underReplicated()))
+                .contains("Partition: 0");
     }
 
     @Test

@@ -247,6 +247,77 @@ class ClusterControlTest {
     }
 
     @Test
+    void anIsrExpansionComputedBeforeAFencingIsRefusedByTheLog() throws Exception {
+        get(controller.createTopic("late", 1, (short) 3, Map.of(), false));
+        PartitionImage p = partition("late", 0);
+        Uuid id = log.image().topic("late").id();
+        int leader = p.leader();
+        int follower = p.replicas().get(1);
+        int third = p.replicas().get(2);
+        PartitionImage shrunk = get(controller.alterPartition(new AlterPartitionRequest(leader, id, 0,
+                p.leaderEpoch(), p.partitionEpoch(), List.of(leader, follower))));
+        // A node whose image stops here computes the expansion; meanwhile the active controller fences the third
+        // replica, which leaves the partition's epoch alone since it was not in the ISR.
+        io.sluice.metadata.MetadataImage lagging = log.image();
+        QuorumController laggingNode = new QuorumController(() -> lagging, log, 1, (short) 3, configs -> { },
+                now::get, SESSION_MS, false);
+        get(controller.controlledShutdown(third));
+        assertThat(partition("late", 0).partitionEpoch()).isEqualTo(shrunk.partitionEpoch());
+
+        Throwable refused = failure(laggingNode.alterPartition(new AlterPartitionRequest(leader, id, 0,
+                shrunk.leaderEpoch(), shrunk.partitionEpoch(), List.of(leader, follower, third))));
+
+        assertThat(refused).isInstanceOf(IneligibleReplicaException.class);
+        assertThat(partition("late", 0).isr()).containsExactly(leader, follower);
+    }
+
+    @Test
+    void aRestartedPreferredReplicaBackInTheIsrTakesOverWhenTheLeaderShutsDown() throws Exception {
+        get(controller.createTopicWithAssignment("r", List.of(List.of(1, 2, 3)), Map.of(), false));
+        Uuid id = log.image().topic("r").id();
+        // Broker 1 stops cleanly: 2 leads.
+        get(controller.controlledShutdown(1));
+        assertThat(partition("r", 0).leader()).isEqualTo(2);
+        assertThat(partition("r", 0).isr()).containsExactly(2, 3);
+        // It restarts (a new incarnation), heartbeats, catches up, and leader 2 adds it back to the ISR.
+        Uuid restarted = Uuid.fromString("AAAAAAAAAAAAAAAAAAAAAw");
+        get(controller.registerBroker(1, "host1", 9091, null, restarted));
+        assertThat(get(controller.brokerHeartbeat(1, restarted))).isEqualTo(Errors.NONE);
+        assertThat(broker(1).fenced()).isFalse();
+        PartitionImage led = partition("r", 0);
+        get(controller.alterPartition(new AlterPartitionRequest(2, id, 0, led.leaderEpoch(), led.partitionEpoch(),
+                List.of(1, 2, 3))));
+        assertThat(partition("r", 0).isr()).containsExactly(1, 2, 3);
+
+        get(controller.controlledShutdown(2));
+
+        assertThat(partition("r", 0).leader()).isEqualTo(1);
+        assertThat(partition("r", 0).isr()).containsExactly(1, 3);
+    }
+
+    @Test
+    void aBrokerRestartedAfterAControlledShutdownIsNotFencedBeforeItsFirstHeartbeatReachesTheController()
+            throws Exception {
+        get(controller.createTopicWithAssignment("k", List.of(List.of(1, 2, 3)), Map.of(), false));
+        assertThat(get(controller.fenceExpiredBrokers())).isEmpty();
+        get(controller.controlledShutdown(1));
+        now.addAndGet(SESSION_MS + 1);
+        heartbeatAllBut(1);
+        // The restarted process registers through another (not active) node and rejoins the ISR at once.
+        QuorumController otherNode = new QuorumController(log::image, log, 1, (short) 3, configs -> { }, now::get,
+                SESSION_MS, false);
+        get(otherNode.registerBroker(1, "host1", 9091, null, Uuid.fromString("AAAAAAAAAAAAAAAAAAAABA")));
+        PartitionImage led = partition("k", 0);
+        get(controller.alterPartition(new AlterPartitionRequest(led.leader(), log.image().topic("k").id(), 0,
+                led.leaderEpoch(), led.partitionEpoch(), List.of(1, 2, 3))));
+
+        assertThat(get(controller.fenceExpiredBrokers())).isEmpty();
+        assertThat(partition("k", 0).isr()).containsExactly(1, 2, 3);
+        get(controller.controlledShutdown(2));
+        assertThat(partition("k", 0).leader()).isEqualTo(1);
+    }
+
+    @Test
     void controlledShutdownMovesLeadershipAwayAndFencesTheBroker() throws Exception {
         get(controller.createTopic("s", 3, (short) 3, Map.of(), false));
         int leaving = partition("s", 0).leader();

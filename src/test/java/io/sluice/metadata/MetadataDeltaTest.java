@@ -51,6 +51,29 @@ class MetadataDeltaTest {
     }
 
     @Test
+    void onlyRegisteredUnfencedBrokersMayJoinAnIsr() throws Exception {
+        MetadataImage base = apply(MetadataImage.empty(), 1,
+                new RegisterBroker(1, "h1", 9091, null), new RegisterBroker(2, "h2", 9092, null),
+                new RegisterBroker(3, "h3", 9093, null), new MetadataRecord.BrokerFencing(3, true),
+                new TopicRecord("a", A), new PartitionRecord(A, 0, List.of(1, 2, 3, 4), List.of(1), 1, 0, 0));
+
+        assertThat(rejection(base, new PartitionRecord(A, 0, List.of(1, 2, 3, 4), List.of(1, 3), 1, 0, 1)))
+                .isEqualTo(Errors.INELIGIBLE_REPLICA);
+        assertThat(rejection(base, new PartitionRecord(A, 0, List.of(1, 2, 3, 4), List.of(1, 4), 1, 0, 1)))
+                .isEqualTo(Errors.INELIGIBLE_REPLICA);
+        // Fenced in the same batch, before the ISR change: refused too.
+        assertThat(rejection(base, new MetadataRecord.BrokerFencing(2, true),
+                new PartitionRecord(A, 0, List.of(1, 2, 3, 4), List.of(1, 2), 1, 0, 1)))
+                .isEqualTo(Errors.INELIGIBLE_REPLICA);
+        MetadataImage grown = apply(base, 2, new PartitionRecord(A, 0, List.of(1, 2, 3, 4), List.of(1, 2), 1, 0, 1));
+        assertThat(grown.topic(A).partitions().get(0).isr()).containsExactly(1, 2);
+        // A member already in the ISR may stay after being fenced (the last one of a leaderless partition does).
+        MetadataImage fenced = apply(grown, 3, new MetadataRecord.BrokerFencing(2, true),
+                new PartitionRecord(A, 0, List.of(1, 2, 3, 4), List.of(2), -1, 1, 2));
+        assertThat(fenced.topic(A).partitions().get(0).isr()).containsExactly(2);
+    }
+
+    @Test
     void expectationsAreCheckedDeterministically() throws Exception {
         MetadataImage base = apply(MetadataImage.empty(), 1,
                 new TopicRecord("a", A), new PartitionRecord(A, 0, List.of(1), List.of(1), 1, 0, 0));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.broker.AppendWatchers;
 import io.sluice.controller.AlterPartitionRequest;
 import io.sluice.controller.Controller;
+import io.sluice.metadata.BrokerImage;
 import io.sluice.log.Log;
 import io.sluice.log.LogConfig;
 import io.sluice.log.LogManager;
@@ -25,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.IneligibleReplicaException;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.SimpleRecord;
@@ -45,6 +47,8 @@ class ReplicaManagerTest {
     private final ManualTime time = new ManualTime(1_000_000);
     private final AppendWatchers watchers = new AppendWatchers();
     private final List<AlterPartitionRequest> alters = new CopyOnWriteArrayList<>();
+    /** When set, the fake controller refuses ISR changes with it. */
+    private volatile RuntimeException refusal;
     private ScheduledExecutorService timer;
     private LogManager logs;
     private Log log;
@@ -76,6 +80,9 @@ class ReplicaManagerTest {
                     }
                     AlterPartitionRequest request = (AlterPartitionRequest) args[0];
                     alters.add(request);
+                    if (refusal != null) {
+                        return CompletableFuture.failedFuture(refusal);
+                    }
                     return CompletableFuture.completedFuture(new PartitionImage(request.partition(), List.of(1, 2, 3),
                             request.newIsr(), SELF, request.leaderEpoch(), request.partitionEpoch() + 1));
                 });
@@ -86,6 +93,50 @@ class ReplicaManagerTest {
         partitions.put(0, new PartitionImage(0, replicaIds, isr, leader, leaderEpoch, 1));
         TopicImage topic = new TopicImage("t", TOPIC_ID, partitions, Map.of());
         return new MetadataImage(1, "cluster", Map.of(), Map.of("t", topic), Map.of(TOPIC_ID, topic), 0);
+    }
+
+    private static MetadataImage withBrokers(MetadataImage image, int fenced) {
+        Map<Integer, BrokerImage> brokers = new TreeMap<>();
+        for (int id = 1; id <= 3; id++) {
+            brokers.put(id, new BrokerImage(id, "h" + id, 9090 + id, null, id == fenced));
+        }
+        return new MetadataImage(image.offset(), image.clusterId(), brokers, image.topicsByName(), image.topicsById(),
+                image.nextProducerId());
+    }
+
+    @Test
+    void aRefusedExpansionKeepsTheIsrAndIsRetriedOnlyAtTheNextCheck() throws Exception {
+        replicas.onImage(null, withBrokers(image(List.of(1, 2, 3), List.of(1, 2), SELF, 3), -1));
+        refusal = new IneligibleReplicaException("Replica 3 is fenced");
+        replicas.onFollowerFetch(TP, 2, 2, log);
+        replicas.onFollowerFetch(TP, 3, 2, log);
+        assertThat(alters).singleElement().satisfies(a -> assertThat(a.newIsr()).containsExactly(1, 2, 3));
+
+        replicas.onFollowerFetch(TP, 3, 2, log);
+        replicas.checkIsr();
+        assertThat(alters).hasSize(1);
+        // The high watermark follows the ISR the controller recorded, [1, 2].
+        assertThat(replicas.awaitHighWatermark(TP, 2, 60_000)).isNull();
+
+        time.advance(LAG_MS / 2);
+        refusal = null;
+        replicas.onFollowerFetch(TP, 2, 2, log);
+        replicas.onFollowerFetch(TP, 3, 2, log);
+        assertThat(alters).hasSize(2);
+        assertThat(alters.get(1).newIsr()).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void aFollowerFencedInThisNodesImageIsNotProposedForTheIsr() {
+        replicas.onImage(null, withBrokers(image(List.of(1, 2, 3), List.of(1, 2), SELF, 3), 3));
+        replicas.onFollowerFetch(TP, 2, 2, log);
+        replicas.onFollowerFetch(TP, 3, 2, log);
+        replicas.checkIsr();
+        assertThat(alters).isEmpty();
+
+        replicas.onImage(null, withBrokers(image(List.of(1, 2, 3), List.of(1, 2), SELF, 3), -1));
+        replicas.onFollowerFetch(TP, 3, 2, log);
+        assertThat(alters).singleElement().satisfies(a -> assertThat(a.newIsr()).containsExactly(1, 2, 3));
     }
 
     @Test

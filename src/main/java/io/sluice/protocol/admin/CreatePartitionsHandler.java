@@ -21,7 +21,7 @@ import org.apache.kafka.common.requests.CreatePartitionsRequest;
 
 /**
  * CreatePartitions v0-3: raises topics' partition counts through the controller, each topic on
- * its own. Manual assignments for the new partitions follow the CreateTopics rule.
+ * its own. Manual assignments for the new partitions are honoured, with the CreateTopics rules.
  */
 public final class CreatePartitionsHandler implements ApiHandler<CreatePartitionsRequest> {
     private final MetadataService metadata;
@@ -66,8 +66,11 @@ public final class CreatePartitionsHandler implements ApiHandler<CreatePartition
         String name = topic.name();
         try {
             checkAssignments(topic, image);
-            return metadata.controller().createPartitions(name, topic.count(), validateOnly)
-                    .handle((ignored, error) -> result(name, error == null ? ApiError.NONE : AdminErrors.of(error, "CreatePartitions " + name)));
+            CompletableFuture<Void> growth = topic.assignments() == null
+                    ? metadata.controller().createPartitions(name, topic.count(), validateOnly)
+                    : metadata.controller().createPartitionsWithAssignment(name, topic.count(),
+                            replicaLists(topic), validateOnly);
+            return growth.handle((ignored, error) -> result(name, error == null ? ApiError.NONE : AdminErrors.of(error, "CreatePartitions " + name)));
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(result(name, AdminErrors.of(e, "CreatePartitions " + name)));
         }
@@ -84,13 +87,18 @@ public final class CreatePartitionsHandler implements ApiHandler<CreatePartition
             throw new InvalidReplicaAssignmentException("Attempted to add " + additional
                     + " additional partition(s), but only " + topic.assignments().size() + " assignment(s) were specified.");
         }
-        List<List<Integer>> replicas = new ArrayList<>(additional);
-        for (CreatePartitionsAssignment assignment : topic.assignments()) {
-            replicas.add(assignment.brokerIds());
-        }
+        List<List<Integer>> replicas = replicaLists(topic);
         int replicationFactor = existing.partitions().isEmpty() ? -1
                 : existing.partitions().values().iterator().next().replicas().size();
         ReplicaAssignments.validate(replicas, replicationFactor, image);
+    }
+
+    private static List<List<Integer>> replicaLists(CreatePartitionsTopic topic) {
+        List<List<Integer>> replicas = new ArrayList<>(topic.assignments().size());
+        for (CreatePartitionsAssignment assignment : topic.assignments()) {
+            replicas.add(List.copyOf(assignment.brokerIds()));
+        }
+        return replicas;
     }
 
     private static CreatePartitionsTopicResult result(String name, ApiError error) {

@@ -44,8 +44,9 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
         this.defaultReplicationFactor = defaultReplicationFactor;
     }
 
-    /** What the controller is asked to create for one topic. */
-    private record Plan(int partitions, short replicationFactor, Map<String, String> configs) {
+    /** What the controller is asked to create for one topic; {@code assignment} null lets it place replicas. */
+    private record Plan(int partitions, short replicationFactor, Map<String, String> configs,
+                        List<List<Integer>> assignment) {
     }
 
     @Override
@@ -89,9 +90,12 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
         String name = topic.name();
         try {
             Plan plan = plan(topic, image);
-            return metadata.controller()
-                    .createTopic(name, plan.partitions(), plan.replicationFactor(), plan.configs(), validateOnly)
-                    .handle((id, error) -> error != null
+            CompletableFuture<Uuid> creation = plan.assignment() == null
+                    ? metadata.controller().createTopic(name, plan.partitions(), plan.replicationFactor(),
+                            plan.configs(), validateOnly)
+                    : metadata.controller().createTopicWithAssignment(name, plan.assignment(), plan.configs(),
+                            validateOnly);
+            return creation.handle((id, error) -> error != null
                             ? failed(name, AdminErrors.of(error, "CreateTopics " + name))
                             : created(name, id, plan, version));
         } catch (RuntimeException e) {
@@ -108,7 +112,7 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
             int partitions = topic.numPartitions() == -1 ? defaultPartitions : topic.numPartitions();
             short replicationFactor = topic.replicationFactor() == -1
                     ? defaultReplicationFactor : topic.replicationFactor();
-            return new Plan(partitions, replicationFactor, configs);
+            return new Plan(partitions, replicationFactor, configs, null);
         }
         if (topic.numPartitions() != -1) {
             throw new InvalidRequestException(
@@ -132,7 +136,7 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
         }
         List<List<Integer>> replicas = new ArrayList<>(byPartition.values());
         ReplicaAssignments.validate(replicas, -1, image);
-        return new Plan(replicas.size(), (short) replicas.get(0).size(), configs);
+        return new Plan(replicas.size(), (short) replicas.get(0).size(), configs, replicas);
     }
 
     private static CreatableTopicResult failed(String name, ApiError error) {

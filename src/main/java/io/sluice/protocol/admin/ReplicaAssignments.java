@@ -8,9 +8,8 @@ import java.util.Set;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 
 /**
- * Checks manual replica assignments (CreateTopics, CreatePartitions). The controller places
- * replicas itself, so an assignment is accepted only when it can mean nothing else than what the
- * controller will do: every partition on the single registered broker.
+ * Early checks of manual replica assignments (CreateTopics, CreatePartitions) against the local image, so that a
+ * malformed request is answered without a trip to the controller; the controller checks again against its image.
  */
 final class ReplicaAssignments {
     private ReplicaAssignments() {
@@ -34,7 +33,7 @@ final class ReplicaAssignments {
                             + broker + " more than once.");
                 }
                 BrokerImage registered = image.brokers().get(broker);
-                if (registered == null || registered.fenced()) {
+                if (registered == null) {
                     throw new InvalidReplicaAssignmentException("The manual partition assignment includes broker "
                             + broker + ", but no such broker is registered.");
                 }
@@ -46,11 +45,6 @@ final class ReplicaAssignments {
                         + replicas.size() + " replica(s), but this is not consistent with previous partitions, which have "
                         + expected + " replica(s).");
             }
-        }
-        long live = image.brokers().values().stream().filter(b -> !b.fenced()).count();
-        if (!partitions.isEmpty() && live != 1) {
-            throw new InvalidReplicaAssignmentException("Manual replica assignment is only supported while a single broker"
-                    + " is registered; " + live + " are. Leave the assignment out and the controller places the replicas.");
         }
     }
 }

@@ -99,6 +99,6 @@ class CreatePartitionsHandlerTest {
         CreatePartitionsTopic good = topic("a", 2).setAssignments(
                 List.of(new CreatePartitionsAssignment().setBrokerIds(List.of(1))));
         assertThat(result(grow(3, false, good), "a").errorCode()).isEqualTo(Errors.NONE.code());
-        assertThat(metadata.calls).containsExactly("createPartitions a 2");
+        assertThat(metadata.calls).containsExactly("createPartitions a 2 assignment [[1]]");
     }
 }

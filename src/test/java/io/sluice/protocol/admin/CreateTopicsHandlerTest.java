@@ -125,7 +125,7 @@ class CreateTopicsHandlerTest {
     }
 
     @Test
-    void assignmentOnTheSingleBrokerIsAccepted() {
+    void assignmentIsPassedToTheControllerInPartitionOrder() {
         CreatableTopic topic = topic("manual", -1, -1);
         topic.assignments().add(new CreatableReplicaAssignment().setPartitionIndex(1).setBrokerIds(List.of(1)));
         topic.assignments().add(new CreatableReplicaAssignment().setPartitionIndex(0).setBrokerIds(List.of(1)));
@@ -135,7 +135,7 @@ class CreateTopicsHandlerTest {
         assertThat(result.errorCode()).isEqualTo(Errors.NONE.code());
         assertThat(result.numPartitions()).isEqualTo(2);
         assertThat(result.replicationFactor()).isEqualTo((short) 1);
-        assertThat(metadata.calls).containsExactly("createTopic manual 2 1 {}");
+        assertThat(metadata.calls).containsExactly("createTopic manual assignment [[1], [1]] {}");
     }
 
     @Test
@@ -152,7 +152,7 @@ class CreateTopicsHandlerTest {
     }
 
     @Test
-    void assignmentWithGapsOrRepeatsOrSeveralBrokersIsRefused() {
+    void assignmentWithGapsOrRepeatsOrACountIsRefused() {
         CreatableTopic gap = topic("gap", -1, -1);
         gap.assignments().add(new CreatableReplicaAssignment().setPartitionIndex(1).setBrokerIds(List.of(1)));
         CreatableTopic repeat = topic("repeat", -1, -1);
@@ -169,16 +169,28 @@ class CreateTopicsHandlerTest {
         assertThat(response.topics().find("count").errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
         assertThat(response.topics().find("gap").errorCode()).isEqualTo(Errors.INVALID_REPLICA_ASSIGNMENT.code());
 
+        assertThat(metadata.calls).isEmpty();
+    }
+
+    @Test
+    void assignmentOverSeveralBrokersReachesTheControllerAtEveryManualVersion() {
         FakeMetadata twoBrokers = new FakeMetadata(1, 2);
         CreateTopicsHandler handler2 = new CreateTopicsHandler(twoBrokers, AdminTestSupport.topicConfigs(), 1, (short) 1);
-        CreatableTopic manual = topic("m", -1, -1);
-        manual.assignments().add(new CreatableReplicaAssignment().setPartitionIndex(0).setBrokerIds(List.of(2)));
-        CreateTopicsRequestData data = new CreateTopicsRequestData();
-        data.topics().add(manual);
-        CreatableTopicResult result = await(handler2.handle(context(ApiKeys.CREATE_TOPICS, 7),
-                new CreateTopicsRequest.Builder(data).build((short) 7))).topics().find("m");
-        assertThat(result.errorCode()).isEqualTo(Errors.INVALID_REPLICA_ASSIGNMENT.code());
-        assertThat(twoBrokers.calls).isEmpty();
+        for (short version = 2; version <= 7; version++) {
+            CreatableTopic manual = topic("m" + version, -1, -1);
+            manual.assignments().add(new CreatableReplicaAssignment().setPartitionIndex(0).setBrokerIds(List.of(2, 1)));
+            manual.assignments().add(new CreatableReplicaAssignment().setPartitionIndex(1).setBrokerIds(List.of(1, 2)));
+            CreateTopicsRequestData data = new CreateTopicsRequestData();
+            data.topics().add(manual);
+            CreatableTopicResult result = wire(await(handler2.handle(context(ApiKeys.CREATE_TOPICS, version),
+                    new CreateTopicsRequest.Builder(data).build(version))), version).topics().find("m" + version);
+            assertThat(result.errorCode()).isEqualTo(Errors.NONE.code());
+            if (version >= 5) {
+                assertThat(result.numPartitions()).isEqualTo(2);
+                assertThat(result.replicationFactor()).isEqualTo((short) 2);
+            }
+            assertThat(twoBrokers.calls).last().isEqualTo("createTopic m" + version + " assignment [[2, 1], [1, 2]] {}");
+        }
     }
 
     @Test

@@ -134,6 +134,36 @@ final class FakeMetadata implements MetadataService, Controller {
     }
 
     @Override
+    public CompletableFuture<Uuid> createTopicWithAssignment(String name, List<List<Integer>> assignment,
+                                                             Map<String, String> configs, boolean validateOnly) {
+        calls.add("createTopic " + name + " assignment " + assignment + " " + new TreeMap<>(configs)
+                + (validateOnly ? " validateOnly" : ""));
+        if (image.topicsByName().containsKey(name)) {
+            return CompletableFuture.failedFuture(new TopicExistsException("Topic '" + name + "' already exists."));
+        }
+        if (validateOnly) {
+            return CompletableFuture.completedFuture(Uuid.ZERO_UUID);
+        }
+        return CompletableFuture.completedFuture(addTopic(name, assignment.size(), configs).id());
+    }
+
+    @Override
+    public CompletableFuture<Void> createPartitionsWithAssignment(String name, int newTotalCount,
+                                                                  List<List<Integer>> newAssignment,
+                                                                  boolean validateOnly) {
+        calls.add("createPartitions " + name + " " + newTotalCount + " assignment " + newAssignment
+                + (validateOnly ? " validateOnly" : ""));
+        TopicImage topic = image.topicsByName().get(name);
+        if (topic == null) {
+            return CompletableFuture.failedFuture(new UnknownTopicOrPartitionException("Topic '" + name + "' does not exist."));
+        }
+        if (!validateOnly) {
+            putTopic(name, topic.id(), newTotalCount, topic.configs());
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
     public CompletableFuture<Void> deleteTopic(String name) {
         calls.add("deleteTopic " + name);
         TopicImage topic = image.topicsByName().get(name);
