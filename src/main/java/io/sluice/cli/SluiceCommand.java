@@ -34,6 +34,9 @@ public final class SluiceCommand implements Callable<Integer> {
 
     public static void main(String[] args) {
         LoggingDefaults.apply();
+        if (args.length > 0 && args[0].equals("broker")) {
+            BrokerClassPreloader.startInBackground();
+        }
         System.exit(newCommandLine(args).execute(args));
     }
 
