@@ -218,7 +218,7 @@ class LogOffsetStoreTest {
     void recordsOfUnknownKindsAreSkippedOnLoad() {
         store.commit("g1", Map.of(ORDERS_0, at(10, 100))).join();
         Log log = offsetsLog("g1");
-        byte[] foreignKey = {0, 2, 0, 2, 'g', '1'};
+        byte[] foreignKey = {0, 9, 0, 2, 'g', '1'};
         partitions.append(log, new TopicPartition(OffsetsTopic.NAME, OffsetsTopic.partitionFor("g1", PARTITIONS)),
                 MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(1L, foreignKey, new byte[] {1, 2, 3})), 0);
 
