@@ -22,8 +22,17 @@ public final class InMemoryOffsetStore implements OffsetStore {
         failNextCommit = true;
     }
 
+    private volatile CompletableFuture<Void> nextGroupStoreGate;
+
     void failNextGroupStore() {
         failNextGroupStore = true;
+    }
+
+    /** The next group store completes (and is visible) only once the returned gate completes, as replication would. */
+    CompletableFuture<Void> holdNextGroupStore() {
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        nextGroupStoreGate = gate;
+        return gate;
     }
 
     /** The group's stored metadata, or null. */
@@ -67,6 +76,11 @@ public final class InMemoryOffsetStore implements OffsetStore {
         if (failNextGroupStore) {
             failNextGroupStore = false;
             return CompletableFuture.failedFuture(new NotEnoughReplicasException("log unavailable"));
+        }
+        CompletableFuture<Void> gate = nextGroupStoreGate;
+        if (gate != null) {
+            nextGroupStoreGate = null;
+            return gate.thenRun(() -> groupMetadata.put(group.groupId(), group));
         }
         groupMetadata.put(group.groupId(), group);
         return CompletableFuture.completedFuture(null);
