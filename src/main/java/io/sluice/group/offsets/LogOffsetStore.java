@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Committed offsets kept as records of the compacted topic __consumer_offsets, one record per
- * (group, partition), the latest winning and a tombstone removing it. Each group writes to the
+ * (group, partition), the latest winning and a tombstone removing it; beside them each group's latest
+ * metadata record (membership and generation, {@link GroupMetadataCodec}), kept in memory for a loading
+ * coordinator to rebuild its groups from. Each group writes to the
  * partition Kafka's rule picks. A commit call is one record batch, so its offsets are stored all or
  * none. The store serves only the partitions this node leads and has loaded ({@link #loadPartition}):
  * writes are appended as leader and complete, as an acks=all produce does, once the partition's
