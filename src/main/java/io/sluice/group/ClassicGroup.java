@@ -46,6 +46,55 @@ final class ClassicGroup {
         this.groupId = groupId;
     }
 
+    /**
+     * The group as its latest metadata record left it: Stable with the stored generation, leader and assignments,
+     * or Empty when it had no members. Each member supports just the selected protocol, with its stored
+     * subscription, as Kafka loads it; session timers are the caller's to start.
+     */
+    static ClassicGroup restore(GroupMetadata stored) {
+        ClassicGroup group = new ClassicGroup(stored.groupId());
+        group.generationId = stored.generation();
+        if (stored.members().isEmpty() || stored.protocol() == null) {
+            return group;
+        }
+        group.protocolType = stored.protocolType();
+        group.protocolName = stored.protocol();
+        for (GroupMetadata.Member entry : stored.members()) {
+            GroupMember member = new GroupMember(entry.memberId(), entry.groupInstanceId(), entry.clientId(),
+                    entry.clientHost(), entry.rebalanceTimeoutMs(), entry.sessionTimeoutMs(),
+                    List.of(new GroupMember.Protocol(group.protocolName, entry.subscription())));
+            member.assignment(entry.assignment());
+            group.members.put(member.memberId(), member);
+            if (member.isStatic()) {
+                group.staticMemberIds.put(member.groupInstanceId(), member.memberId());
+            }
+        }
+        group.leaderId = group.members.containsKey(stored.leader())
+                ? stored.leader() : group.members.keySet().iterator().next();
+        group.subscribedTopics = group.computeSubscribedTopics();
+        // Loading is not a transition: the stored group was stable when its record was written.
+        group.state = GroupState.STABLE;
+        return group;
+    }
+
+    /**
+     * The record to store for the current generation with these assignments (members left out get none):
+     * written when the leader's assignment arrives, and with no members when the group becomes Empty.
+     */
+    GroupMetadata toMetadata(Map<String, byte[]> assignments, long nowMs) {
+        List<GroupMetadata.Member> stored = new ArrayList<>(members.size());
+        for (GroupMember member : members.values()) {
+            byte[] assignment = assignments.get(member.memberId());
+            byte[] subscription = protocolName == null ? null : member.metadata(protocolName);
+            stored.add(new GroupMetadata.Member(member.memberId(), member.groupInstanceId(), member.clientId(),
+                    member.clientHost(), member.rebalanceTimeoutMs(), member.sessionTimeoutMs(),
+                    subscription == null ? GroupMember.NO_BYTES : subscription,
+                    assignment == null ? GroupMember.NO_BYTES : assignment));
+        }
+        return new GroupMetadata(groupId, protocolType == null ? "" : protocolType, generationId, protocolName,
+                members.isEmpty() ? null : leaderId, nowMs, stored);
+    }
+
     String groupId() {
         return groupId;
     }

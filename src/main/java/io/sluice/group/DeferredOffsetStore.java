@@ -1,8 +1,10 @@
 package io.sluice.group;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.CoordinatorLoadInProgressException;
 
@@ -49,6 +51,18 @@ public final class DeferredOffsetStore implements OffsetStore {
     public CompletableFuture<Void> deleteGroup(String groupId) {
         OffsetStore store = target;
         return store == null ? loading() : store.deleteGroup(groupId);
+    }
+
+    @Override
+    public CompletableFuture<Void> storeGroup(GroupMetadata group) {
+        OffsetStore store = target;
+        return store == null ? loading() : store.storeGroup(group);
+    }
+
+    @Override
+    public List<GroupMetadata> storedGroups(Predicate<String> groupIds) {
+        OffsetStore store = target;
+        return store == null ? List.of() : store.storedGroups(groupIds);
     }
 
     @Override

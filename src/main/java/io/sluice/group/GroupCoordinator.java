@@ -1,6 +1,7 @@
 package io.sluice.group;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -352,6 +353,9 @@ public final class GroupCoordinator implements AutoCloseable {
         group.initNextGeneration();
         log.info("Group {} generation {} with {} member(s), protocol {}", group.groupId(), group.generationId(),
                 group.members().size(), group.protocolName());
+        if (group.is(GroupState.EMPTY)) {
+            storeEmptyGroup(group);
+        }
         for (GroupMember member : group.members()) {
             boolean leader = group.isLeader(member.memberId());
             CompletableFuture<JoinGroupResponseData> waiting = member.awaitingJoin;
@@ -359,6 +363,20 @@ public final class GroupCoordinator implements AutoCloseable {
             scheduleSession(group, member);
             waiting.complete(joinResponse(group, member, group.leaderId(), leader));
         }
+    }
+
+    /**
+     * Under the group's monitor, so records reach the log in the order the group changed: the group's empty
+     * generation is stored so a new coordinator continues from it. Nobody waits for it, as in Kafka.
+     */
+    private void storeEmptyGroup(ClassicGroup group) {
+        int generation = group.generationId();
+        offsets.storeGroup(group.toMetadata(Map.of(), timer.nowMs())).whenComplete((done, failure) -> {
+            if (failure != null) {
+                log.warn("Could not store empty generation {} of group {}: {}", generation, group.groupId(),
+                        groupStoreError(failure));
+            }
+        });
     }
 
     private void scheduleJoinTimer(ClassicGroup group, long delayMs, Consumer<ClassicGroup> action) {
@@ -519,12 +537,39 @@ public final class GroupCoordinator implements AutoCloseable {
         return Errors.NONE;
     }
 
-    /** The leader's assignment: every member gets its part (empty if the leader left it out); the group is stable. */
-    private static void applyAssignment(ClassicGroup group, SyncGroupRequestData request) {
+    /**
+     * The leader's assignment is stored with the group's metadata first; once the in-sync replicas have it every
+     * member gets its part (empty if the leader left it out) and the group is stable, so a coordinator taking over
+     * continues this generation. Appended under the group's monitor so records reach the log in the order the
+     * group changed.
+     */
+    private void applyAssignment(ClassicGroup group, SyncGroupRequestData request) {
         Map<String, byte[]> assignments = new HashMap<>();
         for (SyncGroupRequestAssignment assignment : request.assignments()) {
             assignments.put(assignment.memberId(), assignment.assignment());
         }
+        int generation = group.generationId();
+        offsets.storeGroup(group.toMetadata(assignments, timer.nowMs())).whenComplete((done, failure) -> {
+            synchronized (group) {
+                // Members may have joined or left while the record was replicated: then a newer rebalance owns
+                // the group and this assignment is for nobody.
+                if (!group.is(GroupState.COMPLETING_REBALANCE) || group.generationId() != generation) {
+                    return;
+                }
+                if (failure != null) {
+                    Errors error = groupStoreError(failure);
+                    log.warn("Could not store the assignment of group {} generation {}: {}", group.groupId(),
+                            generation, error);
+                    failAssignment(group, error);
+                    prepareRebalance(group, "storing the assignment failed");
+                } else {
+                    completeAssignment(group, assignments);
+                }
+            }
+        });
+    }
+
+    private static void completeAssignment(ClassicGroup group, Map<String, byte[]> assignments) {
         for (GroupMember member : group.members()) {
             member.assignment(assignments.get(member.memberId()));
         }
@@ -532,6 +577,16 @@ public final class GroupCoordinator implements AutoCloseable {
         for (GroupMember member : group.members()) {
             if (member.awaitingSync != null) {
                 member.awaitingSync.complete(syncResponse(group, member.assignment()));
+                member.awaitingSync = null;
+            }
+        }
+    }
+
+    private static void failAssignment(ClassicGroup group, Errors error) {
+        for (GroupMember member : group.members()) {
+            member.assignment(GroupMember.NO_BYTES);
+            if (member.awaitingSync != null) {
+                member.awaitingSync.complete(syncError(error));
                 member.awaitingSync = null;
             }
         }
@@ -885,6 +940,35 @@ public final class GroupCoordinator implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes over groups from their stored metadata (this node now coordinates their offsets partition): each is
+     * Stable in its stored generation, or Empty, and its members' sessions start now, so members that keep
+     * heartbeating stay without a rebalance and the others expire as usual. A group already here is replaced.
+     * Returns how many groups were loaded.
+     */
+    public int loadGroups(Collection<GroupMetadata> stored) {
+        for (GroupMetadata metadata : stored) {
+            ClassicGroup group = ClassicGroup.restore(metadata);
+            synchronized (group) {
+                for (GroupMember member : group.members()) {
+                    scheduleSession(group, member);
+                }
+            }
+            ClassicGroup replaced = groups.put(metadata.groupId(), group);
+            if (replaced != null) {
+                synchronized (replaced) {
+                    stopServing(replaced);
+                    if (!replaced.is(GroupState.DEAD)) {
+                        replaced.transitionTo(GroupState.DEAD);
+                    }
+                }
+            }
+            log.info("Loaded group {} in generation {} ({}) with {} member(s)", metadata.groupId(),
+                    metadata.generation(), group.state().kafkaName(), metadata.members().size());
+        }
+        return stored.size();
+    }
+
     /** A group known in memory, or one that only has committed offsets (e.g. after a restart): an empty group. */
     private ClassicGroup findGroup(String groupId) {
         if (groupId == null) {
@@ -980,6 +1064,20 @@ public final class GroupCoordinator implements AutoCloseable {
 
     private static Throwable unwrap(Throwable failure) {
         return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    /** A failure to store group metadata as the leader's SyncGroup should see it, mapped as Kafka maps it. */
+    static Errors groupStoreError(Throwable failure) {
+        Errors error = Errors.forException(unwrap(failure));
+        return switch (error) {
+            case UNKNOWN_TOPIC_OR_PARTITION, NOT_ENOUGH_REPLICAS, NOT_ENOUGH_REPLICAS_AFTER_APPEND ->
+                    Errors.COORDINATOR_NOT_AVAILABLE;
+            case NOT_LEADER_OR_FOLLOWER, KAFKA_STORAGE_ERROR -> Errors.NOT_COORDINATOR;
+            case REQUEST_TIMED_OUT -> Errors.REBALANCE_IN_PROGRESS;
+            case COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS -> error;
+            case MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE, INVALID_FETCH_SIZE -> Errors.UNKNOWN_SERVER_ERROR;
+            default -> Errors.COORDINATOR_NOT_AVAILABLE;
+        };
     }
 
     /** A store failure as a committing client should see it, mapped as Kafka maps offset-log append errors. */

@@ -1,8 +1,10 @@
 package io.sluice.group;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -20,8 +22,17 @@ public interface OffsetStore {
     /** Removes the given partitions' offsets (OffsetDelete). */
     CompletableFuture<Void> delete(String groupId, Set<TopicPartition> partitions);
 
-    /** Removes every offset of the group (DeleteGroups, expiry). */
+    /** Removes every offset of the group and its stored metadata (DeleteGroups). */
     CompletableFuture<Void> deleteGroup(String groupId);
+
+    /**
+     * Stores the group's metadata durably (replicated as an acks=all write) before completing; it replaces the
+     * group's previous metadata.
+     */
+    CompletableFuture<Void> storeGroup(GroupMetadata group);
+
+    /** The latest stored metadata of every loaded group whose id the filter accepts. */
+    List<GroupMetadata> storedGroups(Predicate<String> groupIds);
 
     /** Groups that have at least one committed offset (ListGroups shows them as Empty groups after a restart). */
     Set<String> groups();

@@ -550,6 +550,154 @@ class GroupCoordinatorTest {
         assertThat(GroupState.fromKafkaName("completingrebalance")).isEqualTo(GroupState.COMPLETING_REBALANCE);
     }
 
+    // ------------------------------------------------------------ stored group metadata
+
+    @Nested
+    class StoredGroupMetadata {
+        @Test
+        void aCompletedRebalanceIsStoredWithGenerationLeaderSubscriptionsAndAssignments() {
+            String[] ids = stableTwoMembers();
+
+            GroupMetadata stored = store.storedGroup(GROUP);
+            assertThat(stored.generation()).isEqualTo(2);
+            assertThat(stored.protocolType()).isEqualTo("consumer");
+            assertThat(stored.protocol()).isEqualTo("range");
+            assertThat(stored.leader()).isEqualTo(ids[0]);
+            assertThat(stored.currentStateTimestamp()).isEqualTo(timer.nowMs());
+            assertThat(stored.members()).extracting(GroupMetadata.Member::memberId).containsExactly(ids[0], ids[1]);
+            GroupMetadata.Member follower = stored.members().get(1);
+            assertThat(follower.assignment()).isEqualTo(bytes("p1"));
+            assertThat(follower.subscription()).isEqualTo(subscription("orders").get(0).metadata());
+            assertThat(follower.sessionTimeoutMs()).isEqualTo(SESSION_MS);
+            assertThat(follower.rebalanceTimeoutMs()).isEqualTo(REBALANCE_MS);
+            assertThat(follower.clientId()).isEqualTo("client");
+            assertThat(follower.clientHost()).isEqualTo("/127.0.0.1");
+        }
+
+        @Test
+        void theLeadersSyncGroupIsAnsweredOnlyOnceTheRecordIsStored() {
+            String[] ids = twoMembersJoined();
+            CompletableFuture<Void> replicated = store.holdNextGroupStore();
+            CompletableFuture<SyncGroupResponseData> followerSync = sync(ids[1], 2, Map.of());
+            CompletableFuture<SyncGroupResponseData> leaderSync =
+                    sync(ids[0], 2, Map.of(ids[0], bytes("p0"), ids[1], bytes("p1")));
+
+            assertThat(leaderSync).isNotDone();
+            assertThat(followerSync).isNotDone();
+            assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.COMPLETING_REBALANCE);
+            assertThat(heartbeat(ids[1], 2)).isEqualTo(Errors.NONE);
+
+            replicated.complete(null);
+            assertThat(leaderSync.join().assignment()).isEqualTo(bytes("p0"));
+            assertThat(followerSync.join().assignment()).isEqualTo(bytes("p1"));
+            assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.STABLE);
+        }
+
+        @Test
+        void aFailedStoreFailsTheSyncAsKafkaDoesAndTheGroupRebalances() {
+            String[] ids = twoMembersJoined();
+            store.failNextGroupStore();
+            CompletableFuture<SyncGroupResponseData> followerSync = sync(ids[1], 2, Map.of());
+
+            SyncGroupResponseData leaderSync = sync(ids[0], 2, Map.of(ids[0], bytes("p0"), ids[1], bytes("p1"))).join();
+
+            assertThat(Errors.forCode(leaderSync.errorCode())).isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE);
+            assertThat(Errors.forCode(followerSync.join().errorCode())).isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE);
+            assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.PREPARING_REBALANCE);
+            assertThat(store.storedGroup(GROUP).generation()).as("the last stored generation").isEqualTo(1);
+        }
+
+        @Test
+        void storeFailuresMapToTheErrorsKafkaAnswers() {
+            assertThat(GroupCoordinator.groupStoreError(new org.apache.kafka.common.errors.NotLeaderOrFollowerException("x")))
+                    .isEqualTo(Errors.NOT_COORDINATOR);
+            assertThat(GroupCoordinator.groupStoreError(new org.apache.kafka.common.errors.TimeoutException("x")))
+                    .isEqualTo(Errors.REBALANCE_IN_PROGRESS);
+            assertThat(GroupCoordinator.groupStoreError(new org.apache.kafka.common.errors.NotEnoughReplicasException("x")))
+                    .isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE);
+            assertThat(GroupCoordinator.groupStoreError(new IllegalStateException("x")))
+                    .isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE);
+        }
+
+        @Test
+        void afterAReloadLiveMembersKeepTheirIdsGenerationAndAssignmentsWithoutARebalance() {
+            String[] ids = stableTwoMembers();
+
+            reloadIntoANewCoordinator();
+
+            assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.STABLE);
+            assertThat(heartbeat(ids[0], 2)).isEqualTo(Errors.NONE);
+            assertThat(heartbeat(ids[1], 2)).isEqualTo(Errors.NONE);
+            assertThat(errors(commit(2, ids[1], 42, "").join())).containsExactly(Errors.NONE);
+            assertThat(store.fetch(GROUP).get(new TopicPartition("orders", 0)).offset()).isEqualTo(42);
+            assertThat(sync(ids[1], 2, Map.of()).join().assignment()).isEqualTo(bytes("p1"));
+            for (int i = 0; i < 5; i++) {
+                timer.advance(SESSION_MS - 1);
+                assertThat(heartbeat(ids[0], 2)).isEqualTo(Errors.NONE);
+                assertThat(heartbeat(ids[1], 2)).isEqualTo(Errors.NONE);
+            }
+            assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.STABLE);
+            DescribedGroup described = coordinator.describeGroup(GROUP);
+            assertThat(described.protocolData()).isEqualTo("range");
+            assertThat(described.members()).extracting(m -> m.memberId()).containsExactly(ids[0], ids[1]);
+        }
+
+        @Test
+        void aMemberAbsentAfterTheReloadExpiresAndTheRestRebalance() {
+            String[] ids = stableTwoMembers();
+            String live = ids[1];
+
+            reloadIntoANewCoordinator();
+            timer.advance(SESSION_MS / 2);
+            assertThat(heartbeat(live, 2)).isEqualTo(Errors.NONE);
+            timer.advance(SESSION_MS / 2 - 1);
+            assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.STABLE);
+            timer.advance(1);
+
+            assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.PREPARING_REBALANCE);
+            assertThat(heartbeat(live, 2)).isEqualTo(Errors.REBALANCE_IN_PROGRESS);
+            JoinGroupResponseData rejoined = join(live, null, subscription("orders")).join();
+            assertThat(rejoined.generationId()).isEqualTo(3);
+            assertThat(rejoined.leader()).isEqualTo(live);
+            assertThat(rejoined.members()).extracting(JoinGroupResponseMember::memberId).containsExactly(live);
+        }
+
+        @Test
+        void anEmptiedGroupIsStoredAndReloadsEmptyKeepingItsGeneration() {
+            String id = stableSingleMember();
+            coordinator.leaveGroup(GROUP, List.of(new MemberIdentity().setMemberId(id)));
+            assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.EMPTY);
+            assertThat(store.storedGroup(GROUP).members()).isEmpty();
+            assertThat(store.storedGroup(GROUP).generation()).isEqualTo(2);
+
+            reloadIntoANewCoordinator();
+
+            assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.EMPTY);
+            assertThat(heartbeat(id, 2)).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
+            String next = memberId();
+            assertThat(join(next, null, subscription("orders")).join().generationId()).isEqualTo(3);
+        }
+
+        @Test
+        void deletingTheGroupRemovesItsStoredMetadata() {
+            String id = stableSingleMember();
+            coordinator.leaveGroup(GROUP, List.of(new MemberIdentity().setMemberId(id)));
+
+            assertThat(coordinator.deleteGroup(GROUP).join()).isEqualTo(Errors.NONE);
+
+            assertThat(store.storedGroup(GROUP)).isNull();
+            reloadIntoANewCoordinator();
+            assertThat(coordinator.groupState(GROUP)).isNull();
+        }
+
+        /** The old coordinator goes (its timers with it) and a new one loads what was stored, as after a failover. */
+        private void reloadIntoANewCoordinator() {
+            coordinator.close();
+            coordinator = new GroupCoordinator(store, timer, new GroupConfig(0, 1000, 60_000, 100));
+            coordinator.loadGroups(store.storedGroups(groupId -> true));
+        }
+    }
+
     // ------------------------------------------------------------ helpers
 
     /** A member id obtained the KIP-394 way. */

@@ -1,20 +1,43 @@
 package io.sluice.group;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 
 /** The offset store for coordinator tests: in memory, and able to fail the next commit as a broken log would. */
 public final class InMemoryOffsetStore implements OffsetStore {
     private final Map<String, Map<TopicPartition, CommittedOffset>> byGroup = new ConcurrentHashMap<>();
+    private final Map<String, GroupMetadata> groupMetadata = new ConcurrentHashMap<>();
     private volatile boolean failNextCommit;
+    private volatile boolean failNextGroupStore;
 
     void failNextCommit() {
         failNextCommit = true;
+    }
+
+    private volatile CompletableFuture<Void> nextGroupStoreGate;
+
+    void failNextGroupStore() {
+        failNextGroupStore = true;
+    }
+
+    /** The next group store completes (and is visible) only once the returned gate completes, as replication would. */
+    CompletableFuture<Void> holdNextGroupStore() {
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        nextGroupStoreGate = gate;
+        return gate;
+    }
+
+    /** The group's stored metadata, or null. */
+    GroupMetadata storedGroup(String groupId) {
+        return groupMetadata.get(groupId);
     }
 
     @Override
@@ -44,7 +67,34 @@ public final class InMemoryOffsetStore implements OffsetStore {
     @Override
     public CompletableFuture<Void> deleteGroup(String groupId) {
         byGroup.remove(groupId);
+        groupMetadata.remove(groupId);
         return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletableFuture<Void> storeGroup(GroupMetadata group) {
+        if (failNextGroupStore) {
+            failNextGroupStore = false;
+            return CompletableFuture.failedFuture(new NotEnoughReplicasException("log unavailable"));
+        }
+        CompletableFuture<Void> gate = nextGroupStoreGate;
+        if (gate != null) {
+            nextGroupStoreGate = null;
+            return gate.thenRun(() -> groupMetadata.put(group.groupId(), group));
+        }
+        groupMetadata.put(group.groupId(), group);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public List<GroupMetadata> storedGroups(Predicate<String> groupIds) {
+        List<GroupMetadata> matching = new ArrayList<>();
+        for (GroupMetadata group : groupMetadata.values()) {
+            if (groupIds.test(group.groupId())) {
+                matching.add(group);
+            }
+        }
+        return matching;
     }
 
     @Override

@@ -89,6 +89,8 @@ public final class CoordinatorLeadership implements MetadataListener {
         long startNanos = System.nanoTime();
         try {
             store.loadPartition(partition);
+            int count = store.numPartitions();
+            coordinator.loadGroups(store.storedGroups(groupId -> OffsetsTopic.partitionFor(groupId, count) == partition));
         } catch (RuntimeException e) {
             log.warn("Could not load the groups of {}-{} in leader epoch {}: {}", OffsetsTopic.NAME, partition,
                     leaderEpoch, e.toString());
@@ -102,6 +104,7 @@ public final class CoordinatorLeadership implements MetadataListener {
                     partition, leaderEpoch, (System.nanoTime() - startNanos) / 1_000_000);
         } else if (ownership.state(partition) == null) {
             // Leadership moved on while the log was replayed: its unload may have run before the load finished.
+            unloadGroups(partition);
             store.unloadPartition(partition);
         }
     }

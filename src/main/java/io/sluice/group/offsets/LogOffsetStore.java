@@ -3,6 +3,7 @@ package io.sluice.group.offsets;
 import io.sluice.broker.PartitionManager;
 import io.sluice.config.BrokerConfig;
 import io.sluice.group.CommittedOffset;
+import io.sluice.group.GroupMetadata;
 import io.sluice.group.OffsetStore;
 import io.sluice.log.Log;
 import io.sluice.log.LogAppendInfo;
@@ -41,7 +42,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Committed offsets kept as records of the compacted topic __consumer_offsets, one record per
- * (group, partition), the latest winning and a tombstone removing it. Each group writes to the
+ * (group, partition), the latest winning and a tombstone removing it; beside them each group's latest
+ * metadata record (membership and generation, {@link GroupMetadataCodec}), kept in memory for a loading
+ * coordinator to rebuild its groups from. Each group writes to the
  * partition Kafka's rule picks. A commit call is one record batch, so its offsets are stored all or
  * none. The store serves only the partitions this node leads and has loaded ({@link #loadPartition}):
  * writes are appended as leader and complete, as an acks=all produce does, once the partition's
@@ -63,6 +66,8 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
     private final Time time;
     private final PartitionSlot[] slots;
     private final Map<String, Map<TopicPartition, CommittedOffset>> offsets = new ConcurrentHashMap<>();
+    /** The latest replicated group metadata record of each loaded group that has one. */
+    private final Map<String, GroupMetadata> groupMetadata = new ConcurrentHashMap<>();
     private volatile ScheduledFuture<?> expiryTask;
 
     /** Kafka's offsets.commit.timeout.ms default: how long a write waits for the in-sync replicas. */
@@ -76,17 +81,30 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
         final ArrayDeque<PendingWrite> pending = new ArrayDeque<>();
     }
 
+    /** A change of a group's metadata record: a new value, or a tombstone when value is null. */
+    private record GroupChange(GroupMetadata value) {
+    }
+
+    /** What one write changes: offsets (a null value removes the partition) and, unless null, the group record. */
+    private record Changes(Map<TopicPartition, CommittedOffset> offsets, GroupChange group) {
+        boolean isEmpty() {
+            return offsets.isEmpty() && group == null;
+        }
+    }
+
     /** An appended write; outcome is null until replication answers for it. */
     private static final class PendingWrite {
         final String groupId;
         final Map<TopicPartition, CommittedOffset> changes;
+        final GroupChange groupChange;
         final long generation;
         final CompletableFuture<Void> result = new CompletableFuture<>();
         Errors outcome;
 
-        PendingWrite(String groupId, Map<TopicPartition, CommittedOffset> changes, long generation) {
+        PendingWrite(String groupId, Changes changes, long generation) {
             this.groupId = groupId;
-            this.changes = changes;
+            this.changes = changes.offsets();
+            this.groupChange = changes.group();
             this.generation = generation;
         }
     }
@@ -216,15 +234,18 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
             slot.loaded = false;
             forgetGroupsOf(partition);
             Map<String, Map<TopicPartition, CommittedOffset>> loaded = new HashMap<>();
-            long records = LogReplay.replay(partitionLog, record -> apply(loaded, record));
+            Map<String, GroupMetadata> loadedGroups = new HashMap<>();
+            long records = LogReplay.replay(partitionLog, record -> apply(loaded, loadedGroups, record));
             loaded.forEach((group, groupOffsets) -> {
                 if (!groupOffsets.isEmpty()) {
                     offsets.put(group, Collections.unmodifiableMap(groupOffsets));
                 }
             });
+            groupMetadata.putAll(loadedGroups);
             slot.loaded = true;
-            log.info("Loaded committed offsets of {} groups from {} records of {} in {} ms", loaded.size(), records,
-                    tp, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+            log.info("Loaded committed offsets of {} groups and metadata of {} groups from {} records of {} in {} ms",
+                    loaded.size(), loadedGroups.size(), records, tp,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
             return records;
         }
     }
@@ -249,10 +270,26 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
 
     private void forgetGroupsOf(int partition) {
         offsets.keySet().removeIf(groupId -> OffsetsTopic.partitionFor(groupId, numPartitions) == partition);
+        groupMetadata.keySet().removeIf(groupId -> OffsetsTopic.partitionFor(groupId, numPartitions) == partition);
     }
 
-    private static void apply(Map<String, Map<TopicPartition, CommittedOffset>> target, Record record) {
+    private static void apply(Map<String, Map<TopicPartition, CommittedOffset>> target,
+                              Map<String, GroupMetadata> groups, Record record) {
         if (!record.hasKey()) {
+            return;
+        }
+        if (GroupMetadataCodec.isGroupKey(record.key())) {
+            String groupId = GroupMetadataCodec.decodeKey(record.key());
+            if (!record.hasValue()) {
+                groups.remove(groupId);
+            } else if (GroupMetadataCodec.isReadableValue(record.value())) {
+                groups.put(groupId, GroupMetadataCodec.decodeValue(groupId, record.value()));
+            } else {
+                // Offsets stay usable; the group rebuilds its membership by rejoining, as before it was stored.
+                log.warn("Skipping group metadata of group {} at offset {}: unknown value version", groupId,
+                        record.offset());
+                groups.remove(groupId);
+            }
             return;
         }
         OffsetRecordCodec.Key key = OffsetRecordCodec.decodeKey(record.key());
@@ -283,7 +320,7 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
 
     @Override
     public CompletableFuture<Void> commit(String groupId, Map<TopicPartition, CommittedOffset> commits) {
-        Map<TopicPartition, CommittedOffset> changes = Map.copyOf(commits);
+        Changes changes = new Changes(Map.copyOf(commits), null);
         return write(groupId, current -> changes);
     }
 
@@ -295,12 +332,30 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
     @Override
     public CompletableFuture<Void> delete(String groupId, Set<TopicPartition> toDelete) {
         Set<TopicPartition> requested = Set.copyOf(toDelete);
-        return write(groupId, current -> removalsOf(current, requested::contains));
+        return write(groupId, current -> new Changes(removalsOf(current, requested::contains), null));
     }
 
     @Override
     public CompletableFuture<Void> deleteGroup(String groupId) {
-        return write(groupId, current -> removalsOf(current, tp -> true));
+        GroupChange tombstone = new GroupChange(null);
+        return write(groupId, current -> new Changes(removalsOf(current, tp -> true), tombstone));
+    }
+
+    @Override
+    public CompletableFuture<Void> storeGroup(GroupMetadata group) {
+        Changes changes = new Changes(Map.of(), new GroupChange(group));
+        return write(group.groupId(), current -> changes);
+    }
+
+    @Override
+    public List<GroupMetadata> storedGroups(Predicate<String> groupIds) {
+        List<GroupMetadata> matching = new ArrayList<>();
+        for (GroupMetadata group : groupMetadata.values()) {
+            if (groupIds.test(group.groupId())) {
+                matching.add(group);
+            }
+        }
+        return matching;
     }
 
     @Override
@@ -326,7 +381,10 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
             write(groupId, current -> {
                 Map<TopicPartition, CommittedOffset> removals = removalsOf(current, tp -> isExpired(current.get(tp), nowMs));
                 count[0] = removals.size();
-                return removals;
+                // An empty group with no offsets left is gone, as in Kafka: its metadata record goes too.
+                GroupMetadata stored = groupMetadata.get(groupId);
+                boolean groupGone = removals.size() == current.size() && stored != null && stored.members().isEmpty();
+                return new Changes(removals, groupGone ? new GroupChange(null) : null);
             }).whenComplete((done, failure) -> {
                 if (failure != null) {
                     log.info("Expiring offsets of group {} did not complete: {}", groupId, failure.toString());
@@ -362,8 +420,7 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
      * waiting for replication (a null value removes the partition), appends them as one batch as leader, and
      * queues them; they reach memory, and the returned future completes, once the in-sync replicas have them.
      */
-    private CompletableFuture<Void> write(String groupId,
-                                          Function<Map<TopicPartition, CommittedOffset>, Map<TopicPartition, CommittedOffset>> changesOf) {
+    private CompletableFuture<Void> write(String groupId, Function<Map<TopicPartition, CommittedOffset>, Changes> changesOf) {
         int partition = OffsetsTopic.partitionFor(groupId, numPartitions);
         TopicPartition tp = new TopicPartition(OffsetsTopic.NAME, partition);
         PartitionSlot slot = slots[partition];
@@ -376,17 +433,22 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
                     throw new NotCoordinatorException("The groups of " + tp + " are not served by this node");
                 }
                 Map<TopicPartition, CommittedOffset> current = withPending(slot, groupId);
-                Map<TopicPartition, CommittedOffset> changes = changesOf.apply(current);
+                Changes changes = changesOf.apply(current);
                 if (changes.isEmpty()) {
                     return CompletableFuture.completedFuture(null);
                 }
                 long now = time.milliseconds();
-                SimpleRecord[] records = new SimpleRecord[changes.size()];
+                SimpleRecord[] records = new SimpleRecord[changes.offsets().size() + (changes.group() == null ? 0 : 1)];
                 int i = 0;
-                for (Map.Entry<TopicPartition, CommittedOffset> change : changes.entrySet()) {
+                for (Map.Entry<TopicPartition, CommittedOffset> change : changes.offsets().entrySet()) {
                     CommittedOffset value = change.getValue();
                     records[i++] = new SimpleRecord(now, OffsetRecordCodec.encodeKey(groupId, change.getKey()),
                             value == null ? null : OffsetRecordCodec.encodeValue(value));
+                }
+                if (changes.group() != null) {
+                    GroupMetadata value = changes.group().value();
+                    records[i] = new SimpleRecord(now, GroupMetadataCodec.encodeKey(groupId),
+                            value == null ? null : GroupMetadataCodec.encodeValue(value));
                 }
                 MetadataImage image = metadata.image();
                 Log partitionLog = partitions.leaderLog(image, tp);
@@ -428,7 +490,12 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
         while (!slot.pending.isEmpty() && slot.pending.peek().outcome != null) {
             PendingWrite write = slot.pending.poll();
             if (write.outcome == Errors.NONE && slot.loaded && write.generation == slot.generation) {
-                applyToMemory(write.groupId, fetch(write.groupId), write.changes);
+                if (!write.changes.isEmpty()) {
+                    applyToMemory(write.groupId, fetch(write.groupId), write.changes);
+                }
+                if (write.groupChange != null) {
+                    applyGroupToMemory(write.groupId, write.groupChange.value());
+                }
             }
             done.add(write);
         }
@@ -481,6 +548,14 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
             offsets.remove(groupId);
         } else {
             offsets.put(groupId, Collections.unmodifiableMap(next));
+        }
+    }
+
+    private void applyGroupToMemory(String groupId, GroupMetadata value) {
+        if (value == null) {
+            groupMetadata.remove(groupId);
+        } else {
+            groupMetadata.put(groupId, value);
         }
     }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sluice.broker.PartitionManager;
 import io.sluice.config.BrokerConfig;
 import io.sluice.group.CommittedOffset;
+import io.sluice.group.GroupMetadata;
 import io.sluice.log.Log;
 import io.sluice.log.LogManager;
 import io.sluice.metadata.BrokerImage;
@@ -218,7 +219,7 @@ class LogOffsetStoreTest {
     void recordsOfUnknownKindsAreSkippedOnLoad() {
         store.commit("g1", Map.of(ORDERS_0, at(10, 100))).join();
         Log log = offsetsLog("g1");
-        byte[] foreignKey = {0, 2, 0, 2, 'g', '1'};
+        byte[] foreignKey = {0, 9, 0, 2, 'g', '1'};
         partitions.append(log, new TopicPartition(OffsetsTopic.NAME, OffsetsTopic.partitionFor("g1", PARTITIONS)),
                 MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(1L, foreignKey, new byte[] {1, 2, 3})), 0);
 
@@ -257,6 +258,76 @@ class LogOffsetStoreTest {
         assertThat(store.expireOffsets(RETENTION_MS)).isEqualTo(1);
 
         assertThat(store.groups()).isEmpty();
+    }
+
+    @Test
+    void theLatestGroupMetadataSurvivesARestartBesideTheOffsets() {
+        store.commit("g1", Map.of(ORDERS_0, at(10, 100))).join();
+        store.storeGroup(groupMetadata("g1", 1, "m-a")).join();
+        store.storeGroup(groupMetadata("g1", 2, "m-a", "m-b")).join();
+        store.storeGroup(groupMetadata("g2", 5)).join();
+        assertThat(store.storedGroups(g -> g.equals("g1"))).extracting(GroupMetadata::generation).containsExactly(2);
+
+        restart();
+
+        List<GroupMetadata> loaded = store.storedGroups(g -> g.equals("g1"));
+        assertThat(loaded).hasSize(1);
+        assertThat(loaded.get(0)).usingRecursiveComparison().isEqualTo(groupMetadata("g1", 2, "m-a", "m-b"));
+        assertThat(store.storedGroups(g -> true)).extracting(GroupMetadata::groupId).containsExactlyInAnyOrder("g1", "g2");
+        assertThat(store.fetch("g1")).isEqualTo(Map.of(ORDERS_0, at(10, 100)));
+    }
+
+    @Test
+    void deletingAGroupTombstonesItsMetadataWithItsOffsets() {
+        store.commit("g1", Map.of(ORDERS_0, at(10, 100))).join();
+        store.storeGroup(groupMetadata("g1", 3)).join();
+
+        store.deleteGroup("g1").join();
+
+        assertThat(store.storedGroups(g -> true)).isEmpty();
+        restart();
+        assertThat(store.storedGroups(g -> true)).isEmpty();
+        assertThat(store.fetch("g1")).isEmpty();
+    }
+
+    @Test
+    void anEmptyGroupWhoseLastOffsetExpiresLosesItsMetadataToo() {
+        store.commit("empty", Map.of(ORDERS_0, at(1, 0))).join();
+        store.storeGroup(groupMetadata("empty", 4)).join();
+        store.commit("members", Map.of(ORDERS_0, at(1, 0))).join();
+        store.storeGroup(groupMetadata("members", 4, "m-a")).join();
+
+        store.expireOffsets(RETENTION_MS);
+
+        assertThat(store.storedGroups(g -> true)).extracting(GroupMetadata::groupId).containsExactly("members");
+        restart();
+        assertThat(store.storedGroups(g -> true)).extracting(GroupMetadata::groupId).containsExactly("members");
+    }
+
+    @Test
+    void groupMetadataIsNotServedForPartitionsNotLoaded() {
+        store.storeGroup(groupMetadata("g1", 1, "m-a")).join();
+        int partition = OffsetsTopic.partitionFor("g1", PARTITIONS);
+
+        store.unloadPartition(partition);
+
+        assertThat(store.storedGroups(g -> true)).isEmpty();
+        assertThatThrownBy(() -> store.storeGroup(groupMetadata("g1", 2)).join())
+                .hasCauseInstanceOf(NotCoordinatorException.class);
+        store.loadPartition(partition);
+        assertThat(store.storedGroups(g -> true)).extracting(GroupMetadata::generation).containsExactly(1);
+    }
+
+    private static GroupMetadata groupMetadata(String groupId, int generation, String... memberIds) {
+        List<GroupMetadata.Member> members = new ArrayList<>();
+        for (String memberId : memberIds) {
+            members.add(new GroupMetadata.Member(memberId, null, "client", "/127.0.0.1", 30_000, 10_000,
+                    ("sub-" + memberId).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    ("asg-" + memberId).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        boolean empty = members.isEmpty();
+        return new GroupMetadata(groupId, "consumer", generation, empty ? null : "range",
+                empty ? null : memberIds[0], 1_000L * generation, members);
     }
 
     @Test
