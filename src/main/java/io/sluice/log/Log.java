@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.KafkaStorageException;
@@ -184,19 +185,7 @@ public final class Log {
     private void loadLeaderEpochs() {
         if (!epochCache.loadedFromCheckpoint()) {
             epochCache.clear();
-            BatchHeader header = new BatchHeader();
-            try {
-                for (LogSegment segment : segments.values()) {
-                    long position = 0;
-                    int size = segment.size();
-                    while (header.read(segment.channel(), position, size)) {
-                        epochCache.assign(header.partitionLeaderEpoch, header.baseOffset);
-                        position += header.size;
-                    }
-                }
-            } catch (IOException e) {
-                throw new KafkaStorageException("Cannot scan " + dir + " for leader epochs", e);
-            }
+            forEachBatchHeader("leader epochs", header -> epochCache.assign(header.partitionLeaderEpoch, header.baseOffset));
         }
         epochCache.truncateFromEnd(logEndOffset);
         epochCache.truncateFromStart(logStartOffset);
@@ -582,18 +571,23 @@ public final class Log {
     /** Replays the producer state from every batch header (after a truncation removed batches). */
     private void rebuildProducerState() {
         producerState.clear();
+        forEachBatchHeader("producer state", producerState::replay);
+    }
+
+    /** Reads every batch header of every segment in offset order; one reused header, no record is read. */
+    private void forEachBatchHeader(String purpose, Consumer<BatchHeader> action) {
         BatchHeader header = new BatchHeader();
         try {
             for (LogSegment segment : segments.values()) {
                 long position = 0;
                 int size = segment.size();
                 while (header.read(segment.channel(), position, size)) {
-                    producerState.replay(header);
+                    action.accept(header);
                     position += header.size;
                 }
             }
         } catch (IOException e) {
-            throw new KafkaStorageException("Cannot scan " + dir + " for producer state", e);
+            throw new KafkaStorageException("Cannot scan " + dir + " for " + purpose, e);
         }
     }
 

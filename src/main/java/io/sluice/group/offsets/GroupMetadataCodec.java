@@ -1,9 +1,12 @@
 package io.sluice.group.offsets;
 
+import static io.sluice.group.offsets.RecordFields.getString;
+import static io.sluice.group.offsets.RecordFields.putString;
+import static io.sluice.group.offsets.RecordFields.utf8;
+
 import io.sluice.group.GroupMetadata;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -163,19 +166,6 @@ final class GroupMetadataCodec {
         return s == null ? null : utf8(s);
     }
 
-    private static byte[] utf8(String s) {
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length > Short.MAX_VALUE) {
-            throw new IllegalArgumentException("String of " + bytes.length + " bytes is too long for a group record");
-        }
-        return bytes;
-    }
-
-    private static void putString(ByteBuffer buf, byte[] bytes) {
-        buf.putShort((short) bytes.length);
-        buf.put(bytes);
-    }
-
     private static void putNullableString(ByteBuffer buf, byte[] bytes) {
         if (bytes == null) {
             buf.putShort((short) -1);
@@ -187,16 +177,6 @@ final class GroupMetadataCodec {
     private static void putBytes(ByteBuffer buf, byte[] bytes) {
         buf.putInt(bytes.length);
         buf.put(bytes);
-    }
-
-    private static String getString(ByteBuffer buf) {
-        short length = buf.getShort();
-        if (length < 0) {
-            return null;
-        }
-        byte[] bytes = new byte[length];
-        buf.get(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     private static byte[] getBytes(ByteBuffer buf) {

@@ -1,9 +1,12 @@
 package io.sluice.group.offsets;
 
+import static io.sluice.group.offsets.RecordFields.getString;
+import static io.sluice.group.offsets.RecordFields.putString;
+import static io.sluice.group.offsets.RecordFields.utf8;
+
 import io.sluice.group.CommittedOffset;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -86,26 +89,4 @@ final class OffsetRecordCodec {
         }
     }
 
-    private static byte[] utf8(String s) {
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length > Short.MAX_VALUE) {
-            throw new IllegalArgumentException("String of " + bytes.length + " bytes is too long for an offset record");
-        }
-        return bytes;
-    }
-
-    private static void putString(ByteBuffer buf, byte[] bytes) {
-        buf.putShort((short) bytes.length);
-        buf.put(bytes);
-    }
-
-    private static String getString(ByteBuffer buf) {
-        short length = buf.getShort();
-        if (length < 0) {
-            return null;
-        }
-        byte[] bytes = new byte[length];
-        buf.get(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
-    }
 }
