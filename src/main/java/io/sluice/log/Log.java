@@ -517,6 +517,10 @@ public final class Log {
             ensureOpen();
             long previousEnd = logEndOffset;
             if (targetOffset >= previousEnd) {
+                // No record goes, but an epoch may still start here: a broker that became leader and was deposed
+                // before appending anything has an entry at its log end that the new leader never had. Kept, it
+                // would make every later fetch report the same divergence again.
+                epochCache.truncateFromEnd(targetOffset);
                 return 0;
             }
             if (targetOffset <= segments.firstKey()) {

@@ -69,6 +69,19 @@ class LogLeaderEpochTest {
     }
 
     @Test
+    void truncatingAtTheLogEndDropsAnEpochThatStartedThereWithoutRecords() {
+        Log log = open("p-0");
+        log.append(batch(NOW, "a", "b"), 1);
+        // Led in epoch 4 but deposed before appending: the new leader (epoch 5) never had epoch 4.
+        log.assignLeaderEpoch(4);
+
+        assertThat(log.truncateTo(2)).isZero();
+
+        assertThat(log.leaderEpochCache().entries()).containsExactly(new EpochEntry(1, 0));
+        assertThat(log.latestEpoch()).isEqualTo(1);
+    }
+
+    @Test
     void followerAppendsTakeTheEpochOfEachCopiedBatch() {
         Log leader = open("leader-0");
         writeThreeBatches(leader);
