@@ -443,11 +443,13 @@ public final class RatisMetadataService implements MetadataService {
      * forms with no formatting step; the zero-config single node (no voters list) makes up a random one.
      */
     static String sharedClusterId(MetadataServiceConfig config) {
-        if (config.voters().isEmpty()) {
-            return null;
-        }
+        return config.voters().isEmpty() ? null : sharedClusterId(config.voters());
+    }
+
+    /** The cluster id every node given these voters derives (also what a bootstrapping broker checks against). */
+    static String sharedClusterId(List<QuorumVoter> voters) {
         StringBuilder key = new StringBuilder("sluice-cluster");
-        config.voters().stream().sorted(java.util.Comparator.comparingInt(QuorumVoter::nodeId)).forEach(v ->
+        voters.stream().sorted(java.util.Comparator.comparingInt(QuorumVoter::nodeId)).forEach(v ->
                 key.append('/').append(v.nodeId()).append('@').append(v.address().getHostString())
                         .append(':').append(v.address().getPort()));
         UUID uuid = UUID.nameUUIDFromBytes(key.toString().getBytes(StandardCharsets.UTF_8));
