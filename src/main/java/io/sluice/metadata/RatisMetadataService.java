@@ -25,7 +25,9 @@ import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.SetConfigurationRequest;
@@ -39,6 +41,7 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.ProtoUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -231,19 +234,34 @@ public final class RatisMetadataService implements MetadataService {
     }
 
     /**
-     * Asks the leader to add this node to the configuration as a listener (Ratis' ADD mode leaves the other members
-     * as they are). Retried until the deadline: the quorum may still be electing, or reconfiguring for another node.
+     * Asks the leader to add this node to the configuration as a listener, keeping every other member. Ratis' ADD mode
+     * would be the natural call, but (3.3.0) it stages only the listeners named in the request, so each joining
+     * broker-only node would silently drop the listeners added before it from the configuration. Instead this reads
+     * the current configuration and compares-and-sets it with this node added. Retried until the deadline: the quorum
+     * may still be electing, or reconfiguring for another node (then the compare fails and the next try sees it).
      */
     private void joinAsListener(RaftPeer me, long deadlineNanos) throws IOException {
-        SetConfigurationRequest.Arguments add = SetConfigurationRequest.Arguments.newBuilder()
-                .setServersInNewConf(List.of())
-                .setListenersInNewConf(List.of(me))
-                .setMode(SetConfigurationRequest.Mode.ADD)
-                .build();
-        IOException last = null;
+        Exception last = null;
         while (System.nanoTime() - deadlineNanos < 0) {
             try {
-                RaftClientReply reply = client.admin().setConfiguration(add);
+                RaftConfigurationProto current = currentConfiguration();
+                List<RaftPeer> servers = ProtoUtils.toRaftPeers(current.getPeersList());
+                List<RaftPeer> listeners = ProtoUtils.toRaftPeers(current.getListenersList());
+                if (listeners.stream().anyMatch(p -> p.getId().equals(me.getId()) && p.getAddress().equals(me.getAddress()))) {
+                    LOG.info("Node {} follows the metadata log as a listener (already in the configuration)", self);
+                    return;
+                }
+                List<RaftPeer> newListeners = new ArrayList<>(listeners);
+                newListeners.removeIf(p -> p.getId().equals(me.getId()));
+                newListeners.add(me);
+                SetConfigurationRequest.Arguments join = SetConfigurationRequest.Arguments.newBuilder()
+                        .setServersInCurrentConf(servers)
+                        .setListenersInCurrentConf(listeners)
+                        .setServersInNewConf(servers)
+                        .setListenersInNewConf(newListeners)
+                        .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
+                        .build();
+                RaftClientReply reply = client.admin().setConfiguration(join);
                 if (reply.isSuccess()) {
                     LOG.info("Node {} follows the metadata log as a listener", self);
                     return;
@@ -260,6 +278,25 @@ public final class RatisMetadataService implements MetadataService {
             }
         }
         throw new IOException("Could not join the metadata quorum as a listener", last);
+    }
+
+    /** The Raft configuration as the first voter that answers knows it. */
+    private RaftConfigurationProto currentConfiguration() throws IOException {
+        IOException last = null;
+        for (RaftPeer voter : group.getPeers()) {
+            if (voter.getStartupRole() == RaftPeerRole.LISTENER) {
+                continue;
+            }
+            try {
+                GroupInfoReply info = client.getGroupManagementApi(voter.getId()).info(group.getGroupId());
+                if (info.getConf().isPresent()) {
+                    return info.getConf().get();
+                }
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        throw last != null ? last : new IOException("No voter reported the Raft configuration");
     }
 
     @Override
