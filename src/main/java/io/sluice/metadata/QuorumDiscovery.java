@@ -48,7 +48,8 @@ public final class QuorumDiscovery {
             for (InetSocketAddress server : bootstrapServers) {
                 try {
                     List<QuorumVoter> voters = ask(server);
-                    LOG.info("Quorum voters {} learned from bootstrap server {}:{}", voters, server.getHostString(),
+                    LOG.info("Quorum voters {} learned from bootstrap server {}:{}", voters.stream()
+                            .map(v -> v.nodeId() + "@" + v.address().getHostString() + ":" + v.address().getPort()).toList(), server.getHostString(),
                             server.getPort());
                     return voters;
                 } catch (IOException | RuntimeException e) {
