@@ -13,6 +13,7 @@ import org.apache.kafka.common.record.Records;
  */
 final class BatchHeader {
     static final int SIZE = DefaultRecordBatch.RECORD_BATCH_OVERHEAD;
+    private static final int PARTITION_LEADER_EPOCH_OFFSET = 12;
     private static final int MAGIC_OFFSET = 16;
     private static final int ATTRIBUTES_OFFSET = 21;
     private static final int LAST_OFFSET_DELTA_OFFSET = 23;
@@ -30,6 +31,8 @@ final class BatchHeader {
     long baseOffset;
     /** Whole batch size including the 12-byte offset and length prefix. */
     int size;
+    /** The epoch of the leader that appended the batch (kept as is when followers copy it). */
+    int partitionLeaderEpoch;
     byte magic;
     long lastOffset;
     long maxTimestamp;
@@ -65,6 +68,7 @@ final class BatchHeader {
             return false;
         }
         size = length + Records.LOG_OVERHEAD;
+        partitionLeaderEpoch = buffer.getInt(PARTITION_LEADER_EPOCH_OFFSET);
         int lastOffsetDelta = buffer.getInt(LAST_OFFSET_DELTA_OFFSET);
         lastOffset = baseOffset + lastOffsetDelta;
         maxTimestamp = buffer.getLong(MAX_TIMESTAMP_OFFSET);

@@ -451,6 +451,93 @@ public final class Log {
         return new LogReadInfo(activeSegment.emptySlice(), start, end);
     }
 
+    /**
+     * The leader epoch of the first batch whose last offset is at or after offset, or -1 when the log holds none
+     * (offset at or past the end, or below the start).
+     */
+    public int leaderEpochFrom(long offset) {
+        long end = logEndOffset;
+        if (offset < logStartOffset || offset >= end) {
+            return RecordBatch.NO_PARTITION_LEADER_EPOCH;
+        }
+        try {
+            Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
+            while (entry != null) {
+                BatchHeader header = entry.getValue().batchFrom(offset);
+                if (header != null) {
+                    return header.partitionLeaderEpoch;
+                }
+                entry = segments.higherEntry(entry.getKey());
+            }
+        } catch (IOException e) {
+            throw new KafkaStorageException("Read from " + dir + " failed", e);
+        }
+        return RecordBatch.NO_PARTITION_LEADER_EPOCH;
+    }
+
+    /** The leader epoch of the last batch, or -1 for an empty log. */
+    public int lastLeaderEpoch() {
+        return leaderEpochFrom(logEndOffset - 1);
+    }
+
+    /**
+     * Kafka's OffsetsForLeaderEpoch answer computed from this log: the largest leader epoch at or below the requested
+     * one that the log holds, and the offset where it ends (the first offset of a later epoch, else the log end).
+     * {@code (-1, -1)} when every batch has a later epoch. Leader epochs never decrease along a log, so this is a
+     * binary search over offsets reading one batch header per step; no epoch cache is kept.
+     */
+    public EpochEndOffset endOffsetForEpoch(int epoch) {
+        long low = logStartOffset;
+        long high = logEndOffset;
+        // Invariant: every batch from an offset below low has an epoch <= requested; from high on, later ones.
+        while (low < high) {
+            long mid = low + (high - low) / 2;
+            if (leaderEpochFrom(mid) > epoch) {
+                high = mid;
+            } else {
+                low = mid + 1;
+            }
+        }
+        if (low <= logStartOffset) {
+            return new EpochEndOffset(RecordBatch.NO_PARTITION_LEADER_EPOCH, -1);
+        }
+        return new EpochEndOffset(leaderEpochFrom(low - 1), low);
+    }
+
+    /** The largest leader epoch at or below a requested one and the offset where it ends in a log. */
+    public record EpochEndOffset(int epoch, long endOffset) {
+    }
+
+    /**
+     * Removes every record at or above offset (a batch boundary): a follower drops what it has beyond the point where
+     * its log diverged from its leader's. Producer state is rebuilt from the batches that remain.
+     */
+    public void truncateTo(long offset) {
+        synchronized (lock) {
+            ensureOpen();
+            if (offset >= logEndOffset) {
+                return;
+            }
+            long target = Math.max(offset, logStartOffset);
+            LOG.info("Truncating {} from log end offset {} to {}", dir, logEndOffset, target);
+            for (LogSegment segment : List.copyOf(segments.tailMap(target, true).values())) {
+                if (segment.baseOffset > segments.firstKey()) {
+                    deleteSegment(segment);
+                }
+            }
+            int indexInterval = config.indexIntervalBytes();
+            LogSegment last = segments.lastEntry().getValue();
+            last.truncateTo(target, indexInterval);
+            activeSegment = last;
+            logEndOffset = last.nextOffset();
+            recoveryPoint = Math.min(recoveryPoint, logEndOffset);
+            producerState.clear();
+            for (LogSegment segment : segments.values()) {
+                segment.scan(false, false, indexInterval, producerState::replay);
+            }
+        }
+    }
+
     public long logStartOffset() { return logStartOffset; }
     public long logEndOffset() { return logEndOffset; }
 

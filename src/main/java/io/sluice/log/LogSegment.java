@@ -382,6 +382,38 @@ final class LogSegment {
         return new FileSlice(channel, start, (int) (end - start));
     }
 
+    /** The header of the first batch whose last offset is at or after offset, or null when there is none here. */
+    BatchHeader batchFrom(long offset) throws IOException {
+        int committed = size;
+        BatchHeader header = new BatchHeader();
+        long position = offsetIndex.lookup(offset);
+        while (header.read(channel, position, committed)) {
+            if (header.lastOffset >= offset) {
+                return header;
+            }
+            position += header.size;
+        }
+        return null;
+    }
+
+    /**
+     * Cuts the file before the first batch starting at or after offset (a batch boundary) and rebuilds the indexes
+     * and in-memory state from what is left.
+     */
+    void truncateTo(long offset, int indexIntervalBytes) {
+        try {
+            BatchHeader header = new BatchHeader();
+            long position = offsetIndex.lookup(offset);
+            while (header.read(channel, position, size) && header.baseOffset < offset) {
+                position += header.size;
+            }
+            channel.truncate(position);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        scan(false, true, indexIntervalBytes, null);
+    }
+
     /** An empty slice at the end of the committed bytes. */
     FileSlice emptySlice() {
         return new FileSlice(channel, size, 0);
