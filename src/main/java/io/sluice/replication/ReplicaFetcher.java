@@ -27,6 +27,7 @@ import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.protocol.ObjectSerializationCache;
 import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.RecordBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +57,15 @@ final class ReplicaFetcher implements AutoCloseable {
     private volatile boolean running = true;
     private Socket socket;
     private int correlationId;
+    /**
+     * Epoch of the last batch of each followed log, read from the log when following starts (in a leader epoch) and
+     * then taken from the batches this thread appends. Only this thread touches it.
+     */
+    private final Map<TopicPartition, LastFetched> lastFetched = new HashMap<>();
+
+    /** The epoch of a log's last batch, valid while the partition is followed in leaderEpoch. */
+    private record LastFetched(int leaderEpoch, int batchEpoch) {
+    }
 
     ReplicaFetcher(int nodeId, int leaderId, String host, int port, LogManager logs,
                    ObjLongConsumer<TopicPartition> onLeaderHighWatermark) {
@@ -118,6 +128,7 @@ final class ReplicaFetcher implements AutoCloseable {
             topics.computeIfAbsent(tp.topic(), name -> new FetchTopic().setTopic(name)).partitions()
                     .add(new FetchPartition().setPartition(tp.partition()).setCurrentLeaderEpoch(entry.getValue())
                             .setFetchOffset(local.logEndOffset()).setLogStartOffset(local.logStartOffset())
+                            .setLastFetchedEpoch(lastFetchedEpoch(tp, entry.getValue(), local))
                             .setPartitionMaxBytes(PARTITION_MAX_BYTES));
         }
         if (topics.isEmpty()) {
@@ -135,6 +146,10 @@ final class ReplicaFetcher implements AutoCloseable {
                 if (local == null || !current.containsKey(tp)) {
                     continue;
                 }
+                if (data.divergingEpoch().endOffset() >= 0 || data.divergingEpoch().epoch() >= 0) {
+                    truncateToLeader(tp, local, data);
+                    continue;
+                }
                 if (data.errorCode() != Errors.NONE.code()) {
                     log.debug("Fetching {} from leader {}: {}", tp, leaderId, Errors.forCode(data.errorCode()));
                     healthy = false;
@@ -146,15 +161,66 @@ final class ReplicaFetcher implements AutoCloseable {
         return healthy;
     }
 
+    /**
+     * The leader says this log holds records past the end of an epoch on the leader (Kafka's DivergingEpoch):
+     * records a deposed leader appended that no one else kept. Cut back to where both logs agree, as Kafka's
+     * follower does: to the smaller end of that epoch when this log has it too, else to the end of the largest
+     * earlier epoch here, and fetch again (a further divergence, if any, is found by the next round).
+     */
+    private void truncateToLeader(TopicPartition tp, Log local, PartitionData data) {
+        FetchResponseData.EpochEndOffset leaderEnd = data.divergingEpoch();
+        long target;
+        if (leaderEnd.epoch() < 0) {
+            target = local.logStartOffset();
+        } else {
+            Log.EpochEndOffset mine = local.endOffsetForEpoch(leaderEnd.epoch());
+            if (mine.epoch() < 0) {
+                target = local.logStartOffset();
+            } else if (mine.epoch() == leaderEnd.epoch()) {
+                target = Math.min(leaderEnd.endOffset(), mine.endOffset());
+            } else {
+                target = mine.endOffset();
+            }
+        }
+        log.info("The log of {} diverged from leader {} after epoch {} (its end there {}); truncating from {} to {}",
+                tp, leaderId, leaderEnd.epoch(), leaderEnd.endOffset(), local.logEndOffset(), target);
+        local.truncateTo(target);
+        lastFetched.remove(tp);
+    }
+
+    private int lastFetchedEpoch(TopicPartition tp, int leaderEpoch, Log local) {
+        LastFetched known = lastFetched.get(tp);
+        if (known == null || known.leaderEpoch() != leaderEpoch) {
+            known = new LastFetched(leaderEpoch, local.lastLeaderEpoch());
+            lastFetched.put(tp, known);
+        }
+        return known.batchEpoch();
+    }
+
+    /** The copied batches keep the leader's epochs: the last one is what the local log now ends with. */
+    private void rememberLastBatchEpoch(TopicPartition tp, MemoryRecords records) {
+        LastFetched known = lastFetched.get(tp);
+        if (known == null) {
+            return;
+        }
+        int epoch = known.batchEpoch();
+        for (RecordBatch batch : records.batches()) {
+            epoch = batch.partitionLeaderEpoch();
+        }
+        lastFetched.put(tp, new LastFetched(known.leaderEpoch(), epoch));
+    }
+
     private boolean append(TopicPartition tp, Log local, PartitionData data) {
         MemoryRecords records = (MemoryRecords) data.records();
         try {
             if (records != null && records.sizeInBytes() > 0) {
                 local.appendAsFollower(records);
+                rememberLastBatchEpoch(tp, records);
             }
             onLeaderHighWatermark.accept(tp, Math.min(data.highWatermark(), local.logEndOffset()));
             return true;
         } catch (ApiException e) {
+            lastFetched.remove(tp);
             log.warn("Could not append the batches of {} fetched from leader {}: {}", tp, leaderId, e.getMessage());
             return false;
         }

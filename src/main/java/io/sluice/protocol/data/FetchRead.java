@@ -97,6 +97,9 @@ final class FetchRead {
         try {
             log = partitions.leaderLog(image, tp);
             checkLeaderEpoch(image, tp, fetch.currentLeaderEpoch());
+            if (replicaId >= 0 && divergedFromThisLog(tp, log, fetch, data)) {
+                return 0;
+            }
             Replication replication = partitions.replication();
             if (replicaId >= 0 && !followerFetchRecorded) {
                 replication.onFollowerFetch(tp, replicaId, fetch.fetchOffset(), log);
@@ -120,6 +123,26 @@ final class FetchRead {
             }
             return 0;
         }
+    }
+
+    /**
+     * A follower names the epoch of its last batch; when this log ends that epoch before the follower's fetch offset
+     * (or never had it), the follower holds records no leader of that epoch kept, e.g. appended while it was a
+     * deposed leader. The answer is the epoch and its end here (Kafka's DivergingEpoch) so it can truncate.
+     */
+    private boolean divergedFromThisLog(TopicPartition tp, Log log, FetchPartition fetch, PartitionData data) {
+        if (fetch.lastFetchedEpoch() < 0 || fetch.fetchOffset() <= log.logStartOffset()) {
+            return false;
+        }
+        Log.EpochEndOffset end = log.endOffsetForEpoch(fetch.lastFetchedEpoch());
+        if (end.epoch() == fetch.lastFetchedEpoch() && end.endOffset() >= fetch.fetchOffset()) {
+            return false;
+        }
+        data.divergingEpoch().setEpoch(end.epoch()).setEndOffset(end.endOffset());
+        long highWatermark = partitions.replication().highWatermark(tp, log);
+        data.setHighWatermark(highWatermark).setLastStableOffset(highWatermark).setLogStartOffset(log.logStartOffset())
+                .setRecords(MemoryRecords.EMPTY);
+        return true;
     }
 
     private static void checkLeaderEpoch(MetadataImage image, TopicPartition tp, int requestEpoch) {
