@@ -20,6 +20,7 @@ import java.util.function.Supplier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.Uuid;
@@ -31,6 +32,7 @@ import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.conf.RaftProperties;
@@ -68,7 +70,9 @@ public final class RatisMetadataService implements MetadataService {
     private final MetadataStateMachine stateMachine;
     private final RaftServer server;
     private final RaftClient client;
-    private final RaftClient heartbeatClient;
+    private final Supplier<RaftClient> heartbeatClients;
+    /** Replaced when Ratis closes its ordered request window (after a leader failure); see {@link #sendHeartbeat}. */
+    private final AtomicReference<RaftClient> heartbeatClient;
     private final RatisRecordProposer proposer;
     private final QuorumController controller;
     private final Controller routedController;
@@ -77,7 +81,7 @@ public final class RatisMetadataService implements MetadataService {
 
     private RatisMetadataService(MetaProperties meta, RaftGroup group, RaftPeerId self,
                                  MetadataStateMachine stateMachine, RaftServer server, RaftClient client,
-                                 RaftClient heartbeatClient, RatisRecordProposer proposer,
+                                 Supplier<RaftClient> heartbeatClients, RatisRecordProposer proposer,
                                  QuorumController controller, ScheduledExecutorService timer) {
         this.meta = meta;
         this.group = group;
@@ -85,7 +89,8 @@ public final class RatisMetadataService implements MetadataService {
         this.stateMachine = stateMachine;
         this.server = server;
         this.client = client;
-        this.heartbeatClient = heartbeatClient;
+        this.heartbeatClients = heartbeatClients;
+        this.heartbeatClient = new AtomicReference<>(heartbeatClients.get());
         this.proposer = proposer;
         this.controller = controller;
         this.timer = timer;
@@ -118,7 +123,7 @@ public final class RatisMetadataService implements MetadataService {
                     .setRetryPolicy(RaftSettings.clientRetryPolicy())
                     .build();
             RaftClient client = clients.get();
-            RaftClient heartbeatClient = RaftClient.newBuilder()
+            Supplier<RaftClient> heartbeatClients = () -> RaftClient.newBuilder()
                     .setRaftGroup(group)
                     .setLeaderId(firstContact)
                     .setProperties(RaftSettings.heartbeatClient())
@@ -157,10 +162,11 @@ public final class RatisMetadataService implements MetadataService {
                 thread.setDaemon(true);
                 return thread;
             });
+            RatisMetadataService service = null;
             try {
                 server.start();
-                RatisMetadataService service = new RatisMetadataService(meta, group, self, stateMachine, server,
-                        client, heartbeatClient, proposer, controller, timer);
+                service = new RatisMetadataService(meta, group, self, stateMachine, server,
+                        client, heartbeatClients, proposer, controller, timer);
                 long deadline = System.nanoTime() + config.startTimeout().toNanos();
                 if (!voter) {
                     service.joinAsListener(group.getPeer(self), deadline);
@@ -172,7 +178,9 @@ public final class RatisMetadataService implements MetadataService {
             } catch (RuntimeException | IOException e) {
                 timer.shutdownNow();
                 proposer.close();
-                closeQuietly(heartbeatClient, null);
+                if (service != null) {
+                    closeQuietly(service.heartbeatClient.get(), null);
+                }
                 closeQuietly(client, server);
                 throw e;
             }
@@ -205,12 +213,37 @@ public final class RatisMetadataService implements MetadataService {
             return CompletableFuture.completedFuture(Errors.NOT_CONTROLLER);
         }
         Message message = Message.valueOf(ByteString.copyFrom(ControllerRpc.encodeHeartbeat(brokerId, incarnationId)));
-        return heartbeatClient.async().sendReadOnly(message, leader).handle((reply, error) -> {
+        RaftClient sender = heartbeatClient.get();
+        return sender.async().sendReadOnly(message, leader).handle((reply, error) -> {
+            if (error != null && causeOf(error) instanceof AlreadyClosedException) {
+                // A closed window fails every later send too: without a new client this node's heartbeats would
+                // never reach a controller again and it would stay fenced.
+                renewHeartbeatClient(sender);
+            }
             if (error != null || !reply.isSuccess()) {
                 return Errors.NOT_CONTROLLER;
             }
             return ControllerRpc.decodeError(reply.getMessage().getContent().toByteArray());
         });
+    }
+
+    private void renewHeartbeatClient(RaftClient closed) {
+        RaftClient fresh = heartbeatClients.get();
+        if (heartbeatClient.compareAndSet(closed, fresh)) {
+            LOG.info("Replaced the heartbeat Raft client after its request window closed");
+            closeQuietly(closed, null);
+        } else {
+            closeQuietly(fresh, null);
+        }
+    }
+
+    private static Throwable causeOf(Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof java.util.concurrent.CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     private void scheduleControllerDuties(long sessionTimeoutMs) {
@@ -384,7 +417,7 @@ public final class RatisMetadataService implements MetadataService {
         timer.shutdownNow();
         controller.resign();
         proposer.close();
-        closeQuietly(heartbeatClient, null);
+        closeQuietly(heartbeatClient.get(), null);
         closeQuietly(client, server);
     }
 
