@@ -145,6 +145,10 @@ public final class SluiceProcess implements AutoCloseable {
         paused = true;
     }
 
+    public boolean isPaused() {
+        return paused;
+    }
+
     /** SIGCONT after {@link #pause()}: it carries on where it stopped, with whatever state it had then. */
     public void resume() {
         signal("-CONT");

@@ -27,7 +27,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
@@ -88,11 +90,30 @@ class BrokerFaultsIntegrationTest {
     @AfterEach
     void bringEveryBrokerBack() {
         for (SluiceProcess broker : brokers) {
+            if (broker.isPaused()) {
+                broker.resume();
+            }
             if (!broker.isAlive()) {
                 broker.restartInBackground();
             }
         }
         brokers.forEach(SluiceProcess::awaitReady);
+        awaitAllLive(brokers, WAIT);
+    }
+
+    /** Until every node's Metadata lists all of them as live (registered and unfenced) brokers. */
+    static void awaitAllLive(List<SluiceProcess> nodes, Duration timeout) {
+        List<Integer> ids = nodes.stream().map(SluiceProcess::nodeId).sorted().toList();
+        for (SluiceProcess node : nodes) {
+            Poll.until(timeout, () -> liveBrokers(node).equals(ids), "node " + node.nodeId() + " to see brokers " + ids);
+        }
+    }
+
+    static List<Integer> liveBrokers(SluiceProcess via) {
+        try (RawKafkaConnection connection = RawKafkaConnection.open(via.port())) {
+            MetadataResponseData metadata = connection.send(new MetadataRequestData().setTopics(List.of()), (short) 12);
+            return metadata.brokers().stream().map(b -> b.nodeId()).sorted().toList();
+        }
     }
 
     private static SluiceProcess broker(int id) {
@@ -105,11 +126,33 @@ class BrokerFaultsIntegrationTest {
 
     private static void createTopic(String topic, int partitions, Map<String, String> configs) throws Exception {
         try (Admin admin = Clients.admin(allBootstrap())) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 3).configs(configs)))
-                    .all().get(20, TimeUnit.SECONDS);
+            createUntilAccepted(admin, new NewTopic(topic, partitions, (short) 3).configs(configs), WAIT);
         }
         Poll.until(WAIT, () -> describe(broker(1), topic).stream()
                 .allMatch(p -> p.leader() != null && p.isr().size() == 3), "leaders and full ISRs of " + topic);
+    }
+
+    /**
+     * Creates the topic, trying again while the controller counts fewer live brokers than replicas: on a loaded
+     * machine a broker back from a fault may be fenced for a moment by one late heartbeat.
+     */
+    static void createUntilAccepted(Admin admin, NewTopic topic, Duration timeout) {
+        Poll.until(timeout, () -> {
+            try {
+                admin.createTopics(List.of(topic)).all().get(20, TimeUnit.SECONDS);
+                return true;
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof TopicExistsException) {
+                    return true;
+                }
+                if (e.getCause() instanceof InvalidReplicationFactorException) {
+                    return false;
+                }
+                throw new AssertionError("could not create " + topic.name(), e);
+            } catch (Exception e) {
+                throw new AssertionError("could not create " + topic.name(), e);
+            }
+        }, "topic " + topic.name() + " created");
     }
 
     static List<TopicPartitionInfo> describe(SluiceProcess via, String topic) {
