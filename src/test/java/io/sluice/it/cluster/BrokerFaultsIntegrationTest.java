@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -128,8 +129,10 @@ class BrokerFaultsIntegrationTest {
         try (Admin admin = Clients.admin(allBootstrap())) {
             createUntilAccepted(admin, new NewTopic(topic, partitions, (short) 3).configs(configs), WAIT);
         }
-        Poll.until(WAIT, () -> describe(broker(1), topic).stream()
-                .allMatch(p -> p.leader() != null && p.isr().size() == 3), "leaders and full ISRs of " + topic);
+        for (SluiceProcess broker : brokers) {
+            Poll.until(WAIT, () -> IntStream.range(0, partitions).allMatch(p -> isr(broker, topic, p).size() == 3),
+                    "full ISRs of " + topic + " as broker " + broker.nodeId() + " sees them");
+        }
     }
 
     /**
@@ -170,7 +173,8 @@ class BrokerFaultsIntegrationTest {
             MetadataResponseData metadata = connection.send(new MetadataRequestData().setAllowAutoTopicCreation(false)
                     .setTopics(List.of(new MetadataRequestData.MetadataRequestTopic().setName(topic))), (short) 12);
             return metadata.topics().iterator().next().partitions().stream()
-                    .filter(p -> p.partitionIndex() == partition).findFirst().orElseThrow();
+                    .filter(p -> p.partitionIndex() == partition).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("node " + node.nodeId() + " does not know " + topic));
         }
     }
 
@@ -282,9 +286,14 @@ class BrokerFaultsIntegrationTest {
             long restarted = System.nanoTime();
             Poll.until(WAIT, () -> isr(leader, topic, 0).size() == 2, "broker " + returning.nodeId() + " back in the ISR");
             long rejoinMs = millisSince(restarted);
-            for (int i = 50; i < 100; i++) {
-                producer.send(new ProducerRecord<>(topic, 0, null, "v-" + i)).get(20, TimeUnit.SECONDS);
-                acked.add("v-" + i);
+            // An ordinary producer now: it retries NOT_ENOUGH_REPLICAS, which a follower just back may still cause
+            // for a moment (one slow fetch on a busy machine can push it out of the ISR again).
+            try (KafkaProducer<String, String> retrying = Clients.producer(leader.bootstrap(),
+                    Map.of(ProducerConfig.ACKS_CONFIG, "all"))) {
+                for (int i = 50; i < 100; i++) {
+                    retrying.send(new ProducerRecord<>(topic, 0, null, "v-" + i)).get(40, TimeUnit.SECONDS);
+                    acked.add("v-" + i);
+                }
             }
             List<String> consumed = Clients.readFromBeginning(leader.bootstrap(), List.of(tp), acked.size(), WAIT)
                     .stream().map(ConsumerRecord::value).toList();

@@ -91,8 +91,10 @@ class ControllerFaultsIntegrationTest {
             BrokerFaultsIntegrationTest.createUntilAccepted(admin, new NewTopic(topic, PARTITIONS, (short) 3)
                     .configs(Map.of("min.insync.replicas", "2")), WAIT);
         }
-        Poll.until(WAIT, () -> IntStream.range(0, PARTITIONS).allMatch(p -> isr(nodes.get(0), topic, p).size() == 3),
-                "full ISRs of " + topic);
+        for (SluiceProcess node : nodes) {
+            Poll.until(WAIT, () -> IntStream.range(0, PARTITIONS).allMatch(p -> isr(node, topic, p).size() == 3),
+                    "full ISRs of " + topic + " as node " + node.nodeId() + " sees them");
+        }
     }
 
     private static Set<Integer> partitionsHit(int nodeId, String topic) {
