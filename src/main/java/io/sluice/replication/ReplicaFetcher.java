@@ -57,6 +57,8 @@ final class ReplicaFetcher implements AutoCloseable {
     private volatile boolean running = true;
     private Socket socket;
     private int correlationId;
+    /** The last failure reported, so that a retried failure is logged once. */
+    private String lastFailure;
     /**
      * Epoch of the last batch of each followed log, read from the log when following starts (in a leader epoch) and
      * then taken from the batches this thread appends. Only this thread touches it.
@@ -105,7 +107,7 @@ final class ReplicaFetcher implements AutoCloseable {
                 }
             } catch (IOException | RuntimeException e) {
                 if (running) {
-                    log.debug("Fetch from leader {} at {}:{} failed: {}", leaderId, host, port, e.toString());
+                    reportFailure("Fetch from leader " + leaderId + " at " + host + ":" + port + " failed: " + e, e);
                     closeSocket();
                     pause();
                 }
@@ -124,11 +126,19 @@ final class ReplicaFetcher implements AutoCloseable {
             if (local == null) {
                 continue;
             }
+            int lastEpoch;
+            try {
+                lastEpoch = lastFetchedEpoch(tp, entry.getValue(), local);
+            } catch (ApiException e) {
+                // One unreadable log must not stop the other partitions of this leader from replicating.
+                reportFailure("Cannot read the last epoch of " + tp + ": " + e, e);
+                continue;
+            }
             localLogs.put(tp, local);
             topics.computeIfAbsent(tp.topic(), name -> new FetchTopic().setTopic(name)).partitions()
                     .add(new FetchPartition().setPartition(tp.partition()).setCurrentLeaderEpoch(entry.getValue())
                             .setFetchOffset(local.logEndOffset()).setLogStartOffset(local.logStartOffset())
-                            .setLastFetchedEpoch(lastFetchedEpoch(tp, entry.getValue(), local))
+                            .setLastFetchedEpoch(lastEpoch)
                             .setPartitionMaxBytes(PARTITION_MAX_BYTES));
         }
         if (topics.isEmpty()) {
@@ -151,12 +161,16 @@ final class ReplicaFetcher implements AutoCloseable {
                     continue;
                 }
                 if (data.errorCode() != Errors.NONE.code()) {
-                    log.debug("Fetching {} from leader {}: {}", tp, leaderId, Errors.forCode(data.errorCode()));
+                    reportFailure("Fetching " + tp + " from leader " + leaderId + ": "
+                            + Errors.forCode(data.errorCode()), null);
                     healthy = false;
                     continue;
                 }
                 healthy &= append(tp, local, data);
             }
+        }
+        if (healthy) {
+            lastFailure = null;
         }
         return healthy;
     }
@@ -210,6 +224,21 @@ final class ReplicaFetcher implements AutoCloseable {
         lastFetched.put(tp, new LastFetched(known.leaderEpoch(), epoch));
     }
 
+    /**
+     * Logs a failure once until another one (or a success) comes: a fetcher retries every few hundred milliseconds,
+     * and the same message each time would drown the log while a leader is down.
+     */
+    private void reportFailure(String failure, Exception cause) {
+        if (!failure.equals(lastFailure)) {
+            lastFailure = failure;
+            if (cause instanceof RuntimeException) {
+                log.warn(failure, cause);
+            } else {
+                log.info(failure);
+            }
+        }
+    }
+
     private boolean append(TopicPartition tp, Log local, PartitionData data) {
         MemoryRecords records = (MemoryRecords) data.records();
         try {
@@ -227,6 +256,9 @@ final class ReplicaFetcher implements AutoCloseable {
     }
 
     private FetchResponseData send(FetchRequestData request) throws IOException {
+        if (!running) {
+            throw new IOException("The fetcher is closed");
+        }
         if (socket == null) {
             Socket fresh = new Socket();
             fresh.connect(new InetSocketAddress(host, port), SOCKET_TIMEOUT_MS);
@@ -289,7 +321,12 @@ final class ReplicaFetcher implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        thread.interrupt();
+        // No Thread.interrupt(): an interrupt that lands while the thread reads or appends a log segment closes that
+        // segment's FileChannel for good (ClosedByInterruptException), breaking the partition on this broker. The
+        // thread wakes from its back-off through the monitor and from a blocked fetch through the closed socket.
+        synchronized (monitor) {
+            monitor.notifyAll();
+        }
         Socket current = socket;
         if (current != null) {
             try {
