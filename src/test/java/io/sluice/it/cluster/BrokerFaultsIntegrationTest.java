@@ -130,7 +130,7 @@ class BrokerFaultsIntegrationTest {
             createUntilAccepted(admin, new NewTopic(topic, partitions, (short) 3).configs(configs), WAIT);
         }
         for (SluiceProcess broker : brokers) {
-            Poll.until(WAIT, () -> IntStream.range(0, partitions).allMatch(p -> isr(broker, topic, p).size() == 3),
+            awaitOrDump(() -> IntStream.range(0, partitions).allMatch(p -> isr(broker, topic, p).size() == 3),
                     "full ISRs of " + topic + " as broker " + broker.nodeId() + " sees them");
         }
     }
@@ -192,6 +192,35 @@ class BrokerFaultsIntegrationTest {
         return partitionSeenBy(via, topic, partition).isrNodes().stream().sorted().toList();
     }
 
+    /** Poll.until with this class's deadline; a timeout carries the nodes' recent log lines. */
+    static void awaitOrDump(java.util.function.Supplier<Boolean> condition, String what) {
+        try {
+            Poll.until(WAIT, condition, what);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + diagnostics(), e);
+        }
+    }
+
+    /** The tail of every node's log, for a failure message. */
+    static String diagnostics() {
+        StringBuilder logs = new StringBuilder();
+        List<SluiceProcess> all = new ArrayList<>(brokers);
+        all.add(0, controller);
+        for (SluiceProcess node : all) {
+            logs.append("\n=== node ").append(node.nodeId()).append('\n');
+            try {
+                List<String> lines = Files.readAllLines(node.stderrFile(), StandardCharsets.UTF_8).stream()
+                        .filter(l -> (l.contains("io.sluice") || l.contains("Exception") || l.contains("\tat io.sluice"))
+                                && !l.contains("LogOffsetStore")).toList();
+                lines.subList(Math.max(0, lines.size() - 80), lines.size())
+                        .forEach(l -> logs.append(l, 0, Math.min(l.length(), 240)).append('\n'));
+            } catch (java.io.IOException e) {
+                logs.append(e);
+            }
+        }
+        return logs.toString();
+    }
+
     private static long millisSince(long nanos) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
     }
@@ -237,14 +266,14 @@ class BrokerFaultsIntegrationTest {
 
         follower.kill9();
         long killed = System.nanoTime();
-        Poll.until(WAIT, () -> !isr(broker(leader), topic, 0).contains(follower.nodeId()),
+        awaitOrDump(() -> !isr(broker(leader), topic, 0).contains(follower.nodeId()),
                 "broker " + follower.nodeId() + " out of the ISR");
         long shrinkMs = millisSince(killed);
 
         follower.restartInBackground();
         follower.awaitReady();
         long restarted = System.nanoTime();
-        Poll.until(WAIT, () -> isr(broker(leader), topic, 0).size() == 3, "broker " + follower.nodeId() + " back in the ISR");
+        awaitOrDump(() -> isr(broker(leader), topic, 0).size() == 3, "broker " + follower.nodeId() + " back in the ISR");
         long expandMs = millisSince(restarted);
         System.out.printf("ISR: follower %d killed, out of the ISR after %d ms (replica.lag.time.max.ms %d, "
                 + "broker.session.timeout.ms %d); back in the ISR %d ms after its restart%n",
@@ -274,7 +303,7 @@ class BrokerFaultsIntegrationTest {
                 acked.add("v-" + i);
             }
             followers.forEach(SluiceProcess::kill9);
-            Poll.until(WAIT, () -> isr(leader, topic, 0).equals(List.of(leaderId)), "an ISR of the leader alone");
+            awaitOrDump(() -> isr(leader, topic, 0).equals(List.of(leaderId)), "an ISR of the leader alone");
 
             ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                     () -> producer.send(new ProducerRecord<>(topic, 0, null, "refused")).get(20, TimeUnit.SECONDS));
@@ -284,14 +313,19 @@ class BrokerFaultsIntegrationTest {
             returning.restartInBackground();
             returning.awaitReady();
             long restarted = System.nanoTime();
-            Poll.until(WAIT, () -> isr(leader, topic, 0).size() == 2, "broker " + returning.nodeId() + " back in the ISR");
+            awaitOrDump(() -> isr(leader, topic, 0).size() == 2, "broker " + returning.nodeId() + " back in the ISR");
             long rejoinMs = millisSince(restarted);
             // An ordinary producer now: it retries NOT_ENOUGH_REPLICAS, which a follower just back may still cause
             // for a moment (one slow fetch on a busy machine can push it out of the ISR again).
             try (KafkaProducer<String, String> retrying = Clients.producer(leader.bootstrap(),
                     Map.of(ProducerConfig.ACKS_CONFIG, "all"))) {
                 for (int i = 50; i < 100; i++) {
-                    retrying.send(new ProducerRecord<>(topic, 0, null, "v-" + i)).get(40, TimeUnit.SECONDS);
+                    try {
+                        retrying.send(new ProducerRecord<>(topic, 0, null, "v-" + i)).get(40, TimeUnit.SECONDS);
+                    } catch (ExecutionException e) {
+                        throw new AssertionError("write " + i + " after broker " + returning.nodeId()
+                                + " returned failed; ISR now " + isr(leader, topic, 0) + diagnostics(), e);
+                    }
                     acked.add("v-" + i);
                 }
             }
@@ -321,7 +355,7 @@ class BrokerFaultsIntegrationTest {
             victim.pause();
             records.markFault(led);
             long paused = System.nanoTime();
-            Poll.until(WAIT, () -> partitionSeenBy(others.get(0), topic, 0).leaderId() != victimId,
+            awaitOrDump(() -> partitionSeenBy(others.get(0), topic, 0).leaderId() != victimId,
                     "a new leader of partition 0 while broker " + victimId + " is frozen");
             long electedMs = millisSince(paused);
             long failoverMs = records.awaitFailoverMs(WAIT);
@@ -339,11 +373,11 @@ class BrokerFaultsIntegrationTest {
             long resumed = System.nanoTime();
             PartitionProduceResponse answer = staleAnswer.get(30, TimeUnit.SECONDS);
             toVictim.close();
-            Poll.until(WAIT, () -> partitionSeenBy(victim, topic, 0).leaderId() != victimId,
+            awaitOrDump(() -> partitionSeenBy(victim, topic, 0).leaderId() != victimId,
                     "broker " + victimId + " to learn it no longer leads partition 0");
             long learnedMs = millisSince(resumed);
             MetadataResponsePartition seenByVictim = partitionSeenBy(victim, topic, 0);
-            Poll.until(WAIT, () -> isr(others.get(0), topic, 0).contains(victimId),
+            awaitOrDump(() -> isr(others.get(0), topic, 0).contains(victimId),
                     "broker " + victimId + " back in the ISR of partition 0");
             records.awaitAcked(records.ackedCount() + 200, WAIT);
             records.stop();
@@ -360,7 +394,7 @@ class BrokerFaultsIntegrationTest {
             // Every replica holds the acknowledged records, the one that was cut off included: make it the only
             // live replica, so that it leads, and read everything from it.
             others.forEach(SluiceProcess::kill9);
-            Poll.until(WAIT, () -> partitionSeenBy(victim, topic, 0).leaderId() == victimId
+            awaitOrDump(() -> partitionSeenBy(victim, topic, 0).leaderId() == victimId
                     && partitionSeenBy(victim, topic, 1).leaderId() == victimId,
                     "broker " + victimId + " leading both partitions again");
             int consumedFromVictim = records.assertEveryAckedRecordPresent(victim.bootstrap(), Set.of(probe), WAIT);
