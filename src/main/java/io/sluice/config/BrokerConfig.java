@@ -39,6 +39,7 @@ public final class BrokerConfig {
     private final List<Endpoint> listeners;
     private final List<Endpoint> advertisedListeners;
     private final List<QuorumVoter> quorumVoters;
+    private final List<BootstrapServer> quorumBootstrapServers;
     private final List<Path> logDirs;
 
     private BrokerConfig(Map<String, String> props) {
@@ -64,9 +65,9 @@ public final class BrokerConfig {
         this.listeners = bindable(Listeners.parse(string(LISTENERS)));
         this.advertisedListeners = advertised(typed.get(ADVERTISED_LISTENERS) == null
                 ? listeners : Listeners.parse(string(ADVERTISED_LISTENERS)), listeners);
-        this.quorumVoters = typed.get(CONTROLLER_QUORUM_VOTERS) == null
-                ? List.of(new QuorumVoter(nodeId(), "localhost", 9093))
-                : QuorumVoter.parseList(string(CONTROLLER_QUORUM_VOTERS));
+        this.quorumBootstrapServers = typed.get(CONTROLLER_QUORUM_BOOTSTRAP_SERVERS) == null
+                ? List.of() : BootstrapServer.parseList(string(CONTROLLER_QUORUM_BOOTSTRAP_SERVERS));
+        this.quorumVoters = quorumVoters(typed.get(CONTROLLER_QUORUM_VOTERS) != null, !quorumBootstrapServers.isEmpty());
         this.logDirs = resolveLogDirs();
     }
 
@@ -93,6 +94,35 @@ public final class BrokerConfig {
     /** Builds a config from key/value pairs, defaults filling the rest. */
     public static BrokerConfig of(Map<String, String> props) {
         return load(null, props);
+    }
+
+    /**
+     * Exactly one way to find the quorum: the voters themselves, or (broker-only nodes) endpoints to ask for them.
+     * A controller needs the voters list because the Raft group has a fixed set of voters; a broker-only node has
+     * no voter of its own to fall back on, so it must be told one or the other.
+     */
+    private List<QuorumVoter> quorumVoters(boolean votersSet, boolean bootstrapSet) {
+        if (votersSet && bootstrapSet) {
+            throw new ConfigException("Only one of '" + CONTROLLER_QUORUM_VOTERS + "' and '"
+                    + CONTROLLER_QUORUM_BOOTSTRAP_SERVERS + "' may be set: the voters list names the controllers, "
+                    + "the bootstrap servers are asked for it");
+        }
+        boolean controller = processRoles().contains("controller");
+        if (bootstrapSet && controller) {
+            throw new ConfigException("A node with the controller role needs '" + CONTROLLER_QUORUM_VOTERS
+                    + "' (the metadata quorum has a fixed set of voters); '" + CONTROLLER_QUORUM_BOOTSTRAP_SERVERS
+                    + "' serves broker-only nodes (" + PROCESS_ROLES + "=broker)");
+        }
+        if (!votersSet && !bootstrapSet && !controller) {
+            throw new ConfigException("A broker-only node (" + PROCESS_ROLES + "=broker) needs '"
+                    + CONTROLLER_QUORUM_VOTERS + "' or '" + CONTROLLER_QUORUM_BOOTSTRAP_SERVERS
+                    + "' to find the controllers");
+        }
+        if (bootstrapSet) {
+            return List.of();
+        }
+        return votersSet ? QuorumVoter.parseList(string(CONTROLLER_QUORUM_VOTERS))
+                : List.of(new QuorumVoter(nodeId(), "localhost", 9093));
     }
 
     private static Map<String, String> readProperties(Path file) {
@@ -192,8 +222,14 @@ public final class BrokerConfig {
     /** advertised.listeners, defaulting to listeners; a wildcard host is replaced by this machine's canonical name. */
     public List<Endpoint> advertisedListeners() { return advertisedListeners; }
 
-    /** controller.quorum.voters, defaulting to {@code <node.id>@localhost:9093}. */
+    /**
+     * controller.quorum.voters, defaulting to {@code <node.id>@localhost:9093}; empty when the node is to ask
+     * {@link #controllerQuorumBootstrapServers()} for them instead.
+     */
     public List<QuorumVoter> controllerQuorumVoters() { return quorumVoters; }
+
+    /** controller.quorum.bootstrap.servers in the order given, or empty when the voters are configured. */
+    public List<BootstrapServer> controllerQuorumBootstrapServers() { return quorumBootstrapServers; }
 
     public List<String> controllerListenerNames() { return listValue(CONTROLLER_LISTENER_NAMES); }
 
@@ -348,7 +384,8 @@ public final class BrokerConfig {
         }
         result.put(LISTENERS, Listeners.format(listeners));
         result.put(ADVERTISED_LISTENERS, Listeners.format(advertisedListeners));
-        result.put(CONTROLLER_QUORUM_VOTERS, String.join(",", quorumVoters.stream().map(QuorumVoter::toString).toList()));
+        result.put(CONTROLLER_QUORUM_VOTERS, quorumVoters.isEmpty() ? null
+                : String.join(",", quorumVoters.stream().map(QuorumVoter::toString).toList()));
         result.put(LOG_DIRS, String.join(",", logDirs.stream().map(Path::toString).toList()));
         result.put(LOG_ROLL_MS, Long.toString(logRollMs()));
         result.put(LOG_RETENTION_MS, Long.toString(logRetentionMs()));

@@ -21,6 +21,7 @@ public final class BrokerConfigKeys {
     public static final String LISTENERS = "listeners";
     public static final String ADVERTISED_LISTENERS = "advertised.listeners";
     public static final String CONTROLLER_QUORUM_VOTERS = "controller.quorum.voters";
+    public static final String CONTROLLER_QUORUM_BOOTSTRAP_SERVERS = "controller.quorum.bootstrap.servers";
     public static final String CONTROLLER_LISTENER_NAMES = "controller.listener.names";
     public static final String LOG_DIRS = "log.dirs";
     public static final String LOG_DIR = "log.dir";
@@ -84,6 +85,8 @@ public final class BrokerConfigKeys {
         define(keys, LISTENERS, ConfigType.STRING, "PLAINTEXT://localhost:9092", parses(Listeners::parse, Listeners.FORM));
         define(keys, ADVERTISED_LISTENERS, ConfigType.STRING, null, parses(Listeners::parse, Listeners.FORM));
         define(keys, CONTROLLER_QUORUM_VOTERS, ConfigType.STRING, null, parses(QuorumVoter::parseList, QuorumVoter.FORM));
+        define(keys, CONTROLLER_QUORUM_BOOTSTRAP_SERVERS, ConfigType.STRING, null,
+                parses(BootstrapServer::parseList, BootstrapServer.FORM));
         define(keys, CONTROLLER_LISTENER_NAMES, ConfigType.LIST, "CONTROLLER", nonEmptyList("listener names"));
         define(keys, LOG_DIRS, ConfigType.LIST, null, nonEmptyList("directories"));
         define(keys, LOG_DIR, ConfigType.STRING, "./data", nonEmptyString());

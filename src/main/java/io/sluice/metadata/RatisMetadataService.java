@@ -25,10 +25,13 @@ import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.conf.RaftProperties;
@@ -39,6 +42,7 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.ProtoUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -155,9 +159,10 @@ public final class RatisMetadataService implements MetadataService {
                 thread.setDaemon(true);
                 return thread;
             });
+            RatisMetadataService service = null;
             try {
                 server.start();
-                RatisMetadataService service = new RatisMetadataService(meta, group, self, stateMachine, server,
+                service = new RatisMetadataService(meta, group, self, stateMachine, server,
                         client, heartbeatClient, proposer, controller, timer);
                 stateMachine.setQueryHandler(service::answer);
                 long deadline = System.nanoTime() + config.startTimeout().toNanos();
@@ -246,12 +251,27 @@ public final class RatisMetadataService implements MetadataService {
             return CompletableFuture.completedFuture(Errors.NOT_CONTROLLER);
         }
         Message message = Message.valueOf(ByteString.copyFrom(ControllerRpc.encodeHeartbeat(brokerId, incarnationId)));
-        return heartbeatClient.get().async().sendReadOnly(message, leader).handle((reply, error) -> {
+        RaftClient sender = heartbeatClient.get();
+        return sender.async().sendReadOnly(message, leader).handle((reply, error) -> {
+            if (error != null && causeOf(error) instanceof AlreadyClosedException && heartbeatClient.renew(sender)) {
+                // A closed window fails every later send too: without a new client this node's heartbeats would
+                // never reach a controller again and it would stay fenced.
+                LOG.info("Replaced the heartbeat Raft client after its request window closed");
+            }
             if (error != null || !reply.isSuccess()) {
                 return Errors.NOT_CONTROLLER;
             }
             return ControllerRpc.decodeError(reply.getMessage().getContent().toByteArray());
         });
+    }
+
+    private static Throwable causeOf(Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof java.util.concurrent.CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     private void scheduleControllerDuties(long sessionTimeoutMs) {
@@ -275,19 +295,34 @@ public final class RatisMetadataService implements MetadataService {
     }
 
     /**
-     * Asks the leader to add this node to the configuration as a listener (Ratis' ADD mode leaves the other members
-     * as they are). Retried until the deadline: the quorum may still be electing, or reconfiguring for another node.
+     * Asks the leader to add this node to the configuration as a listener, keeping every other member. Ratis' ADD mode
+     * would be the natural call, but (3.3.0) it stages only the listeners named in the request, so each joining
+     * broker-only node would silently drop the listeners added before it from the configuration. Instead this reads
+     * the current configuration and compares-and-sets it with this node added. Retried until the deadline: the quorum
+     * may still be electing, or reconfiguring for another node (then the compare fails and the next try sees it).
      */
     private void joinAsListener(RaftPeer me, long deadlineNanos) throws IOException {
-        SetConfigurationRequest.Arguments add = SetConfigurationRequest.Arguments.newBuilder()
-                .setServersInNewConf(List.of())
-                .setListenersInNewConf(List.of(me))
-                .setMode(SetConfigurationRequest.Mode.ADD)
-                .build();
-        IOException last = null;
+        Exception last = null;
         while (System.nanoTime() - deadlineNanos < 0) {
             try {
-                RaftClientReply reply = client.get().admin().setConfiguration(add);
+                RaftConfigurationProto current = currentConfiguration();
+                List<RaftPeer> servers = ProtoUtils.toRaftPeers(current.getPeersList());
+                List<RaftPeer> listeners = ProtoUtils.toRaftPeers(current.getListenersList());
+                if (listeners.stream().anyMatch(p -> p.getId().equals(me.getId()) && p.getAddress().equals(me.getAddress()))) {
+                    LOG.info("Node {} follows the metadata log as a listener (already in the configuration)", self);
+                    return;
+                }
+                List<RaftPeer> newListeners = new ArrayList<>(listeners);
+                newListeners.removeIf(p -> p.getId().equals(me.getId()));
+                newListeners.add(me);
+                SetConfigurationRequest.Arguments join = SetConfigurationRequest.Arguments.newBuilder()
+                        .setServersInCurrentConf(servers)
+                        .setListenersInCurrentConf(listeners)
+                        .setServersInNewConf(servers)
+                        .setListenersInNewConf(newListeners)
+                        .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
+                        .build();
+                RaftClientReply reply = client.get().admin().setConfiguration(join);
                 if (reply.isSuccess()) {
                     LOG.info("Node {} follows the metadata log as a listener", self);
                     return;
@@ -304,6 +339,25 @@ public final class RatisMetadataService implements MetadataService {
             }
         }
         throw new IOException("Could not join the metadata quorum as a listener", last);
+    }
+
+    /** The Raft configuration as the first voter that answers knows it. */
+    private RaftConfigurationProto currentConfiguration() throws IOException {
+        IOException last = null;
+        for (RaftPeer voter : group.getPeers()) {
+            if (voter.getStartupRole() == RaftPeerRole.LISTENER) {
+                continue;
+            }
+            try {
+                GroupInfoReply info = client.get().getGroupManagementApi(voter.getId()).info(group.getGroupId());
+                if (info.getConf().isPresent()) {
+                    return info.getConf().get();
+                }
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        throw last != null ? last : new IOException("No voter reported the Raft configuration");
     }
 
     @Override
@@ -487,11 +541,13 @@ public final class RatisMetadataService implements MetadataService {
      * forms with no formatting step; the zero-config single node (no voters list) makes up a random one.
      */
     static String sharedClusterId(MetadataServiceConfig config) {
-        if (config.voters().isEmpty()) {
-            return null;
-        }
+        return config.voters().isEmpty() ? null : sharedClusterId(config.voters());
+    }
+
+    /** The cluster id every node given these voters derives (also what a bootstrapping broker checks against). */
+    static String sharedClusterId(List<QuorumVoter> voters) {
         StringBuilder key = new StringBuilder("sluice-cluster");
-        config.voters().stream().sorted(java.util.Comparator.comparingInt(QuorumVoter::nodeId)).forEach(v ->
+        voters.stream().sorted(java.util.Comparator.comparingInt(QuorumVoter::nodeId)).forEach(v ->
                 key.append('/').append(v.nodeId()).append('@').append(v.address().getHostString())
                         .append(':').append(v.address().getPort()));
         UUID uuid = UUID.nameUUIDFromBytes(key.toString().getBytes(StandardCharsets.UTF_8));

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.NotControllerException;
@@ -36,13 +35,12 @@ import org.slf4j.LoggerFactory;
 final class RatisRecordProposer implements RecordProposer, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RatisRecordProposer.class);
 
-    private final Supplier<RaftClient> clients;
+    private final LazyRaftClient client;
     private final MetadataStateMachine stateMachine;
-    private final AtomicReference<RaftClient> client = new AtomicReference<>();
     private volatile LocalLeaderSubmitter local;
 
     RatisRecordProposer(Supplier<RaftClient> clients, MetadataStateMachine stateMachine) {
-        this.clients = clients;
+        this.client = new LazyRaftClient(clients);
         this.stateMachine = stateMachine;
     }
 
@@ -79,11 +77,11 @@ final class RatisRecordProposer implements RecordProposer, AutoCloseable {
     }
 
     private void sendThroughClient(Message message, CompletableFuture<Void> result) {
-        RaftClient sender = client();
+        RaftClient sender = client.get();
         sender.async().send(message).whenComplete((reply, error) -> {
             if (error != null) {
-                if (unwrap(error) instanceof AlreadyClosedException) {
-                    renew(sender);
+                if (unwrap(error) instanceof AlreadyClosedException && client.renew(sender)) {
+                    LOG.info("Replaced the metadata Raft client after its request window closed");
                 }
                 result.completeExceptionally(toApiException(error));
             } else {
@@ -92,40 +90,10 @@ final class RatisRecordProposer implements RecordProposer, AutoCloseable {
         });
     }
 
-    private RaftClient client() {
-        RaftClient current = client.get();
-        if (current != null) {
-            return current;
-        }
-        RaftClient fresh = clients.get();
-        if (client.compareAndSet(null, fresh)) {
-            return fresh;
-        }
-        closeQuietly(fresh);
-        return client.get();
-    }
-
-    private void renew(RaftClient closed) {
-        RaftClient fresh = clients.get();
-        if (client.compareAndSet(closed, fresh)) {
-            LOG.info("Replaced the metadata Raft client after its request window closed");
-            closeQuietly(closed);
-        } else {
-            closeQuietly(fresh);
-        }
-    }
-
     @Override
     public void close() {
-        RaftClient current = client.getAndSet(null);
-        if (current != null) {
-            closeQuietly(current);
-        }
-    }
-
-    private static void closeQuietly(RaftClient raftClient) {
         try {
-            raftClient.close();
+            client.close();
         } catch (IOException | RuntimeException e) {
             LOG.warn("Closing a metadata Raft client failed", e);
         }

@@ -57,6 +57,8 @@ final class ReplicaFetcher implements AutoCloseable {
     private final Thread thread;
     private volatile Map<TopicPartition, Integer> partitions = Map.of();
     private volatile boolean running = true;
+    /** The last failure reported, so that a retried failure is logged once. */
+    private String lastFailure;
     private Socket socket;
     private int correlationId;
 
@@ -98,7 +100,7 @@ final class ReplicaFetcher implements AutoCloseable {
                 }
             } catch (IOException | RuntimeException e) {
                 if (running) {
-                    log.debug("Fetch from leader {} at {}:{} failed: {}", leaderId, host, port, e.toString());
+                    reportFailure("Fetch from leader " + leaderId + " at " + host + ":" + port + " failed: " + e, e);
                     closeSocket();
                     pause();
                 }
@@ -145,7 +147,8 @@ final class ReplicaFetcher implements AutoCloseable {
                     continue;
                 }
                 if (data.errorCode() != Errors.NONE.code()) {
-                    log.debug("Fetching {} from leader {}: {}", tp, leaderId, Errors.forCode(data.errorCode()));
+                    reportFailure("Fetching " + tp + " from leader " + leaderId + ": " + Errors.forCode(data.errorCode()),
+                            null);
                     healthy = false;
                     continue;
                 }
@@ -156,7 +159,25 @@ final class ReplicaFetcher implements AutoCloseable {
                 healthy &= append(tp, local, data);
             }
         }
+        if (healthy) {
+            lastFailure = null;
+        }
         return healthy;
+    }
+
+    /**
+     * Logs a failure once until another one (or a success) comes: a fetcher retries every few hundred milliseconds,
+     * and the same message each time would drown the log while a leader is down.
+     */
+    private void reportFailure(String failure, Exception cause) {
+        if (!failure.equals(lastFailure)) {
+            lastFailure = failure;
+            if (cause instanceof RuntimeException) {
+                log.warn(failure, cause);
+            } else {
+                log.info(failure);
+            }
+        }
     }
 
     private void truncateDivergent(TopicPartition tp, Log local, FetchResponseData.EpochEndOffset diverging) {
@@ -183,6 +204,9 @@ final class ReplicaFetcher implements AutoCloseable {
     }
 
     private FetchResponseData send(FetchRequestData request) throws IOException {
+        if (!running) {
+            throw new IOException("The fetcher is closed");
+        }
         if (socket == null) {
             Socket fresh = new Socket();
             fresh.connect(new InetSocketAddress(host, port), SOCKET_TIMEOUT_MS);
@@ -245,7 +269,12 @@ final class ReplicaFetcher implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        thread.interrupt();
+        // No Thread.interrupt(): an interrupt that lands while the thread reads or appends a log segment closes that
+        // segment's FileChannel for good (ClosedByInterruptException), breaking the partition on this broker. The
+        // thread wakes from its back-off through the monitor and from a blocked fetch through the closed socket.
+        synchronized (monitor) {
+            monitor.notifyAll();
+        }
         Socket current = socket;
         if (current != null) {
             try {

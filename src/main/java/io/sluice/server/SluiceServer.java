@@ -14,6 +14,7 @@ import io.sluice.group.offsets.PartitionOwnership;
 import io.sluice.log.LogConfig;
 import io.sluice.log.LogManager;
 import io.sluice.metadata.MetadataServiceConfig;
+import io.sluice.metadata.QuorumDiscovery;
 import io.sluice.metadata.RatisMetadataService;
 import io.sluice.network.KafkaListener;
 import io.sluice.network.RequestThreads;
@@ -167,7 +168,8 @@ public final class SluiceServer implements AutoCloseable {
                         config.defaultReplicationFactor(), LogConfig::validate)
                 .withSessionTimeout(java.time.Duration.ofMillis(config.brokerSessionTimeoutMs()))
                 .withUncleanLeaderElection(config.uncleanLeaderElectionEnable());
-        List<io.sluice.config.QuorumVoter> voters = config.controllerQuorumVoters();
+        List<io.sluice.config.QuorumVoter> voters = config.controllerQuorumBootstrapServers().isEmpty()
+                ? config.controllerQuorumVoters() : discoverVoters(config);
         boolean controllerRole = config.processRoles().contains("controller");
         io.sluice.config.QuorumVoter own = voters.stream().filter(v -> v.nodeId() == nodeId).findFirst().orElse(null);
         if (voters.size() == 1 && own != null && config.processRoles().contains("broker")) {
@@ -183,6 +185,19 @@ public final class SluiceServer implements AutoCloseable {
         java.net.InetSocketAddress raft = own != null ? new java.net.InetSocketAddress(own.host(), own.port())
                 : new java.net.InetSocketAddress(config.advertisedListeners().get(0).host(), 0);
         return metadata.withVoters(quorum).withRaftAddress(raft);
+    }
+
+    /**
+     * A broker-only node given controller.quorum.bootstrap.servers asks them for the voters; from then on it is set
+     * up exactly as if it had been given that voters list (and derives the same cluster id from it).
+     */
+    private static List<io.sluice.config.QuorumVoter> discoverVoters(BrokerConfig config) {
+        List<java.net.InetSocketAddress> servers = config.controllerQuorumBootstrapServers().stream()
+                .map(s -> java.net.InetSocketAddress.createUnresolved(s.host(), s.port())).toList();
+        return QuorumDiscovery.discover(servers, MetadataServiceConfig.DEFAULT_START_TIMEOUT).stream()
+                .map(v -> new io.sluice.config.QuorumVoter(v.nodeId(), v.address().getHostString(),
+                        v.address().getPort()))
+                .toList();
     }
 
     private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {

@@ -64,6 +64,54 @@ class BrokerConfigTest {
     }
 
     @Test
+    void aBrokerOnlyNodeMayAskBootstrapServersForTheVoters() {
+        BrokerConfig config = BrokerConfig.of(Map.of("process.roles", "broker", "node.id", "4",
+                "controller.quorum.bootstrap.servers", "c1:9093, [::1]:9094,c1:9093"));
+
+        assertThat(config.controllerQuorumBootstrapServers()).containsExactly(
+                new BootstrapServer("c1", 9093), new BootstrapServer("::1", 9094));
+        assertThat(config.controllerQuorumVoters()).isEmpty();
+        assertThat(config.values()).containsEntry("controller.quorum.bootstrap.servers", "c1:9093, [::1]:9094,c1:9093")
+                .containsEntry("controller.quorum.voters", null);
+    }
+
+    @Test
+    void votersAndBootstrapServersTogetherAreRefused() {
+        assertThatThrownBy(() -> BrokerConfig.of(Map.of("process.roles", "broker",
+                "controller.quorum.voters", "1@c1:9093", "controller.quorum.bootstrap.servers", "c1:9093")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Only one of 'controller.quorum.voters' and 'controller.quorum.bootstrap.servers' may be "
+                        + "set: the voters list names the controllers, the bootstrap servers are asked for it");
+    }
+
+    @Test
+    void aBrokerOnlyNodeWithoutEitherIsRefused() {
+        assertThatThrownBy(() -> BrokerConfig.of(Map.of("process.roles", "broker")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("A broker-only node (process.roles=broker) needs 'controller.quorum.voters' or "
+                        + "'controller.quorum.bootstrap.servers' to find the controllers");
+    }
+
+    @Test
+    void aControllerStillNeedsTheVotersList() {
+        for (String roles : List.of("controller", "broker,controller")) {
+            assertThatThrownBy(() -> BrokerConfig.of(Map.of("process.roles", roles,
+                    "controller.quorum.bootstrap.servers", "c1:9093")))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessage("A node with the controller role needs 'controller.quorum.voters' (the metadata quorum "
+                            + "has a fixed set of voters); 'controller.quorum.bootstrap.servers' serves broker-only "
+                            + "nodes (process.roles=broker)");
+        }
+    }
+
+    @Test
+    void theZeroConfigNodeAndAControllerOnlyNodeKeepTheDefaultVoter() {
+        assertThat(BrokerConfig.of(Map.of()).controllerQuorumBootstrapServers()).isEmpty();
+        assertThat(BrokerConfig.of(Map.of("process.roles", "controller")).controllerQuorumVoters())
+                .containsExactly(new QuorumVoter(1, "localhost", 9093));
+    }
+
+    @Test
     void retentionPrefersMillisThenMinutesThenHours() {
         assertThat(BrokerConfig.of(Map.of("log.retention.hours", "2")).logRetentionMs()).isEqualTo(7_200_000L);
         assertThat(BrokerConfig.of(Map.of("log.retention.hours", "2", "log.retention.minutes", "3")).logRetentionMs())
@@ -164,6 +212,10 @@ class BrokerConfigTest {
         "listeners|PLAINTEXT://localhost:99999|expected a comma-separated list of NAME://host:port (port 0-65535)",
         "listeners|PLAINTEXT://a:1,PLAINTEXT://b:2|expected a comma-separated list of NAME://host:port (port 0-65535)",
         "controller.quorum.voters|localhost:9093|expected a comma-separated list of id@host:port",
+        "controller.quorum.bootstrap.servers|1@localhost:9093|expected a comma-separated list of host:port (controller endpoints, without the id@ of controller.quorum.voters)",
+        "controller.quorum.bootstrap.servers|localhost|expected a comma-separated list of host:port (controller endpoints, without the id@ of controller.quorum.voters)",
+        "controller.quorum.bootstrap.servers|localhost:0|expected a comma-separated list of host:port (controller endpoints, without the id@ of controller.quorum.voters)",
+        "controller.quorum.bootstrap.servers|' , '|expected a comma-separated list of host:port (controller endpoints, without the id@ of controller.quorum.voters)",
         "log.dir|'  '|expected a non-empty string",
         "log.dirs|' , '|expected a non-empty comma-separated list of directories",
     })

@@ -35,4 +35,28 @@ final class BrokerProps {
         props.putAll(overrides);
         return props;
     }
+
+    /** A controller-only node (process.roles=controller) that is the one voter of its quorum. */
+    static Map<String, String> controllerOnly(int nodeId, Path logDir, int controllerPort, Map<String, String> overrides) {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("node.id", Integer.toString(nodeId));
+        props.put("process.roles", "controller");
+        props.put("log.dirs", logDir.toString());
+        props.put("controller.quorum.voters", nodeId + "@" + HOST + ":" + controllerPort);
+        props.putAll(overrides);
+        return props;
+    }
+
+    /** A broker-only node that asks controller.quorum.bootstrap.servers for the voters. */
+    static Map<String, String> brokerOnly(int nodeId, Path logDir, int listenerPort, String bootstrapServers,
+                                          Map<String, String> overrides) {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("node.id", Integer.toString(nodeId));
+        props.put("process.roles", "broker");
+        props.put("listeners", "PLAINTEXT://" + HOST + ":" + listenerPort);
+        props.put("log.dirs", logDir.toString());
+        props.put("controller.quorum.bootstrap.servers", bootstrapServers);
+        props.putAll(overrides);
+        return props;
+    }
 }

@@ -30,6 +30,11 @@ public final class SluiceProcess implements AutoCloseable {
     /** controller.quorum.voters of a multi-node cluster; null for the single-node default. */
     private String voters;
     private Map<String, String> overrides = Map.of();
+    /** Set for a broker-only node: the controller.quorum.bootstrap.servers it finds the quorum through. */
+    private String bootstrapServers;
+    /** A controller-only node has no Kafka listener; it is ready once it says so in its log. */
+    private boolean controllerOnly;
+    private boolean paused;
     private int port;
     private int controllerPort;
     private int launches;
@@ -82,6 +87,86 @@ public final class SluiceProcess implements AutoCloseable {
             throw e;
         }
         return cluster;
+    }
+
+    /**
+     * Launches a controller-only node (process.roles=controller) that is the single voter of its metadata quorum,
+     * for broker-only nodes to join (see {@link #startBrokerOnly}); returns once its quorum is ready.
+     */
+    public static SluiceProcess startController(Path workDir, int nodeId, Map<String, String> overrides) {
+        SluiceProcess controller = new SluiceProcess(workDir);
+        controller.nodeId = nodeId;
+        controller.controllerOnly = true;
+        controller.controllerPort = FreePorts.pick();
+        controller.voters = nodeId + "@" + BrokerProps.HOST + ":" + controller.controllerPort;
+        controller.overrides = Map.copyOf(overrides);
+        controller.launch();
+        controller.awaitReady();
+        return controller;
+    }
+
+    /**
+     * Launches broker-only nodes (process.roles=broker) that learn the voters from controller.quorum.bootstrap.servers
+     * and follow the metadata log as listeners; returns once every one serves clients.
+     */
+    public static List<SluiceProcess> startBrokerOnly(Path workDir, List<Integer> nodeIds, String bootstrapServers,
+                                                      Map<String, String> overrides) {
+        List<SluiceProcess> brokers = new ArrayList<>();
+        try {
+            for (int id : nodeIds) {
+                SluiceProcess broker = new SluiceProcess(workDir.resolve("node-" + id));
+                broker.nodeId = id;
+                broker.port = FreePorts.pick();
+                broker.controllerPort = FreePorts.pick();
+                broker.bootstrapServers = bootstrapServers;
+                broker.overrides = Map.copyOf(overrides);
+                brokers.add(broker);
+                broker.launch();
+            }
+            brokers.forEach(SluiceProcess::awaitReady);
+        } catch (RuntimeException | AssertionError e) {
+            brokers.forEach(SluiceProcess::close);
+            throw e;
+        }
+        return brokers;
+    }
+
+    /** host:port of this node's metadata quorum (Raft) endpoint, as controller.quorum.bootstrap.servers wants it. */
+    public String quorumEndpoint() {
+        return BrokerProps.HOST + ":" + controllerPort;
+    }
+
+    /**
+     * SIGSTOP: the process stays alive and its sockets open, but it answers nothing, as if cut off the network.
+     * Connections to it hang rather than fail, which is what a partition looks like to its peers.
+     */
+    public void pause() {
+        signal("-STOP");
+        paused = true;
+    }
+
+    public boolean isPaused() {
+        return paused;
+    }
+
+    /** SIGCONT after {@link #pause()}: it carries on where it stopped, with whatever state it had then. */
+    public void resume() {
+        signal("-CONT");
+        paused = false;
+    }
+
+    private void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling " + process.pid(), e);
+        }
     }
 
     public String bootstrap() {
@@ -156,6 +241,9 @@ public final class SluiceProcess implements AutoCloseable {
         if (process == null || !process.isAlive()) {
             return;
         }
+        if (paused) {
+            resume();
+        }
         process.destroy();
         try {
             if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
@@ -199,8 +287,15 @@ public final class SluiceProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 javaBinary(), "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", testClassPath(), "io.sluice.cli.SluiceCommand", "broker"));
-        Map<String, String> props = voters == null ? BrokerProps.singleNode(logDir, port, controllerPort, overrides)
-                : BrokerProps.clusterNode(nodeId, logDir, port, voters, overrides);
+        Map<String, String> props;
+        if (controllerOnly) {
+            props = BrokerProps.controllerOnly(nodeId, logDir, controllerPort, overrides);
+        } else if (bootstrapServers != null) {
+            props = BrokerProps.brokerOnly(nodeId, logDir, port, bootstrapServers, overrides);
+        } else {
+            props = voters == null ? BrokerProps.singleNode(logDir, port, controllerPort, overrides)
+                    : BrokerProps.clusterNode(nodeId, logDir, port, voters, overrides);
+        }
         props.forEach((key, value) -> command.addAll(List.of("--override", key + "=" + value)));
         try {
             Files.createDirectories(workDir);
@@ -217,6 +312,9 @@ public final class SluiceProcess implements AutoCloseable {
         if (!process.isAlive()) {
             throw new AssertionError("broker process exited with code " + process.exitValue() + "\n" + diagnostics());
         }
+        if (controllerOnly) {
+            return logSays("Sluice controller " + nodeId + " started");
+        }
         if (!acceptsConnections()) {
             return false;
         }
@@ -226,6 +324,19 @@ public final class SluiceProcess implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("describeCluster failed", e);
         }
+    }
+
+    private boolean logSays(String line) {
+        for (Path file : List.of(stdout, stderr)) {
+            try {
+                if (Files.exists(file) && Files.readString(file, StandardCharsets.UTF_8).contains(line)) {
+                    return true;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return false;
     }
 
     private boolean acceptsConnections() {

@@ -75,4 +75,22 @@ class ListenerQuorumTest {
         assertThat(broker.controller().brokerHeartbeat(7, incarnation).get(10, TimeUnit.SECONDS))
                 .isEqualTo(Errors.BROKER_ID_NOT_REGISTERED);
     }
+
+    @Test
+    void aSecondListenerDoesNotPushTheFirstOutOfTheConfiguration() throws Exception {
+        int port = freePort();
+        List<QuorumVoter> voters = List.of(new QuorumVoter(1, InetSocketAddress.createUnresolved("127.0.0.1", port)));
+        RatisMetadataService controller = start(1, voters, new InetSocketAddress("127.0.0.1", port));
+        RatisMetadataService first = start(2, voters, new InetSocketAddress("127.0.0.1", 0));
+        RatisMetadataService second = start(3, voters, new InetSocketAddress("127.0.0.1", 0));
+
+        controller.controller().registerBroker(1, "broker1", 9092, null, Uuid.randomUuid()).get(10, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while ((!first.image().brokers().containsKey(1) || !second.image().brokers().containsKey(1))
+                && System.nanoTime() - deadline < 0) {
+            Thread.sleep(20);
+        }
+        assertThat(first.image().brokers()).containsKey(1);
+        assertThat(second.image().brokers()).containsKey(1);
+    }
 }

@@ -1,0 +1,80 @@
+package io.sluice.metadata;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.Uuid;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A broker-only node learns the voters from a controller's Raft endpoint (controller.quorum.bootstrap.servers). */
+class QuorumDiscoveryTest {
+    @TempDir
+    Path dir;
+    private final List<RatisMetadataService> started = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() {
+        started.forEach(RatisMetadataService::close);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private RatisMetadataService start(int nodeId, List<QuorumVoter> voters, InetSocketAddress raft) {
+        MetadataServiceConfig config = MetadataServiceConfig.singleNode(dir.resolve("node-" + nodeId), nodeId, 1,
+                        (short) 1, configs -> { })
+                .withVoters(voters).withRaftAddress(raft).withStartTimeout(Duration.ofSeconds(30));
+        RatisMetadataService service = RatisMetadataService.start(config);
+        started.add(service);
+        return service;
+    }
+
+    @Test
+    void theVotersLearnedFromABootstrapServerLetABrokerJoinTheSameCluster() throws Exception {
+        int port = freePort();
+        List<QuorumVoter> voters = List.of(new QuorumVoter(3, InetSocketAddress.createUnresolved("127.0.0.1", port)));
+        RatisMetadataService controller = start(3, voters, new InetSocketAddress("127.0.0.1", port));
+        int deadPort = freePort();
+
+        // The first endpoint is down: discovery goes on to the next one.
+        long begin = System.nanoTime();
+        List<QuorumVoter> learned = QuorumDiscovery.discover(List.of(
+                InetSocketAddress.createUnresolved("127.0.0.1", deadPort),
+                InetSocketAddress.createUnresolved("127.0.0.1", port)), Duration.ofSeconds(20));
+
+        System.out.printf("Voters learned from the bootstrap servers in %d ms%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
+        assertThat(learned).containsExactlyElementsOf(voters);
+        RatisMetadataService broker = start(8, learned, new InetSocketAddress("127.0.0.1", 0));
+        assertThat(broker.clusterId()).isEqualTo(controller.clusterId());
+        assertThat(broker.activeControllerId()).isEqualTo(3);
+        Uuid incarnation = Uuid.randomUuid();
+        broker.controller().registerBroker(8, "broker8", 9092, null, incarnation).get(10, TimeUnit.SECONDS);
+        assertThat(controller.image().brokers().get(8).incarnationId()).isEqualTo(incarnation);
+    }
+
+    @Test
+    void noAnsweringBootstrapServerFailsAfterTheTimeoutNamingTheServers() throws Exception {
+        int deadPort = freePort();
+
+        assertThatThrownBy(() -> QuorumDiscovery.discover(
+                List.of(InetSocketAddress.createUnresolved("127.0.0.1", deadPort)), Duration.ofMillis(500)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("[127.0.0.1:" + deadPort + "]")
+                .hasMessageContaining("within 500 ms");
+    }
+}
