@@ -28,6 +28,9 @@ import org.apache.kafka.common.record.MemoryRecords;
  * and response byte limits and builds the response. A long-poll fetch runs it again when data arrives.
  */
 final class FetchRead {
+    /** Fetch v16 added the current leader to NOT_LEADER_OR_FOLLOWER and FENCED_LEADER_EPOCH answers. */
+    private static final short FIRST_VERSION_WITH_LEADER_HINT = 16;
+
     private final FetchRequestData request;
     private final short version;
     private final PartitionManager partitions;
@@ -75,8 +78,14 @@ final class FetchRead {
                     data.setRecords(MemoryRecords.EMPTY);
                     errors = true;
                 } else {
-                    int size = readPartition(image, new TopicPartition(name, fetch.partition()), fetch,
-                            Math.min(remaining, fetch.partitionMaxBytes()), bytes == 0, data);
+                    TopicPartition tp = new TopicPartition(name, fetch.partition());
+                    int size = readPartition(image, tp, fetch, Math.min(remaining, fetch.partitionMaxBytes()),
+                            bytes == 0, data);
+                    boolean ledElsewhere = data.errorCode() == Errors.NOT_LEADER_OR_FOLLOWER.code()
+                            || data.errorCode() == Errors.FENCED_LEADER_EPOCH.code();
+                    if (ledElsewhere && version >= FIRST_VERSION_WITH_LEADER_HINT) {
+                        pointToLeader(image, tp, data, response);
+                    }
                     remaining -= size;
                     bytes += size;
                     // A diverging fetcher must hear about it at once, not after the long-poll wait.
@@ -88,6 +97,22 @@ final class FetchRead {
         }
         followerFetchRecorded = true;
         return new Result(response, bytes, errors);
+    }
+
+    /** KIP-951: the partition's current leader and its endpoint, for clients that retry there at once. */
+    private static void pointToLeader(MetadataImage image, TopicPartition tp, PartitionData data,
+                                      FetchResponseData response) {
+        CurrentLeader current = CurrentLeader.of(image, tp);
+        if (current == null) {
+            return;
+        }
+        data.setCurrentLeader(new FetchResponseData.LeaderIdAndEpoch()
+                .setLeaderId(current.leaderId()).setLeaderEpoch(current.leaderEpoch()));
+        if (response.nodeEndpoints().find(current.leaderId()) == null) {
+            response.nodeEndpoints().add(new FetchResponseData.NodeEndpoint().setNodeId(current.leaderId())
+                    .setHost(current.leader().host()).setPort(current.leader().port())
+                    .setRack(current.leader().rack()));
+        }
     }
 
     private int readPartition(MetadataImage image, TopicPartition tp, FetchPartition fetch, int maxBytes,

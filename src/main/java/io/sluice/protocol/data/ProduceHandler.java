@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
 public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
 
+    /** Produce v10 added the current leader to NOT_LEADER_OR_FOLLOWER answers. */
+    private static final short FIRST_VERSION_WITH_LEADER_HINT = 10;
+
     private final MetadataService metadata;
     private final PartitionManager partitions;
 
@@ -61,6 +64,11 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                         ? error(partitionData.index(), Errors.INVALID_REQUIRED_ACKS, null)
                         : append(context, image, topicName, partitionData, acks, request.data().timeoutMs(),
                                 replicationWaits);
+                if (partitionResponse.errorCode() == Errors.NOT_LEADER_OR_FOLLOWER.code() && topicName != null
+                        && context.apiVersion() >= FIRST_VERSION_WITH_LEADER_HINT) {
+                    pointToLeader(image, new TopicPartition(topicName, partitionData.index()), partitionResponse,
+                            response);
+                }
                 topicResponse.partitionResponses().add(partitionResponse);
             }
             response.responses().add(topicResponse);
@@ -124,6 +132,22 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                         context.header().clientId(), e.getMessage());
             }
             return error(partitionData.index(), Errors.forException(e), e.getMessage());
+        }
+    }
+
+    /** KIP-951: the partition's current leader and its endpoint, for clients that retry there at once. */
+    private static void pointToLeader(MetadataImage image, TopicPartition tp, PartitionProduceResponse partition,
+                                      ProduceResponseData response) {
+        CurrentLeader current = CurrentLeader.of(image, tp);
+        if (current == null) {
+            return;
+        }
+        partition.setCurrentLeader(new ProduceResponseData.LeaderIdAndEpoch()
+                .setLeaderId(current.leaderId()).setLeaderEpoch(current.leaderEpoch()));
+        if (response.nodeEndpoints().find(current.leaderId()) == null) {
+            response.nodeEndpoints().add(new ProduceResponseData.NodeEndpoint().setNodeId(current.leaderId())
+                    .setHost(current.leader().host()).setPort(current.leader().port())
+                    .setRack(current.leader().rack()));
         }
     }
 
