@@ -2,19 +2,15 @@ package io.sluice.metadata;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,34 +18,24 @@ import org.junit.jupiter.api.io.TempDir;
 class ListenerQuorumTest {
     @TempDir
     Path dir;
-    private final List<RatisMetadataService> started = new ArrayList<>();
+    private QuorumNodes nodes;
+
+    @BeforeEach
+    void createNodes() {
+        nodes = new QuorumNodes(dir);
+    }
 
     @AfterEach
     void closeAll() {
-        started.forEach(RatisMetadataService::close);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private RatisMetadataService start(int nodeId, List<QuorumVoter> voters, InetSocketAddress raft) {
-        MetadataServiceConfig config = MetadataServiceConfig.singleNode(dir.resolve("node-" + nodeId), nodeId, 1,
-                        (short) 1, configs -> { })
-                .withVoters(voters).withRaftAddress(raft).withStartTimeout(Duration.ofSeconds(30));
-        RatisMetadataService service = RatisMetadataService.start(config);
-        started.add(service);
-        return service;
+        nodes.close();
     }
 
     @Test
     void aListenerFollowsTheLogRelaysChangesAndHeartbeatsToTheActiveController() throws Exception {
-        int port = freePort();
+        int port = QuorumNodes.freePort();
         List<QuorumVoter> voters = List.of(new QuorumVoter(1, InetSocketAddress.createUnresolved("127.0.0.1", port)));
-        RatisMetadataService controller = start(1, voters, new InetSocketAddress("127.0.0.1", port));
-        RatisMetadataService broker = start(2, voters, new InetSocketAddress("127.0.0.1", 0));
+        RatisMetadataService controller = nodes.start(1, voters, new InetSocketAddress("127.0.0.1", port));
+        RatisMetadataService broker = nodes.start(2, voters, new InetSocketAddress("127.0.0.1", 0));
 
         assertThat(controller.isActiveController()).isTrue();
         assertThat(broker.isActiveController()).isFalse();
@@ -78,11 +64,11 @@ class ListenerQuorumTest {
 
     @Test
     void aSecondListenerDoesNotPushTheFirstOutOfTheConfiguration() throws Exception {
-        int port = freePort();
+        int port = QuorumNodes.freePort();
         List<QuorumVoter> voters = List.of(new QuorumVoter(1, InetSocketAddress.createUnresolved("127.0.0.1", port)));
-        RatisMetadataService controller = start(1, voters, new InetSocketAddress("127.0.0.1", port));
-        RatisMetadataService first = start(2, voters, new InetSocketAddress("127.0.0.1", 0));
-        RatisMetadataService second = start(3, voters, new InetSocketAddress("127.0.0.1", 0));
+        RatisMetadataService controller = nodes.start(1, voters, new InetSocketAddress("127.0.0.1", port));
+        RatisMetadataService first = nodes.start(2, voters, new InetSocketAddress("127.0.0.1", 0));
+        RatisMetadataService second = nodes.start(3, voters, new InetSocketAddress("127.0.0.1", 0));
 
         controller.controller().registerBroker(1, "broker1", 9092, null, Uuid.randomUuid()).get(10, TimeUnit.SECONDS);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -3,17 +3,14 @@ package io.sluice.metadata;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,34 +18,24 @@ import org.junit.jupiter.api.io.TempDir;
 class QuorumDiscoveryTest {
     @TempDir
     Path dir;
-    private final List<RatisMetadataService> started = new ArrayList<>();
+    private QuorumNodes nodes;
+
+    @BeforeEach
+    void createNodes() {
+        nodes = new QuorumNodes(dir);
+    }
 
     @AfterEach
     void closeAll() {
-        started.forEach(RatisMetadataService::close);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private RatisMetadataService start(int nodeId, List<QuorumVoter> voters, InetSocketAddress raft) {
-        MetadataServiceConfig config = MetadataServiceConfig.singleNode(dir.resolve("node-" + nodeId), nodeId, 1,
-                        (short) 1, configs -> { })
-                .withVoters(voters).withRaftAddress(raft).withStartTimeout(Duration.ofSeconds(30));
-        RatisMetadataService service = RatisMetadataService.start(config);
-        started.add(service);
-        return service;
+        nodes.close();
     }
 
     @Test
     void theVotersLearnedFromABootstrapServerLetABrokerJoinTheSameCluster() throws Exception {
-        int port = freePort();
+        int port = QuorumNodes.freePort();
         List<QuorumVoter> voters = List.of(new QuorumVoter(3, InetSocketAddress.createUnresolved("127.0.0.1", port)));
-        RatisMetadataService controller = start(3, voters, new InetSocketAddress("127.0.0.1", port));
-        int deadPort = freePort();
+        RatisMetadataService controller = nodes.start(3, voters, new InetSocketAddress("127.0.0.1", port));
+        int deadPort = QuorumNodes.freePort();
 
         // The first endpoint is down: discovery goes on to the next one.
         long begin = System.nanoTime();
@@ -59,7 +46,7 @@ class QuorumDiscoveryTest {
         System.out.printf("Voters learned from the bootstrap servers in %d ms%n",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
         assertThat(learned).containsExactlyElementsOf(voters);
-        RatisMetadataService broker = start(8, learned, new InetSocketAddress("127.0.0.1", 0));
+        RatisMetadataService broker = nodes.start(8, learned, new InetSocketAddress("127.0.0.1", 0));
         assertThat(broker.clusterId()).isEqualTo(controller.clusterId());
         assertThat(broker.activeControllerId()).isEqualTo(3);
         Uuid incarnation = Uuid.randomUuid();
@@ -69,7 +56,7 @@ class QuorumDiscoveryTest {
 
     @Test
     void noAnsweringBootstrapServerFailsAfterTheTimeoutNamingTheServers() throws Exception {
-        int deadPort = freePort();
+        int deadPort = QuorumNodes.freePort();
 
         assertThatThrownBy(() -> QuorumDiscovery.discover(
                 List.of(InetSocketAddress.createUnresolved("127.0.0.1", deadPort)), Duration.ofMillis(500)))

@@ -1,5 +1,6 @@
 package io.sluice.it.cluster;
 
+import static io.sluice.it.cluster.PartitionView.leaderId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.cli.SluiceCommand;
@@ -105,10 +106,6 @@ class AdminOperationsIntegrationTest {
                  | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static int leaderId(TopicPartitionInfo info) {
-        return info.leader() == null || info.leader().isEmpty() ? -1 : info.leader().id();
     }
 
     private static String cli(String... args) {

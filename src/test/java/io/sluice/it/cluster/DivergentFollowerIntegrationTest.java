@@ -1,5 +1,8 @@
 package io.sluice.it.cluster;
 
+import static io.sluice.it.cluster.PartitionView.describe;
+import static io.sluice.it.cluster.PartitionView.isrIds;
+import static io.sluice.it.cluster.PartitionView.leaderId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.it.Clients;
@@ -28,7 +31,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.record.MemoryRecords;
@@ -63,23 +65,6 @@ class DivergentFollowerIntegrationTest {
     @AfterEach
     void stopCluster() {
         nodes.forEach(SluiceProcess::close);
-    }
-
-    private static TopicPartitionInfo describe(SluiceProcess via) {
-        try (Admin admin = Clients.admin(via.bootstrap())) {
-            return admin.describeTopics(List.of(TOPIC)).allTopicNames().get(10, TimeUnit.SECONDS).get(TOPIC)
-                    .partitions().get(0);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static List<Integer> isrIds(TopicPartitionInfo info) {
-        return info.isr().stream().map(Node::id).sorted().collect(Collectors.toList());
-    }
-
-    private static int leaderId(TopicPartitionInfo info) {
-        return info.leader() == null ? -1 : info.leader().id();
     }
 
     private static List<RecordMetadata> produce(String bootstrap, String acks, String prefix, int from, int count)
@@ -151,9 +136,10 @@ class DivergentFollowerIntegrationTest {
             admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 3).configs(Map.of("min.insync.replicas", "1"))))
                     .all().get(20, TimeUnit.SECONDS);
         }
-        Poll.until(WAIT, () -> leaderId(describe(nodes.get(0))) > 0 && isrIds(describe(nodes.get(0))).size() == 3,
+        Poll.until(WAIT, () -> leaderId(describe(nodes.get(0), TOPIC)) > 0
+                        && isrIds(describe(nodes.get(0), TOPIC)).size() == 3,
                 "a leader and a full ISR");
-        TopicPartitionInfo initial = describe(nodes.get(0));
+        TopicPartitionInfo initial = describe(nodes.get(0), TOPIC);
         SluiceProcess oldLeader = nodes.get(leaderId(initial) - 1);
         // The first replica leads first and is the one a clean hand-over prefers later.
         assertThat(initial.replicas().get(0).id()).isEqualTo(oldLeader.nodeId());
@@ -174,11 +160,11 @@ class DivergentFollowerIntegrationTest {
         followers.forEach(SluiceProcess::restartInBackground);
         followers.forEach(SluiceProcess::awaitReady);
         Poll.until(WAIT, () -> {
-            TopicPartitionInfo info = describe(followers.get(0));
+            TopicPartitionInfo info = describe(followers.get(0), TOPIC);
             return followers.stream().anyMatch(f -> f.nodeId() == leaderId(info))
                     && !isrIds(info).contains(oldLeader.nodeId());
         }, "a new leader among the restarted followers, without broker " + oldLeader.nodeId());
-        SluiceProcess newLeader = nodes.get(leaderId(describe(followers.get(0))) - 1);
+        SluiceProcess newLeader = nodes.get(leaderId(describe(followers.get(0), TOPIC)) - 1);
         String survivors = followers.stream().map(SluiceProcess::bootstrap).collect(Collectors.joining(","));
 
         List<RecordMetadata> afterFailover = produce(survivors, "all", "w-", REPLICATED, AFTER_FAILOVER);
@@ -186,7 +172,8 @@ class DivergentFollowerIntegrationTest {
         assertThat(afterFailover.get(0).offset()).isEqualTo(REPLICATED);
 
         oldLeader.restart();
-        Poll.until(WAIT, () -> isrIds(describe(newLeader)).size() == 3, "broker " + oldLeader.nodeId() + " back in the ISR");
+        Poll.until(WAIT, () -> isrIds(describe(newLeader, TOPIC)).size() == 3,
+                "broker " + oldLeader.nodeId() + " back in the ISR");
         List<String> expected = batches(newLeader);
         assertThat(recordCount(expected)).isEqualTo(REPLICATED + AFTER_FAILOVER);
         Poll.until(WAIT, () -> batches(oldLeader).equals(expected), "the old leader's log to match the new leader's");
@@ -197,14 +184,15 @@ class DivergentFollowerIntegrationTest {
         // heartbeat lapse on this busy machine briefly fenced it; then the other follower leads and stops too.
         newLeader.close();
         Poll.until(WAIT, () -> {
-            TopicPartitionInfo info = describe(oldLeader);
+            TopicPartitionInfo info = describe(oldLeader, TOPIC);
             return leaderId(info) > 0 && leaderId(info) != newLeader.nodeId() && isrIds(info).contains(oldLeader.nodeId());
         }, "a leader other than the stopped one, with the old leader in the ISR");
-        int handedTo = leaderId(describe(oldLeader));
+        int handedTo = leaderId(describe(oldLeader, TOPIC));
         if (handedTo != oldLeader.nodeId()) {
             nodes.get(handedTo - 1).close();
         }
-        Poll.until(WAIT, () -> leaderId(describe(oldLeader)) == oldLeader.nodeId(), "the old leader to lead again");
+        Poll.until(WAIT, () -> leaderId(describe(oldLeader, TOPIC)) == oldLeader.nodeId(),
+                "the old leader to lead again");
         String remaining = nodes.stream().filter(SluiceProcess::isAlive).map(SluiceProcess::bootstrap)
                 .collect(Collectors.joining(","));
         List<ConsumerRecord<String, String>> consumed = Clients.readFromBeginning(remaining, List.of(PARTITION),

@@ -1,5 +1,7 @@
 package io.sluice.it.cluster;
 
+import static io.sluice.it.cluster.PartitionView.describe;
+import static io.sluice.it.cluster.PartitionView.isrIds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.it.Clients;
@@ -14,7 +16,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -45,19 +46,6 @@ class ReplicationIntegrationTest {
     @AfterEach
     void stopCluster() {
         nodes.forEach(SluiceProcess::close);
-    }
-
-    private static TopicPartitionInfo describe(SluiceProcess via) {
-        try (Admin admin = Clients.admin(via.bootstrap())) {
-            TopicDescription topic = admin.describeTopics(List.of(TOPIC)).allTopicNames().get(10, TimeUnit.SECONDS).get(TOPIC);
-            return topic.partitions().get(0);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static List<Integer> isrIds(TopicPartitionInfo info) {
-        return info.isr().stream().map(n -> n.id()).sorted().collect(Collectors.toList());
     }
 
     private static List<RecordMetadata> produce(String bootstrap, int from, int count) throws Exception {
@@ -93,18 +81,19 @@ class ReplicationIntegrationTest {
             admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 3).configs(Map.of("min.insync.replicas", "2"))))
                     .all().get(20, TimeUnit.SECONDS);
         }
-        Poll.until(WAIT, () -> describe(nodes.get(0)).leader() != null && isrIds(describe(nodes.get(0))).size() == 3,
+        Poll.until(WAIT, () -> describe(nodes.get(0), TOPIC).leader() != null
+                        && isrIds(describe(nodes.get(0), TOPIC)).size() == 3,
                 "a leader and a full ISR");
         String all = nodes.stream().map(SluiceProcess::bootstrap).collect(Collectors.joining(","));
 
         List<RecordMetadata> firstAcks = produce(all, 0, FIRST_BATCH);
         assertThat(firstAcks.get(FIRST_BATCH - 1).offset()).isEqualTo(FIRST_BATCH - 1);
-        int leaderId = describe(nodes.get(0)).leader().id();
+        int leaderId = describe(nodes.get(0), TOPIC).leader().id();
         SluiceProcess leader = nodes.get(leaderId - 1);
         assertInOrderWithoutGaps(Clients.readFromBeginning(leader.bootstrap(), List.of(PARTITION), FIRST_BATCH, WAIT),
                 FIRST_BATCH);
         // Every follower stays in the ISR while records flow.
-        assertThat(isrIds(describe(leader))).containsExactly(1, 2, 3);
+        assertThat(isrIds(describe(leader, TOPIC))).containsExactly(1, 2, 3);
 
         List<SluiceProcess> survivors = nodes.stream().filter(n -> n != leader).toList();
         String survivorBootstrap = survivors.stream().map(SluiceProcess::bootstrap).collect(Collectors.joining(","));
@@ -115,7 +104,7 @@ class ReplicationIntegrationTest {
         long failoverMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
         assertThat(secondAcks.get(0).offset()).isEqualTo(FIRST_BATCH);
         Poll.until(WAIT, () -> {
-            TopicPartitionInfo info = describe(survivors.get(0));
+            TopicPartitionInfo info = describe(survivors.get(0), TOPIC);
             return info.leader() != null && info.leader().id() != leaderId && !isrIds(info).contains(leaderId);
         }, "a new leader without broker " + leaderId);
         List<ConsumerRecord<String, String>> everything = Clients.readFromBeginning(survivorBootstrap, List.of(PARTITION),
