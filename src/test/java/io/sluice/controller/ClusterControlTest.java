@@ -1,5 +1,7 @@
 package io.sluice.controller;
 
+import static io.sluice.controller.Futures.get;
+import static io.sluice.controller.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.metadata.BrokerImage;
@@ -9,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
@@ -49,19 +49,6 @@ class ClusterControlTest {
         }
         c.activate(1);
         return c;
-    }
-
-    private static <T> T get(CompletableFuture<T> future) throws Exception {
-        return future.get(5, TimeUnit.SECONDS);
-    }
-
-    private static Throwable failure(CompletableFuture<?> future) throws Exception {
-        try {
-            future.get(5, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            return e.getCause();
-        }
-        throw new AssertionError("expected a failure");
     }
 
     private PartitionImage partition(String topic, int index) {

@@ -1,13 +1,13 @@
 package io.sluice.controller;
 
+import static io.sluice.controller.Futures.get;
+import static io.sluice.controller.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.metadata.PartitionImage;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
@@ -32,19 +32,6 @@ class ManualAssignmentControlTest {
             get(controller.registerBroker(broker, "host" + broker, 9090 + broker, null, INC));
         }
         controller.activate(1);
-    }
-
-    private static <T> T get(CompletableFuture<T> future) throws Exception {
-        return future.get(5, TimeUnit.SECONDS);
-    }
-
-    private static Throwable failure(CompletableFuture<?> future) throws Exception {
-        try {
-            future.get(5, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            return e.getCause();
-        }
-        throw new AssertionError("expected a failure");
     }
 
     private PartitionImage partition(String topic, int index) {

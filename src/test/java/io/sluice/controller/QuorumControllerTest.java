@@ -1,5 +1,6 @@
 package io.sluice.controller;
 
+import static io.sluice.controller.Futures.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -41,10 +42,6 @@ class QuorumControllerTest {
         for (int broker = 1; broker <= 3; broker++) {
             get(controller.registerBroker(broker, "host" + broker, 9090 + broker, null));
         }
-    }
-
-    private static <T> T get(CompletableFuture<T> future) throws Exception {
-        return future.get(5, TimeUnit.SECONDS);
     }
 
     private static Throwable failure(CompletableFuture<?> future) {

@@ -1,5 +1,6 @@
 package io.sluice.controller;
 
+import static io.sluice.controller.Futures.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.metadata.PartitionImage;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -51,10 +51,6 @@ class ReassignmentControlTest {
 
     private QuorumController newController() {
         return new QuorumController(log::image, log, 1, (short) 2, configs -> { }, now::get, SESSION_MS, false);
-    }
-
-    private static <T> T get(CompletableFuture<T> future) throws Exception {
-        return future.get(5, TimeUnit.SECONDS);
     }
 
     private PartitionImage partition() {

@@ -1,9 +1,9 @@
 package io.sluice.controller;
 
+import static io.sluice.controller.Futures.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.Test;
@@ -19,10 +19,6 @@ class SessionAfterFencingTest {
             SESSION_MS, false);
     private final QuorumController other = new QuorumController(log::image, log, 1, (short) 1, c -> { }, now::get,
             SESSION_MS, false);
-
-    private static <T> T get(CompletableFuture<T> future) throws Exception {
-        return future.get(5, TimeUnit.SECONDS);
-    }
 
     @Test
     void aReRegisteredBrokerIsNotFencedAgainForItsOldSession() throws Exception {
