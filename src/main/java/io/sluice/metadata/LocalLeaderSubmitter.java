@@ -2,6 +2,7 @@ package io.sluice.metadata;
 
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
@@ -50,7 +51,7 @@ final class LocalLeaderSubmitter {
                 .setCallId(callIds.incrementAndGet())
                 .setMessage(message)
                 .setType(RaftClientRequest.writeRequestType())
-                .setTimeoutMs(RaftSettings.REQUEST_TIMEOUT.toLong(java.util.concurrent.TimeUnit.MILLISECONDS))
+                .setTimeoutMs(RaftSettings.REQUEST_TIMEOUT.toLong(TimeUnit.MILLISECONDS))
                 .build();
         try {
             return server.submitClientRequestAsync(request);

@@ -1,6 +1,5 @@
 package io.sluice.metadata;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
