@@ -4,6 +4,7 @@ import io.sluice.broker.PartitionManager;
 import io.sluice.log.Log;
 import io.sluice.log.ProducerInfo;
 import io.sluice.metadata.MetadataImage;
+import io.sluice.replication.Replication;
 import java.util.List;
 import org.apache.kafka.common.TopicPartition;
 
@@ -19,7 +20,7 @@ public interface LeaderLogs {
 
     /** One partition log as the admin APIs see it. */
     interface LeaderLog {
-        /** With a single replica the high watermark is the log end offset. */
+        /** The offset below which every in-sync replica holds the records (the log end with one replica). */
         long highWatermark();
 
         /** Advances the log start offset; returns the resulting log start offset. */
@@ -29,14 +30,18 @@ public interface LeaderLogs {
     }
 
     static LeaderLogs of(PartitionManager partitions) {
-        return (image, tp) -> new LogAdapter(partitions.leaderLog(image, tp));
+        return (image, tp) -> new LogAdapter(tp, partitions.leaderLog(image, tp), partitions.replication());
     }
 
-    /** Adapts an {@link io.sluice.log.Log} to {@link LeaderLog}. */
-    record LogAdapter(Log log) implements LeaderLog {
+    /**
+     * Adapts an {@link io.sluice.log.Log} to {@link LeaderLog}. The high watermark comes from replication,
+     * not the log end: records a follower has not yet copied must not be deletable, or DeleteRecords could
+     * move the log start past what a newly elected leader holds.
+     */
+    record LogAdapter(TopicPartition tp, Log log, Replication replication) implements LeaderLog {
         @Override
         public long highWatermark() {
-            return log.logEndOffset();
+            return replication.highWatermark(tp, log);
         }
 
         @Override

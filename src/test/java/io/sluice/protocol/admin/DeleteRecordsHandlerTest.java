@@ -66,6 +66,15 @@ class DeleteRecordsHandlerTest {
     private final DeleteRecordsHandler handler = new DeleteRecordsHandler(metadata, logs);
 
     private DeleteRecordsPartitionResult delete(int version, String topic, int partition, long offset) {
+        return delete(handler, version, topic, partition, offset);
+    }
+
+    static DeleteRecordsPartitionResult delete(DeleteRecordsHandler handler, String topic, int partition, long offset) {
+        return delete(handler, 2, topic, partition, offset);
+    }
+
+    private static DeleteRecordsPartitionResult delete(DeleteRecordsHandler handler, int version, String topic,
+            int partition, long offset) {
         DeleteRecordsRequestData data = new DeleteRecordsRequestData().setTimeoutMs(1000);
         data.topics().add(new DeleteRecordsTopic().setName(topic)
                 .setPartitions(List.of(new DeleteRecordsPartition().setPartitionIndex(partition).setOffset(offset))));
