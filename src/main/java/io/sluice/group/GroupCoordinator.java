@@ -105,22 +105,24 @@ public final class GroupCoordinator implements AutoCloseable {
         }
         JoinRequest join = new JoinRequest(request, clientId, clientHost, protocolsOf(request));
         CompletableFuture<JoinGroupResponseData> result = new CompletableFuture<>();
-        synchronized (group) {
-            if (group.is(GroupState.DEAD)) {
-                // Deleted or unloaded since we looked it up: the client rediscovers the coordinator and retries.
-                result.complete(joinError(memberId, Errors.COORDINATOR_NOT_AVAILABLE));
-            } else if (ownership.errorFor(groupId) != Errors.NONE) {
-                // Leadership moved while the request was on its way; a group it just created here goes again.
-                if (group.is(GroupState.EMPTY) && group.size() == 0) {
-                    groups.remove(groupId, group);
+        try (DeferredCompletions deferred = DeferredCompletions.open()) {
+            synchronized (group) {
+                if (group.is(GroupState.DEAD)) {
+                    // Deleted or unloaded since we looked it up: the client rediscovers the coordinator and retries.
+                    result.complete(joinError(memberId, Errors.COORDINATOR_NOT_AVAILABLE));
+                } else if (ownership.errorFor(groupId) != Errors.NONE) {
+                    // Leadership moved while the request was on its way; a group it just created here goes again.
+                    if (group.is(GroupState.EMPTY) && group.size() == 0) {
+                        groups.remove(groupId, group);
+                    }
+                    result.complete(joinError(memberId, ownership.errorFor(groupId)));
+                } else if (!group.supportsProtocols(request.protocolType(), join.protocols)) {
+                    result.complete(joinError(memberId, Errors.INCONSISTENT_GROUP_PROTOCOL));
+                } else if (newMember) {
+                    joinNewMember(group, join, requireKnownMemberId, result);
+                } else {
+                    joinKnownMember(group, join, result);
                 }
-                result.complete(joinError(memberId, ownership.errorFor(groupId)));
-            } else if (!group.supportsProtocols(request.protocolType(), join.protocols)) {
-                result.complete(joinError(memberId, Errors.INCONSISTENT_GROUP_PROTOCOL));
-            } else if (newMember) {
-                joinNewMember(group, join, requireKnownMemberId, result);
-            } else {
-                joinKnownMember(group, join, result);
             }
         }
         return result;
@@ -228,7 +230,7 @@ public final class GroupCoordinator implements AutoCloseable {
     /** Parks the member's JoinGroup; a superseded one is answered so the connection's later responses flow. */
     private void awaitJoin(GroupMember member, CompletableFuture<JoinGroupResponseData> result) {
         if (member.awaitingJoin != null && member.awaitingJoin != result) {
-            member.awaitingJoin.complete(joinError(member.memberId(), Errors.REBALANCE_IN_PROGRESS));
+            DeferredCompletions.complete(member.awaitingJoin, joinError(member.memberId(), Errors.REBALANCE_IN_PROGRESS));
         }
         member.awaitingJoin = result;
         cancelSession(member);
@@ -272,11 +274,11 @@ public final class GroupCoordinator implements AutoCloseable {
     private void fence(GroupMember member) {
         cancelSession(member);
         if (member.awaitingJoin != null) {
-            member.awaitingJoin.complete(joinError(member.memberId(), Errors.FENCED_INSTANCE_ID));
+            DeferredCompletions.complete(member.awaitingJoin, joinError(member.memberId(), Errors.FENCED_INSTANCE_ID));
             member.awaitingJoin = null;
         }
         if (member.awaitingSync != null) {
-            member.awaitingSync.complete(syncError(Errors.FENCED_INSTANCE_ID));
+            DeferredCompletions.complete(member.awaitingSync, syncError(Errors.FENCED_INSTANCE_ID));
             member.awaitingSync = null;
         }
     }
@@ -297,7 +299,7 @@ public final class GroupCoordinator implements AutoCloseable {
             for (GroupMember member : group.members()) {
                 member.assignment(GroupMember.NO_BYTES);
                 if (member.awaitingSync != null) {
-                    member.awaitingSync.complete(syncError(Errors.REBALANCE_IN_PROGRESS));
+                    DeferredCompletions.complete(member.awaitingSync, syncError(Errors.REBALANCE_IN_PROGRESS));
                     member.awaitingSync = null;
                 }
             }
@@ -356,12 +358,12 @@ public final class GroupCoordinator implements AutoCloseable {
         if (group.is(GroupState.EMPTY)) {
             storeEmptyGroup(group);
         }
-        for (GroupMember member : group.members()) {
+        for (GroupMember member : List.copyOf(group.members())) {
             boolean leader = group.isLeader(member.memberId());
             CompletableFuture<JoinGroupResponseData> waiting = member.awaitingJoin;
             member.awaitingJoin = null;
             scheduleSession(group, member);
-            waiting.complete(joinResponse(group, member, group.leaderId(), leader));
+            DeferredCompletions.complete(waiting, joinResponse(group, member, group.leaderId(), leader));
         }
     }
 
@@ -383,10 +385,12 @@ public final class GroupCoordinator implements AutoCloseable {
         cancelJoinTimer(group);
         long epoch = ++group.joinTimerEpoch;
         group.joinTimer = timer.schedule(delayMs, () -> {
-            synchronized (group) {
-                if (group.joinTimerEpoch == epoch && group.joinTimer != null) {
-                    group.joinTimer = null;
-                    action.accept(group);
+            try (DeferredCompletions deferred = DeferredCompletions.open()) {
+                synchronized (group) {
+                    if (group.joinTimerEpoch == epoch && group.joinTimer != null) {
+                        group.joinTimer = null;
+                        action.accept(group);
+                    }
                 }
             }
         });
@@ -410,13 +414,15 @@ public final class GroupCoordinator implements AutoCloseable {
         }
         long epoch = member.sessionTimerEpoch;
         member.sessionTimer = timer.schedule(member.sessionTimeoutMs(), () -> {
-            synchronized (group) {
-                if (member.sessionTimerEpoch == epoch && group.member(member.memberId()) == member
-                        && member.awaitingJoin == null) {
-                    member.sessionTimer = null;
-                    log.info("Member {} of group {} timed out after {} ms without a heartbeat", member.memberId(),
-                            group.groupId(), member.sessionTimeoutMs());
-                    removeMemberAndUpdateGroup(group, member);
+            try (DeferredCompletions deferred = DeferredCompletions.open()) {
+                synchronized (group) {
+                    if (member.sessionTimerEpoch == epoch && group.member(member.memberId()) == member
+                            && member.awaitingJoin == null) {
+                        member.sessionTimer = null;
+                        log.info("Member {} of group {} timed out after {} ms without a heartbeat", member.memberId(),
+                                group.groupId(), member.sessionTimeoutMs());
+                        removeMemberAndUpdateGroup(group, member);
+                    }
                 }
             }
         });
@@ -431,10 +437,12 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     private void expirePending(ClassicGroup group, String memberId) {
-        synchronized (group) {
-            if (group.removePending(memberId)) {
-                log.info("Pending member {} of group {} did not join in time", memberId, group.groupId());
-                tryCompleteJoin(group);
+        try (DeferredCompletions deferred = DeferredCompletions.open()) {
+            synchronized (group) {
+                if (group.removePending(memberId)) {
+                    log.info("Pending member {} of group {} did not join in time", memberId, group.groupId());
+                    tryCompleteJoin(group);
+                }
             }
         }
     }
@@ -443,11 +451,11 @@ public final class GroupCoordinator implements AutoCloseable {
         cancelSession(member);
         group.remove(member.memberId());
         if (member.awaitingJoin != null) {
-            member.awaitingJoin.complete(joinError(member.memberId(), Errors.UNKNOWN_MEMBER_ID));
+            DeferredCompletions.complete(member.awaitingJoin, joinError(member.memberId(), Errors.UNKNOWN_MEMBER_ID));
             member.awaitingJoin = null;
         }
         if (member.awaitingSync != null) {
-            member.awaitingSync.complete(syncError(Errors.UNKNOWN_MEMBER_ID));
+            DeferredCompletions.complete(member.awaitingSync, syncError(Errors.UNKNOWN_MEMBER_ID));
             member.awaitingSync = null;
         }
     }
@@ -490,30 +498,32 @@ public final class GroupCoordinator implements AutoCloseable {
             return CompletableFuture.completedFuture(syncError(Errors.UNKNOWN_MEMBER_ID));
         }
         CompletableFuture<SyncGroupResponseData> result = new CompletableFuture<>();
-        synchronized (group) {
-            Errors invalid = validateSync(group, request);
-            if (invalid != Errors.NONE) {
-                result.complete(syncError(invalid));
-                return result;
-            }
-            GroupMember member = group.member(request.memberId());
-            switch (group.state()) {
-                case PREPARING_REBALANCE -> result.complete(syncError(Errors.REBALANCE_IN_PROGRESS));
-                case COMPLETING_REBALANCE -> {
-                    if (member.awaitingSync != null) {
-                        member.awaitingSync.complete(syncError(Errors.REBALANCE_IN_PROGRESS));
-                    }
-                    member.awaitingSync = result;
-                    scheduleSession(group, member);
-                    if (group.isLeader(member.memberId())) {
-                        applyAssignment(group, request);
-                    }
+        try (DeferredCompletions deferred = DeferredCompletions.open()) {
+            synchronized (group) {
+                Errors invalid = validateSync(group, request);
+                if (invalid != Errors.NONE) {
+                    result.complete(syncError(invalid));
+                    return result;
                 }
-                case STABLE -> {
-                    scheduleSession(group, member);
-                    result.complete(syncResponse(group, member.assignment()));
+                GroupMember member = group.member(request.memberId());
+                switch (group.state()) {
+                    case PREPARING_REBALANCE -> result.complete(syncError(Errors.REBALANCE_IN_PROGRESS));
+                    case COMPLETING_REBALANCE -> {
+                        if (member.awaitingSync != null) {
+                            DeferredCompletions.complete(member.awaitingSync, syncError(Errors.REBALANCE_IN_PROGRESS));
+                        }
+                        member.awaitingSync = result;
+                        scheduleSession(group, member);
+                        if (group.isLeader(member.memberId())) {
+                            applyAssignment(group, request);
+                        }
+                    }
+                    case STABLE -> {
+                        scheduleSession(group, member);
+                        result.complete(syncResponse(group, member.assignment()));
+                    }
+                    case EMPTY, DEAD -> result.complete(syncError(Errors.UNKNOWN_MEMBER_ID));
                 }
-                case EMPTY, DEAD -> result.complete(syncError(Errors.UNKNOWN_MEMBER_ID));
             }
         }
         return result;
@@ -550,20 +560,22 @@ public final class GroupCoordinator implements AutoCloseable {
         }
         int generation = group.generationId();
         offsets.storeGroup(group.toMetadata(assignments, timer.nowMs())).whenComplete((done, failure) -> {
-            synchronized (group) {
-                // Members may have joined or left while the record was replicated: then a newer rebalance owns
-                // the group and this assignment is for nobody.
-                if (!group.is(GroupState.COMPLETING_REBALANCE) || group.generationId() != generation) {
-                    return;
-                }
-                if (failure != null) {
-                    Errors error = groupStoreError(failure);
-                    log.warn("Could not store the assignment of group {} generation {}: {}", group.groupId(),
-                            generation, error);
-                    failAssignment(group, error);
-                    prepareRebalance(group, "storing the assignment failed");
-                } else {
-                    completeAssignment(group, assignments);
+            try (DeferredCompletions deferred = DeferredCompletions.open()) {
+                synchronized (group) {
+                    // Members may have joined or left while the record was replicated: then a newer rebalance owns
+                    // the group and this assignment is for nobody.
+                    if (!group.is(GroupState.COMPLETING_REBALANCE) || group.generationId() != generation) {
+                        return;
+                    }
+                    if (failure != null) {
+                        Errors error = groupStoreError(failure);
+                        log.warn("Could not store the assignment of group {} generation {}: {}", group.groupId(),
+                                generation, error);
+                        failAssignment(group, error);
+                        prepareRebalance(group, "storing the assignment failed");
+                    } else {
+                        completeAssignment(group, assignments);
+                    }
                 }
             }
         });
@@ -576,7 +588,7 @@ public final class GroupCoordinator implements AutoCloseable {
         group.transitionTo(GroupState.STABLE);
         for (GroupMember member : group.members()) {
             if (member.awaitingSync != null) {
-                member.awaitingSync.complete(syncResponse(group, member.assignment()));
+                DeferredCompletions.complete(member.awaitingSync, syncResponse(group, member.assignment()));
                 member.awaitingSync = null;
             }
         }
@@ -586,7 +598,7 @@ public final class GroupCoordinator implements AutoCloseable {
         for (GroupMember member : group.members()) {
             member.assignment(GroupMember.NO_BYTES);
             if (member.awaitingSync != null) {
-                member.awaitingSync.complete(syncError(error));
+                DeferredCompletions.complete(member.awaitingSync, syncError(error));
                 member.awaitingSync = null;
             }
         }
@@ -601,23 +613,25 @@ public final class GroupCoordinator implements AutoCloseable {
         if (group == null) {
             return Errors.UNKNOWN_MEMBER_ID;
         }
-        synchronized (group) {
-            if (group.is(GroupState.DEAD)) {
-                return Errors.COORDINATOR_NOT_AVAILABLE;
+        try (DeferredCompletions deferred = DeferredCompletions.open()) {
+            synchronized (group) {
+                if (group.is(GroupState.DEAD)) {
+                    return Errors.COORDINATOR_NOT_AVAILABLE;
+                }
+                if (group.is(GroupState.EMPTY)) {
+                    return Errors.UNKNOWN_MEMBER_ID;
+                }
+                Errors invalid = validateMember(group, request.memberId(), request.groupInstanceId());
+                if (invalid != Errors.NONE) {
+                    return invalid;
+                }
+                if (request.generationId() != group.generationId()) {
+                    return Errors.ILLEGAL_GENERATION;
+                }
+                scheduleSession(group, group.member(request.memberId()));
+                // During a rebalance the answer tells the member to rejoin.
+                return group.is(GroupState.PREPARING_REBALANCE) ? Errors.REBALANCE_IN_PROGRESS : Errors.NONE;
             }
-            if (group.is(GroupState.EMPTY)) {
-                return Errors.UNKNOWN_MEMBER_ID;
-            }
-            Errors invalid = validateMember(group, request.memberId(), request.groupInstanceId());
-            if (invalid != Errors.NONE) {
-                return invalid;
-            }
-            if (request.generationId() != group.generationId()) {
-                return Errors.ILLEGAL_GENERATION;
-            }
-            scheduleSession(group, group.member(request.memberId()));
-            // During a rebalance the answer tells the member to rejoin.
-            return group.is(GroupState.PREPARING_REBALANCE) ? Errors.REBALANCE_IN_PROGRESS : Errors.NONE;
         }
     }
 
@@ -635,18 +649,20 @@ public final class GroupCoordinator implements AutoCloseable {
             }
             return response;
         }
-        synchronized (group) {
-            if (group.is(GroupState.DEAD)) {
-                return response.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code());
-            }
-            boolean removed = false;
-            for (MemberIdentity identity : leaving) {
-                Errors error = leaveOne(group, identity);
-                removed |= error == Errors.NONE;
-                response.members().add(memberResponse(identity, error));
-            }
-            if (removed) {
-                afterMembershipShrank(group, "members left the group");
+        try (DeferredCompletions deferred = DeferredCompletions.open()) {
+            synchronized (group) {
+                if (group.is(GroupState.DEAD)) {
+                    return response.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code());
+                }
+                boolean removed = false;
+                for (MemberIdentity identity : leaving) {
+                    Errors error = leaveOne(group, identity);
+                    removed |= error == Errors.NONE;
+                    response.members().add(memberResponse(identity, error));
+                }
+                if (removed) {
+                    afterMembershipShrank(group, "members left the group");
+                }
             }
         }
         return response;
@@ -729,30 +745,32 @@ public final class GroupCoordinator implements AutoCloseable {
             // A consumer without group management (or an admin tool) commits to a group that only holds offsets.
             group = groups.computeIfAbsent(request.groupId(), ClassicGroup::new);
         }
-        synchronized (group) {
-            if (group.is(GroupState.DEAD)) {
-                return Errors.COORDINATOR_NOT_AVAILABLE;
-            }
-            if (generation < 0 && group.is(GroupState.EMPTY)) {
+        try (DeferredCompletions deferred = DeferredCompletions.open()) {
+            synchronized (group) {
+                if (group.is(GroupState.DEAD)) {
+                    return Errors.COORDINATOR_NOT_AVAILABLE;
+                }
+                if (generation < 0 && group.is(GroupState.EMPTY)) {
+                    return Errors.NONE;
+                }
+                if (generation >= 0 || !memberId.isEmpty() || request.groupInstanceId() != null) {
+                    Errors invalid = validateMember(group, memberId, request.groupInstanceId());
+                    if (invalid != Errors.NONE) {
+                        return invalid;
+                    }
+                    if (generation != group.generationId()) {
+                        return Errors.ILLEGAL_GENERATION;
+                    }
+                } else {
+                    // Someone outside the group commits while it is managed by its members.
+                    return Errors.UNKNOWN_MEMBER_ID;
+                }
+                if (group.is(GroupState.COMPLETING_REBALANCE)) {
+                    // The member has the new generation but not its assignment yet; it commits again after SyncGroup.
+                    return Errors.REBALANCE_IN_PROGRESS;
+                }
                 return Errors.NONE;
             }
-            if (generation >= 0 || !memberId.isEmpty() || request.groupInstanceId() != null) {
-                Errors invalid = validateMember(group, memberId, request.groupInstanceId());
-                if (invalid != Errors.NONE) {
-                    return invalid;
-                }
-                if (generation != group.generationId()) {
-                    return Errors.ILLEGAL_GENERATION;
-                }
-            } else {
-                // Someone outside the group commits while it is managed by its members.
-                return Errors.UNKNOWN_MEMBER_ID;
-            }
-            if (group.is(GroupState.COMPLETING_REBALANCE)) {
-                // The member has the new generation but not its assignment yet; it commits again after SyncGroup.
-                return Errors.REBALANCE_IN_PROGRESS;
-            }
-            return Errors.NONE;
         }
     }
 
@@ -793,21 +811,23 @@ public final class GroupCoordinator implements AutoCloseable {
                     new OffsetDeleteResponseData().setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()));
         }
         Map<TopicPartition, Errors> outcome = new HashMap<>();
-        synchronized (group) {
-            if (group.is(GroupState.DEAD)) {
-                return CompletableFuture.completedFuture(
-                        new OffsetDeleteResponseData().setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()));
-            }
-            boolean active = !group.is(GroupState.EMPTY);
-            if (active && !ClassicGroup.CONSUMER_PROTOCOL_TYPE.equals(group.protocolType())) {
-                return CompletableFuture.completedFuture(
-                        new OffsetDeleteResponseData().setErrorCode(Errors.NON_EMPTY_GROUP.code()));
-            }
-            for (OffsetDeleteRequestTopic topic : request.topics()) {
-                Errors error = active && group.isSubscribedTo(topic.name())
-                        ? Errors.GROUP_SUBSCRIBED_TO_TOPIC : Errors.NONE;
-                for (OffsetDeleteRequestPartition partition : topic.partitions()) {
-                    outcome.put(new TopicPartition(topic.name(), partition.partitionIndex()), error);
+        try (DeferredCompletions deferred = DeferredCompletions.open()) {
+            synchronized (group) {
+                if (group.is(GroupState.DEAD)) {
+                    return CompletableFuture.completedFuture(
+                            new OffsetDeleteResponseData().setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()));
+                }
+                boolean active = !group.is(GroupState.EMPTY);
+                if (active && !ClassicGroup.CONSUMER_PROTOCOL_TYPE.equals(group.protocolType())) {
+                    return CompletableFuture.completedFuture(
+                            new OffsetDeleteResponseData().setErrorCode(Errors.NON_EMPTY_GROUP.code()));
+                }
+                for (OffsetDeleteRequestTopic topic : request.topics()) {
+                    Errors error = active && group.isSubscribedTo(topic.name())
+                            ? Errors.GROUP_SUBSCRIBED_TO_TOPIC : Errors.NONE;
+                    for (OffsetDeleteRequestPartition partition : topic.partitions()) {
+                        outcome.put(new TopicPartition(topic.name(), partition.partitionIndex()), error);
+                    }
                 }
             }
         }
@@ -846,10 +866,12 @@ public final class GroupCoordinator implements AutoCloseable {
             listings.put(groupId, new GroupListing(groupId, "", GroupState.EMPTY));
         }
         for (ClassicGroup group : groups.values()) {
-            synchronized (group) {
-                if (!group.is(GroupState.DEAD)) {
-                    String type = group.protocolType() == null ? "" : group.protocolType();
-                    listings.put(group.groupId(), new GroupListing(group.groupId(), type, group.state()));
+            try (DeferredCompletions deferred = DeferredCompletions.open()) {
+                synchronized (group) {
+                    if (!group.is(GroupState.DEAD)) {
+                        String type = group.protocolType() == null ? "" : group.protocolType();
+                        listings.put(group.groupId(), new GroupListing(group.groupId(), type, group.state()));
+                    }
                 }
             }
         }
@@ -871,23 +893,25 @@ public final class GroupCoordinator implements AutoCloseable {
         if (group == null) {
             return null;
         }
-        synchronized (group) {
-            if (group.is(GroupState.DEAD)) {
-                return null;
+        try (DeferredCompletions deferred = DeferredCompletions.open()) {
+            synchronized (group) {
+                if (group.is(GroupState.DEAD)) {
+                    return null;
+                }
+                boolean stable = group.is(GroupState.STABLE);
+                DescribedGroup described = new DescribedGroup().setGroupId(groupId).setErrorCode(Errors.NONE.code())
+                        .setGroupState(group.state().kafkaName())
+                        .setProtocolType(group.protocolType() == null ? "" : group.protocolType())
+                        .setProtocolData(stable ? group.protocolName() : "");
+                for (GroupMember member : group.members()) {
+                    described.members().add(new DescribedGroupMember().setMemberId(member.memberId())
+                            .setGroupInstanceId(member.groupInstanceId()).setClientId(member.clientId())
+                            .setClientHost(member.clientHost())
+                            .setMemberMetadata(stable ? member.metadata(group.protocolName()) : GroupMember.NO_BYTES)
+                            .setMemberAssignment(stable ? member.assignment() : GroupMember.NO_BYTES));
+                }
+                return described;
             }
-            boolean stable = group.is(GroupState.STABLE);
-            DescribedGroup described = new DescribedGroup().setGroupId(groupId).setErrorCode(Errors.NONE.code())
-                    .setGroupState(group.state().kafkaName())
-                    .setProtocolType(group.protocolType() == null ? "" : group.protocolType())
-                    .setProtocolData(stable ? group.protocolName() : "");
-            for (GroupMember member : group.members()) {
-                described.members().add(new DescribedGroupMember().setMemberId(member.memberId())
-                        .setGroupInstanceId(member.groupInstanceId()).setClientId(member.clientId())
-                        .setClientHost(member.clientHost())
-                        .setMemberMetadata(stable ? member.metadata(group.protocolName()) : GroupMember.NO_BYTES)
-                        .setMemberAssignment(stable ? member.assignment() : GroupMember.NO_BYTES));
-            }
-            return described;
         }
     }
 
@@ -901,19 +925,21 @@ public final class GroupCoordinator implements AutoCloseable {
         if (group == null) {
             return CompletableFuture.completedFuture(Errors.GROUP_ID_NOT_FOUND);
         }
-        synchronized (group) {
-            if (group.is(GroupState.DEAD)) {
-                return CompletableFuture.completedFuture(Errors.GROUP_ID_NOT_FOUND);
+        try (DeferredCompletions deferred = DeferredCompletions.open()) {
+            synchronized (group) {
+                if (group.is(GroupState.DEAD)) {
+                    return CompletableFuture.completedFuture(Errors.GROUP_ID_NOT_FOUND);
+                }
+                if (!group.is(GroupState.EMPTY)) {
+                    return CompletableFuture.completedFuture(Errors.NON_EMPTY_GROUP);
+                }
+                group.transitionTo(GroupState.DEAD);
+                for (String pending : group.pendingMemberIds()) {
+                    group.removePending(pending);
+                }
+                cancelJoinTimer(group);
+                groups.remove(groupId, group);
             }
-            if (!group.is(GroupState.EMPTY)) {
-                return CompletableFuture.completedFuture(Errors.NON_EMPTY_GROUP);
-            }
-            group.transitionTo(GroupState.DEAD);
-            for (String pending : group.pendingMemberIds()) {
-                group.removePending(pending);
-            }
-            cancelJoinTimer(group);
-            groups.remove(groupId, group);
         }
         return offsets.deleteGroup(groupId).handle((done, failure) -> failure == null ? Errors.NONE : storeError(failure));
     }
@@ -924,8 +950,10 @@ public final class GroupCoordinator implements AutoCloseable {
         if (group == null) {
             return null;
         }
-        synchronized (group) {
-            return group.state();
+        try (DeferredCompletions deferred = DeferredCompletions.open()) {
+            synchronized (group) {
+                return group.state();
+            }
         }
     }
 
@@ -935,8 +963,10 @@ public final class GroupCoordinator implements AutoCloseable {
         if (group == null) {
             return true;
         }
-        synchronized (group) {
-            return group.members().isEmpty();
+        try (DeferredCompletions deferred = DeferredCompletions.open()) {
+            synchronized (group) {
+                return group.members().isEmpty();
+            }
         }
     }
 
@@ -949,17 +979,21 @@ public final class GroupCoordinator implements AutoCloseable {
     public int loadGroups(Collection<GroupMetadata> stored) {
         for (GroupMetadata metadata : stored) {
             ClassicGroup group = ClassicGroup.restore(metadata);
-            synchronized (group) {
-                for (GroupMember member : group.members()) {
-                    scheduleSession(group, member);
+            try (DeferredCompletions deferred = DeferredCompletions.open()) {
+                synchronized (group) {
+                    for (GroupMember member : group.members()) {
+                        scheduleSession(group, member);
+                    }
                 }
             }
             ClassicGroup replaced = groups.put(metadata.groupId(), group);
             if (replaced != null) {
-                synchronized (replaced) {
-                    stopServing(replaced);
-                    if (!replaced.is(GroupState.DEAD)) {
-                        replaced.transitionTo(GroupState.DEAD);
+                try (DeferredCompletions deferred = DeferredCompletions.open()) {
+                    synchronized (replaced) {
+                        stopServing(replaced);
+                        if (!replaced.is(GroupState.DEAD)) {
+                            replaced.transitionTo(GroupState.DEAD);
+                        }
                     }
                 }
             }
@@ -990,10 +1024,12 @@ public final class GroupCoordinator implements AutoCloseable {
         int unloaded = 0;
         for (ClassicGroup group : groups.values()) {
             if (movedAway.test(group.groupId())) {
-                synchronized (group) {
-                    stopServing(group);
-                    if (!group.is(GroupState.DEAD)) {
-                        group.transitionTo(GroupState.DEAD);
+                try (DeferredCompletions deferred = DeferredCompletions.open()) {
+                    synchronized (group) {
+                        stopServing(group);
+                        if (!group.is(GroupState.DEAD)) {
+                            group.transitionTo(GroupState.DEAD);
+                        }
                     }
                 }
                 groups.remove(group.groupId(), group);
@@ -1007,8 +1043,10 @@ public final class GroupCoordinator implements AutoCloseable {
     @Override
     public void close() {
         for (ClassicGroup group : groups.values()) {
-            synchronized (group) {
-                stopServing(group);
+            try (DeferredCompletions deferred = DeferredCompletions.open()) {
+                synchronized (group) {
+                    stopServing(group);
+                }
             }
         }
     }
@@ -1022,11 +1060,11 @@ public final class GroupCoordinator implements AutoCloseable {
         for (GroupMember member : group.members()) {
             cancelSession(member);
             if (member.awaitingJoin != null) {
-                member.awaitingJoin.complete(joinError(member.memberId(), Errors.NOT_COORDINATOR));
+                DeferredCompletions.complete(member.awaitingJoin, joinError(member.memberId(), Errors.NOT_COORDINATOR));
                 member.awaitingJoin = null;
             }
             if (member.awaitingSync != null) {
-                member.awaitingSync.complete(syncError(Errors.NOT_COORDINATOR));
+                DeferredCompletions.complete(member.awaitingSync, syncError(Errors.NOT_COORDINATOR));
                 member.awaitingSync = null;
             }
         }
