@@ -9,6 +9,8 @@ import io.sluice.metadata.MetadataListener;
 import io.sluice.metadata.PartitionImage;
 import io.sluice.metadata.TopicImage;
 import io.sluice.replication.Replication;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps this node's partition logs in step with the metadata image: creates the logs of partitions
- * assigned here, applies topic config changes, deletes the logs of deleted topics. Appends go
+ * assigned here, applies topic config changes, deletes the logs of deleted topics and sets aside (as
+ * "-stray") logs the metadata never placed here. Appends go
  * through here so that long-poll fetches hear about them.
  */
 public final class PartitionManager implements MetadataListener {
@@ -117,10 +120,31 @@ public final class PartitionManager implements MetadataListener {
             }
         }
         for (TopicPartition tp : Set.copyOf(logs.partitions())) {
-            if (!wanted.contains(tp)) {
-                log.info("Deleting the log of {}: its topic is gone from the metadata", tp);
+            if (wanted.contains(tp)) {
+                continue;
+            }
+            if (hostedIn(previous, tp)) {
+                log.info("Deleting the log of {}: the metadata log recorded its removal from this node", tp);
                 logs.delete(tp);
+            } else {
+                Path stray = logs.markStray(tp);
+                log.warn("The log of {} is not in the metadata: set aside as {}, deleted after {} unless moved back",
+                        tp, stray, Duration.ofMillis(logs.strayDeleteDelayMs()));
             }
         }
+    }
+
+    /**
+     * Whether the image placed a replica of the partition here: then its absence from the next image is a
+     * recorded deletion or reassignment. A log no image we saw placed here (found at start-up, or left from a
+     * metadata history this node missed) may still hold the only copy of records, so it is set aside, not deleted.
+     */
+    private boolean hostedIn(MetadataImage image, TopicPartition tp) {
+        if (image == null) {
+            return false;
+        }
+        TopicImage topic = image.topicsByName().get(tp.topic());
+        PartitionImage partition = topic == null ? null : topic.partitions().get(tp.partition());
+        return partition != null && partition.replicas().contains(nodeId);
     }
 }

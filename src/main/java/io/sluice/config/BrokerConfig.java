@@ -293,6 +293,8 @@ public final class BrokerConfig {
 
     public long logCleanerBackoffMs() { return longValue(LOG_CLEANER_BACKOFF_MS); }
 
+    public long logStrayDeleteDelayMs() { return longValue(LOG_STRAY_DELETE_DELAY_MS); }
+
     /** log.cleaner.min.cleanable.ratio, the broker default of min.cleanable.dirty.ratio. */
     public double logCleanerMinCleanableRatio() { return BrokerConfigKeys.parseRatio(string(LOG_CLEANER_MIN_CLEANABLE_RATIO)); }
 

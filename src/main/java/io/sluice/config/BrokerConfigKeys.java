@@ -46,6 +46,8 @@ public final class BrokerConfigKeys {
     public static final String LOG_CLEANUP_POLICY = "log.cleanup.policy";
     public static final String LOG_CLEANER_ENABLE = "log.cleaner.enable";
     public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
+    /** Sluice's own: how long a log the metadata does not know is kept, renamed "-stray", before deletion. */
+    public static final String LOG_STRAY_DELETE_DELAY_MS = "log.stray.delete.delay.ms";
     public static final String LOG_CLEANER_MIN_CLEANABLE_RATIO = "log.cleaner.min.cleanable.ratio";
     public static final String LOG_CLEANER_DELETE_RETENTION_MS = "log.cleaner.delete.retention.ms";
     public static final String LOG_CLEANER_MIN_COMPACTION_LAG_MS = "log.cleaner.min.compaction.lag.ms";
@@ -102,6 +104,7 @@ public final class BrokerConfigKeys {
         define(keys, LOG_RETENTION_HOURS, ConfigType.INT, "168", intAtLeast(-1));
         define(keys, LOG_RETENTION_BYTES, ConfigType.LONG, "-1", longAtLeast(-1));
         define(keys, LOG_RETENTION_CHECK_INTERVAL_MS, ConfigType.LONG, "300000", longAtLeast(1));
+        define(keys, LOG_STRAY_DELETE_DELAY_MS, ConfigType.LONG, "86400000", longAtLeast(0));
         define(keys, MESSAGE_MAX_BYTES, ConfigType.INT, "1048588", intAtLeast(0));
         define(keys, SOCKET_REQUEST_MAX_BYTES, ConfigType.INT, "104857600", intAtLeast(1));
         define(keys, LOG_FLUSH_INTERVAL_MESSAGES, ConfigType.LONG, Long.toString(Long.MAX_VALUE), longAtLeast(1));

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -26,6 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class LogManager {
     public static final String CLEAN_SHUTDOWN_MARKER = ".sluice_cleanshutdown";
     static final String DELETE_DIR_SUFFIX = "-delete";
+    public static final String STRAY_DIR_SUFFIX = "-stray";
+    public static final long DEFAULT_STRAY_DELETE_DELAY_MS = 24 * 60 * 60 * 1000L;
     static final long RECOVERY_CHECKPOINT_INTERVAL_MS = 60_000;
     static final long FLUSH_CHECK_INTERVAL_MS = 1_000;
     static final long DEFAULT_CLEANER_BACKOFF_MS = 15_000;
@@ -42,6 +45,7 @@ public final class LogManager {
     private final long cleanerBackoffMs;
     private final LogCleaner cleaner;
     private volatile boolean started;
+    private volatile long strayDeleteDelayMs = DEFAULT_STRAY_DELETE_DELAY_MS;
 
     /** With the log cleaner on and Kafka's log.cleaner.backoff.ms (15 s). */
     public LogManager(List<Path> logDirs, Map<String, String> brokerLogDefaults,
@@ -66,6 +70,15 @@ public final class LogManager {
         this.cleanerBackoffMs = cleanerBackoffMs;
         LogConfig.of(Map.of(), this.brokerLogDefaults);
         this.cleaner = new LogCleaner(this.logDirs, time, () -> logs, logDirOf::get);
+    }
+
+    public long strayDeleteDelayMs() {
+        return strayDeleteDelayMs;
+    }
+
+    /** How long a stray log (see {@link #markStray}) is kept before it is deleted; set before {@link #startup}. */
+    public void setStrayDeleteDelayMs(long delayMs) {
+        this.strayDeleteDelayMs = delayMs;
     }
 
     /** Loads every partition directory, then starts retention, flush and checkpoint tasks. */
@@ -100,6 +113,11 @@ public final class LogManager {
                 String name = child.getFileName().toString();
                 if (name.endsWith(DELETE_DIR_SUFFIX)) {
                     deleteRecursively(child);
+                    continue;
+                }
+                if (name.endsWith(STRAY_DIR_SUFFIX)) {
+                    long age = time.milliseconds() - Files.getLastModifiedTime(child).toMillis();
+                    scheduleStrayDeletion(child, Math.max(0, strayDeleteDelayMs - age));
                     continue;
                 }
                 TopicPartition tp = parseTopicPartition(name);
@@ -182,6 +200,61 @@ public final class LogManager {
             log.closeSegments();
             deleteRecursively(renamed);
         });
+    }
+
+    /**
+     * Takes a log the metadata does not know out of service without deleting it, as Kafka does with stray
+     * replicas since 3.7: the log is flushed and closed, its directory renamed "topic-partition.uuid-stray" (so it
+     * is not loaded again) and deleted after log.stray.delete.delay.ms, or earlier by {@link #deleteStrays}. Until
+     * then an operator can move the directory back under its old name to recover the records.
+     */
+    public synchronized Path markStray(TopicPartition tp) {
+        Log log = logs.remove(tp);
+        Path logDir = logDirOf.remove(tp);
+        if (log == null) {
+            return null;
+        }
+        cleaner.forget(tp, logDir);
+        log.close();
+        Path dir = log.dir();
+        Path renamed = dir.resolveSibling(dir.getFileName() + "."
+                + UUID.randomUUID().toString().replace("-", "") + STRAY_DIR_SUFFIX);
+        try {
+            Files.move(dir, renamed);
+            Files.setLastModifiedTime(renamed, FileTime.fromMillis(time.milliseconds()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot set aside the stray log " + dir, e);
+        }
+        scheduleStrayDeletion(renamed, strayDeleteDelayMs);
+        return renamed;
+    }
+
+    private void scheduleStrayDeletion(Path strayDir, long delayMs) {
+        scheduler.schedule("delete-stray-log", delayMs, () -> deleteStray(strayDir));
+    }
+
+    private static boolean deleteStray(Path strayDir) {
+        if (!Files.exists(strayDir)) {
+            return false;
+        }
+        LOG.info("Deleting the stray log {}", strayDir);
+        deleteRecursively(strayDir);
+        return true;
+    }
+
+    /** Deletes every stray log directory now (an operator's choice); returns how many went. */
+    public synchronized int deleteStrays() {
+        int deleted = 0;
+        for (Path logDir : logDirs) {
+            try (Stream<Path> list = Files.list(logDir)) {
+                for (Path child : list.filter(path -> path.getFileName().toString().endsWith(STRAY_DIR_SUFFIX)).toList()) {
+                    deleted += deleteStray(child) ? 1 : 0;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot list log dir " + logDir, e);
+            }
+        }
+        return deleted;
     }
 
     /** Stops background work, flushes and closes every log, then writes checkpoints and the clean-shutdown marker. */

@@ -82,6 +82,7 @@ public final class SluiceServer implements AutoCloseable {
 
         LogManager logs = new LogManager(config.logDirs(), config.topicDefaults(), config.logRetentionCheckIntervalMs(),
                 config.logCleanerEnable(), config.logCleanerBackoffMs(), Time.SYSTEM);
+        logs.setStrayDeleteDelayMs(config.logStrayDeleteDelayMs());
         logs.startup();
         stopOrder.add(logs::shutdown);
 
