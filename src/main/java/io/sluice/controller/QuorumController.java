@@ -1,5 +1,6 @@
 package io.sluice.controller;
 
+import static io.sluice.util.Futures.unwrap;
 import io.sluice.metadata.BrokerImage;
 import io.sluice.metadata.MetadataDelta;
 import io.sluice.metadata.MetadataImage;
@@ -755,15 +756,6 @@ public final class QuorumController implements Controller {
         } catch (RuntimeException e) {
             result.completeExceptionally(e);
         }
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        Throwable cause = error;
-        while ((cause instanceof java.util.concurrent.CompletionException
-                || cause instanceof java.util.concurrent.ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 
     private static TopicImage existingTopic(MetadataImage current, String name) {

@@ -1,5 +1,6 @@
 package io.sluice.group;
 
+import io.sluice.util.DaemonThreads;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -16,11 +17,7 @@ public final class ExecutorGroupTimer implements GroupTimer, AutoCloseable {
     private final ScheduledThreadPoolExecutor executor;
 
     public ExecutorGroupTimer() {
-        executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "sluice-group-timer");
-            thread.setDaemon(true);
-            return thread;
-        });
+        executor = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("sluice-group-timer"));
         executor.setRemoveOnCancelPolicy(true);
     }
 

@@ -1,5 +1,6 @@
 package io.sluice.group;
 
+import static io.sluice.util.Futures.unwrap;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -9,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -1098,10 +1098,6 @@ public final class GroupCoordinator implements AutoCloseable {
 
     static SyncGroupResponseData syncError(Errors error) {
         return new SyncGroupResponseData().setErrorCode(error.code()).setAssignment(GroupMember.NO_BYTES);
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     /** A failure to store group metadata as the leader's SyncGroup should see it, mapped as Kafka maps it. */

@@ -1,5 +1,6 @@
 package io.sluice.log;
 
+import io.sluice.util.DaemonThreads;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -49,11 +50,7 @@ final class LogCleaner {
     }
 
     synchronized void startup(long backoffMs) {
-        executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "sluice-log-cleaner");
-            thread.setDaemon(true);
-            return thread;
-        });
+        executor = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("sluice-log-cleaner"));
         executor.scheduleWithFixedDelay(() -> {
             try {
                 cleanPass();

@@ -1,5 +1,6 @@
 package io.sluice.log;
 
+import io.sluice.util.DaemonThreads;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -8,11 +9,7 @@ import org.slf4j.LoggerFactory;
 /** The single daemon thread "sluice-log-scheduler" running every log background task. */
 public final class LogScheduler implements Scheduler {
     private static final Logger LOG = LoggerFactory.getLogger(LogScheduler.class);
-    private final ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-        Thread thread = new Thread(runnable, "sluice-log-scheduler");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("sluice-log-scheduler"));
 
     @Override
     public void schedule(String name, long delayMs, Runnable task) {

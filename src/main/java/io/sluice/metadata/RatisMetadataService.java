@@ -1,5 +1,7 @@
 package io.sluice.metadata;
 
+import io.sluice.util.Futures;
+import io.sluice.util.DaemonThreads;
 import io.sluice.controller.Controller;
 import io.sluice.controller.QuorumController;
 import io.sluice.metadata.MetadataRecord.ClusterIdRecord;
@@ -154,11 +156,7 @@ public final class RatisMetadataService implements MetadataService {
                             ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
                     .build();
             proposer.submitLocallyWhileLeading(new LocalLeaderSubmitter(server, group.getGroupId(), self));
-            ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "sluice-controller-timer");
-                thread.setDaemon(true);
-                return thread;
-            });
+            ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("sluice-controller-timer"));
             RatisMetadataService service = null;
             try {
                 server.start();
@@ -253,7 +251,7 @@ public final class RatisMetadataService implements MetadataService {
         Message message = Message.valueOf(ByteString.copyFrom(ControllerRpc.encodeHeartbeat(brokerId, incarnationId)));
         RaftClient sender = heartbeatClient.get();
         return sender.async().sendReadOnly(message, leader).handle((reply, error) -> {
-            if (error != null && causeOf(error) instanceof AlreadyClosedException && heartbeatClient.renew(sender)) {
+            if (error != null && Futures.unwrap(error) instanceof AlreadyClosedException && heartbeatClient.renew(sender)) {
                 // A closed window fails every later send too: without a new client this node's heartbeats would
                 // never reach a controller again and it would stay fenced.
                 LOG.info("Replaced the heartbeat Raft client after its request window closed");
@@ -263,15 +261,6 @@ public final class RatisMetadataService implements MetadataService {
             }
             return ControllerRpc.decodeError(reply.getMessage().getContent().toByteArray());
         });
-    }
-
-    private static Throwable causeOf(Throwable error) {
-        Throwable cause = error;
-        while ((cause instanceof java.util.concurrent.CompletionException || cause instanceof ExecutionException)
-                && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 
     private void scheduleControllerDuties(long sessionTimeoutMs) {

@@ -1,10 +1,10 @@
 package io.sluice.metadata;
 
+import static io.sluice.util.Futures.unwrap;
 import io.sluice.controller.RecordProposer;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.NotControllerException;
@@ -97,14 +97,6 @@ final class RatisRecordProposer implements RecordProposer, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.warn("Closing a metadata Raft client failed", e);
         }
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        Throwable cause = error;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 
     private void complete(RaftClientReply reply, CompletableFuture<Void> result) {

@@ -1,5 +1,6 @@
 package io.sluice.protocol;
 
+import io.sluice.util.Futures;
 import io.sluice.network.ClientConnection;
 import io.sluice.network.RequestDispatcher;
 import io.sluice.network.Response;
@@ -82,8 +83,7 @@ public final class ApiDispatcher implements RequestDispatcher {
     private static Response respond(RequestContext context, AbstractRequest request, ApiMessage body, Throwable error) {
         RequestHeader header = context.header();
         if (error != null) {
-            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                    ? error.getCause() : error;
+            Throwable cause = Futures.unwrap(error);
             if (!(cause instanceof ApiException)) {
                 log.error("Unexpected error handling {} from {} (client {})", header.apiKey(),
                         context.connection().remoteAddress(), header.clientId(), cause);

@@ -1,5 +1,6 @@
 package io.sluice.replication;
 
+import io.sluice.util.Futures;
 import io.sluice.broker.AppendWatchers;
 import io.sluice.controller.AlterPartitionRequest;
 import io.sluice.controller.Controller;
@@ -15,7 +16,6 @@ import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -218,8 +218,7 @@ public final class ReplicaManager implements Replication, MetadataListener, Auto
         controller.alterPartition(new AlterPartitionRequest(nodeId, partition.topicId(), tp.partition(),
                         partition.leaderEpoch(), partition.partitionEpoch(), wanted))
                 .whenComplete((image, error) -> {
-                    Throwable cause = error instanceof CompletionException && error.getCause() != null
-                            ? error.getCause() : error;
+                    Throwable cause = Futures.unwrap(error);
                     if (cause instanceof IneligibleReplicaException) {
                         // A follower was fenced after this leader last saw it; retry at the next periodic check,
                         // by when this node's image shows the fencing and leaves that follower out.

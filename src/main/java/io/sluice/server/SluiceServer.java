@@ -1,5 +1,6 @@
 package io.sluice.server;
 
+import io.sluice.util.DaemonThreads;
 import io.sluice.broker.PartitionManager;
 import io.sluice.cluster.BrokerLifecycle;
 import io.sluice.broker.ProducerIdManager;
@@ -101,7 +102,7 @@ public final class SluiceServer implements AutoCloseable {
 
         ExecutorService requestThreads = RequestThreads.create(config.numIoThreads());
         stopOrder.add(requestThreads::shutdownNow);
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("sluice-timer"));
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.numbered("sluice-timer"));
         stopOrder.add(timer::shutdownNow);
         startReplication(nodeId, config, logs, metadata, partitions, timer);
 
@@ -201,14 +202,6 @@ public final class SluiceServer implements AutoCloseable {
                 .toList();
     }
 
-    private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
-        java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
 
     /** The port the first listener is bound to (the real one when configured with port 0). */
     public int boundPort() {

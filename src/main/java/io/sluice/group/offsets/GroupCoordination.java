@@ -1,5 +1,6 @@
 package io.sluice.group.offsets;
 
+import io.sluice.util.DaemonThreads;
 import io.sluice.broker.PartitionManager;
 import io.sluice.config.BrokerConfig;
 import io.sluice.config.QuorumVoter;
@@ -39,11 +40,7 @@ public final class GroupCoordination implements AutoCloseable {
                                                       BrokerConfig config, GroupCoordinator coordinator,
                                                       DeferredOffsetStore offsetStore, PartitionOwnership ownership,
                                                       ScheduledExecutorService timer) {
-        ScheduledExecutorService loader = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "sluice-group-loader");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledExecutorService loader = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("sluice-group-loader"));
         GroupCoordination coordination = new GroupCoordination(loader);
         long brokersDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
                 isLoneNode(config) ? 0 : BROKERS_WAIT_MS);

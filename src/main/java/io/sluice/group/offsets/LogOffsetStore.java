@@ -1,5 +1,6 @@
 package io.sluice.group.offsets;
 
+import io.sluice.util.Futures;
 import io.sluice.broker.PartitionManager;
 import io.sluice.config.BrokerConfig;
 import io.sluice.group.CommittedOffset;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -193,7 +193,7 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
                     OffsetsTopic.CONFIGS, false).get();
             log.info("Created {} with {} partitions", OffsetsTopic.NAME, numPartitions);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause() instanceof CompletionException ? e.getCause().getCause() : e.getCause();
+            Throwable cause = Futures.unwrap(e);
             if (!(cause instanceof TopicExistsException)) {
                 throw new IllegalStateException("Cannot create " + OffsetsTopic.NAME, cause);
             }

@@ -1,7 +1,6 @@
 package io.sluice.protocol.admin;
 
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
+import io.sluice.util.Futures;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.requests.ApiError;
 import org.slf4j.Logger;
@@ -19,10 +18,7 @@ final class AdminErrors {
     }
 
     static ApiError of(Throwable error, String what) {
-        Throwable cause = error;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
+        Throwable cause = Futures.unwrap(error);
         if (!(cause instanceof ApiException)) {
             log.error("Unexpected error for {}", what, cause);
         }

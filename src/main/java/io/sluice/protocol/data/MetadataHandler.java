@@ -1,5 +1,6 @@
 package io.sluice.protocol.data;
 
+import io.sluice.util.Futures;
 import io.sluice.controller.Controller;
 import io.sluice.metadata.BrokerImage;
 import io.sluice.metadata.MetadataImage;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -65,7 +65,7 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
                 }
                 creations.add(controller.createTopic(name, -1, (short) -1, Map.of(), false)
                         .handle((id, error) -> {
-                            Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+                            Throwable cause = Futures.unwrap(error);
                             if (cause != null && !(cause instanceof TopicExistsException)) {
                                 creationErrors.put(name, Errors.forException(cause));
                             }
