@@ -28,8 +28,13 @@ import org.slf4j.LoggerFactory;
  * works through it: when a request finishes, the same thread serialises the response, hands the
  * bytes to the network thread and goes on with the next queued request, so a pipelining client
  * costs no thread hand-off per request. A request that finishes later (long-poll fetch, metadata
- * commit) resumes the queue on a request thread. Reading pauses while the queue is long, so a fast
- * client cannot make the broker buffer without bound.
+ * commit, acks=all) resumes the queue as a new task on the request threads, never inline on the
+ * thread that completed it: that thread may be serving another connection or hold a lock, and this
+ * connection's next requests must not run under it. Reading pauses while the queue is long, so a
+ * fast client cannot make the broker buffer without bound.
+ *
+ * <p>Threading: the network thread only queues frames and writes; at most one request thread at a
+ * time (the holder of {@code handling}) dispatches this connection's requests.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
@@ -104,20 +109,20 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 result = CompletableFuture.failedFuture(e);
             }
             if (!result.isDone()) {
-                result.whenComplete((response, error) -> {
-                    Runnable resume = () -> {
-                        complete(frame, response, error);
-                        handleQueued();
-                    };
-                    if (RequestThreads.isCurrent()) {
-                        resume.run();
-                    } else {
-                        requestThreads.execute(resume);
-                    }
-                });
+                // Whoever completes the future (another connection's request, a timer, a replication thread)
+                // may hold locks of its own: this connection's work goes back to the request threads.
+                result.whenComplete((response, error) -> requestThreads.execute(() -> {
+                    complete(frame, response, error);
+                    handleQueued();
+                }));
                 return;
             }
-            complete(frame, result.getNow(null), result.isCompletedExceptionally() ? failure(result) : null);
+            // getNow would throw for a failed request and end this loop still holding the queue.
+            if (result.isCompletedExceptionally()) {
+                complete(frame, null, failure(result));
+            } else {
+                complete(frame, result.getNow(null), null);
+            }
         }
     }
 

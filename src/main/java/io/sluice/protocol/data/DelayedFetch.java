@@ -2,7 +2,6 @@ package io.sluice.protocol.data;
 
 import io.sluice.broker.AppendWatchers;
 import io.sluice.metadata.MetadataService;
-import io.sluice.network.RequestThreads;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -17,6 +16,9 @@ import org.apache.kafka.common.message.FetchResponseData;
  * A fetch that had too little data and waits, up to max.wait.ms, for min.bytes to arrive. Every
  * append to one of its partitions re-runs the read; the first read with enough data, or the
  * timeout, answers it. Exactly one of them completes the response.
+ *
+ * <p>Threading: reads run on the request threads only (never on the appending or timer thread); the
+ * {@code completed} flag makes the first finisher the only one.
  */
 final class DelayedFetch {
     private final FetchRead read;
@@ -47,14 +49,13 @@ final class DelayedFetch {
         return result;
     }
 
-    /** Called by the appending thread; a request thread answers at once, as Kafka's purgatory does. */
+    /**
+     * Called by the appending thread, which is serving another connection (a producer, or a follower's fetch
+     * moving the high watermark) and may hold its partition's state: the read is this fetch's work, so it runs
+     * as a task of its own on the request threads.
+     */
     private void scheduleAttempt() {
-        if (completed.get()) {
-            return;
-        }
-        if (RequestThreads.isCurrent()) {
-            attempt();
-        } else {
+        if (!completed.get()) {
             requestThreads.execute(this::attempt);
         }
     }
