@@ -8,6 +8,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -19,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -70,6 +73,27 @@ public final class Clients {
     }
 
     /** Creates a topic with replication factor 1 and waits for the broker to confirm it. */
+    /**
+     * Sends records key "k-i", value valuePrefix + i for i in [from, from + count) to one partition with the given
+     * acks, and returns their acknowledgements in order once every one arrived.
+     */
+    public static List<RecordMetadata> produceNumbered(String bootstrap, String acks, TopicPartition partition,
+                                                       String valuePrefix, int from, int count) throws Exception {
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        try (KafkaProducer<String, String> producer = producer(bootstrap, Map.of(ProducerConfig.ACKS_CONFIG, acks))) {
+            for (int i = from; i < from + count; i++) {
+                sent.add(producer.send(new ProducerRecord<>(partition.topic(), partition.partition(), "k-" + i,
+                        valuePrefix + i)));
+            }
+            producer.flush();
+        }
+        List<RecordMetadata> acked = new ArrayList<>();
+        for (Future<RecordMetadata> future : sent) {
+            acked.add(future.get(30, TimeUnit.SECONDS));
+        }
+        return acked;
+    }
+
     public static void createTopic(String bootstrap, String topic, int partitions) {
         createTopic(bootstrap, topic, partitions, Map.of());
     }

@@ -11,10 +11,8 @@ import io.sluice.it.RawKafkaConnection;
 import io.sluice.it.SluiceProcess;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -22,9 +20,6 @@ import org.apache.kafka.clients.admin.DeletedRecords;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
@@ -77,9 +72,9 @@ class DeleteRecordsHighWatermarkIntegrationTest {
         String reachable = nodes.stream().filter(n -> n != frozen).map(SluiceProcess::bootstrap)
                 .collect(Collectors.joining(","));
 
-        produce(reachable, "all", 0, REPLICATED);
+        Clients.produceNumbered(reachable, "all", PARTITION, "v-", 0, REPLICATED);
         frozen.pause();
-        List<RecordMetadata> leaderOnly = produce(reachable, "1", REPLICATED, LEADER_ONLY);
+        List<RecordMetadata> leaderOnly = Clients.produceNumbered(reachable, "1", PARTITION, "v-", REPLICATED, LEADER_ONLY);
         long logEnd = leaderOnly.get(LEADER_ONLY - 1).offset() + 1;
         assertThat(logEnd).isEqualTo(REPLICATED + LEADER_ONLY);
 
@@ -124,20 +119,5 @@ class DeleteRecordsHighWatermarkIntegrationTest {
         DeletedRecords deleted = admin.deleteRecords(Map.of(PARTITION, RecordsToDelete.beforeOffset(offset)))
                 .lowWatermarks().get(PARTITION).get(20, TimeUnit.SECONDS);
         return deleted.lowWatermark();
-    }
-
-    private static List<RecordMetadata> produce(String bootstrap, String acks, int from, int count) throws Exception {
-        List<Future<RecordMetadata>> sent = new ArrayList<>();
-        try (KafkaProducer<String, String> producer = Clients.producer(bootstrap, Map.of(ProducerConfig.ACKS_CONFIG, acks))) {
-            for (int i = from; i < from + count; i++) {
-                sent.add(producer.send(new ProducerRecord<>(TOPIC, 0, "k-" + i, "v-" + i)));
-            }
-            producer.flush();
-        }
-        List<RecordMetadata> acked = new ArrayList<>();
-        for (Future<RecordMetadata> future : sent) {
-            acked.add(future.get(30, TimeUnit.SECONDS));
-        }
-        return acked;
     }
 }

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,9 +26,6 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
@@ -69,18 +65,7 @@ class DivergentFollowerIntegrationTest {
 
     private static List<RecordMetadata> produce(String bootstrap, String acks, String prefix, int from, int count)
             throws Exception {
-        List<Future<RecordMetadata>> sent = new ArrayList<>();
-        try (KafkaProducer<String, String> producer = Clients.producer(bootstrap, Map.of(ProducerConfig.ACKS_CONFIG, acks))) {
-            for (int i = from; i < from + count; i++) {
-                sent.add(producer.send(new ProducerRecord<>(TOPIC, 0, "k-" + i, prefix + i)));
-            }
-            producer.flush();
-        }
-        List<RecordMetadata> acked = new ArrayList<>();
-        for (Future<RecordMetadata> future : sent) {
-            acked.add(future.get(30, TimeUnit.SECONDS));
-        }
-        return acked;
+        return Clients.produceNumbered(bootstrap, acks, PARTITION, prefix, from, count);
     }
 
     private Path partitionDir(SluiceProcess node) {

@@ -9,17 +9,12 @@ import io.sluice.it.Poll;
 import io.sluice.it.SluiceProcess;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.TopicPartitionInfo;
@@ -49,18 +44,7 @@ class ReplicationIntegrationTest {
     }
 
     private static List<RecordMetadata> produce(String bootstrap, int from, int count) throws Exception {
-        List<Future<RecordMetadata>> sent = new ArrayList<>();
-        try (KafkaProducer<String, String> producer = Clients.producer(bootstrap, Map.of(ProducerConfig.ACKS_CONFIG, "all"))) {
-            for (int i = from; i < from + count; i++) {
-                sent.add(producer.send(new ProducerRecord<>(TOPIC, 0, "k-" + i, "v-" + i)));
-            }
-            producer.flush();
-        }
-        List<RecordMetadata> acked = new ArrayList<>();
-        for (Future<RecordMetadata> future : sent) {
-            acked.add(future.get(30, TimeUnit.SECONDS));
-        }
-        return acked;
+        return Clients.produceNumbered(bootstrap, "all", PARTITION, "v-", from, count);
     }
 
     private static void assertInOrderWithoutGaps(List<ConsumerRecord<String, String>> records, int count) {
