@@ -68,45 +68,107 @@ public record MetadataServiceConfig(Path metadataDir, int nodeId, String cluster
     }
 
     public MetadataServiceConfig withClusterId(String id) {
-        return new MetadataServiceConfig(metadataDir, nodeId, id, raftAddress, voters, defaultNumPartitions,
-                defaultReplicationFactor, topicConfigValidator, snapshotThreshold, startTimeout, sessionTimeout,
-                uncleanLeaderElection);
+        return toBuilder().clusterId(id).build();
     }
 
     public MetadataServiceConfig withRaftAddress(InetSocketAddress address) {
-        return new MetadataServiceConfig(metadataDir, nodeId, clusterId, address, voters, defaultNumPartitions,
-                defaultReplicationFactor, topicConfigValidator, snapshotThreshold, startTimeout, sessionTimeout,
-                uncleanLeaderElection);
+        return toBuilder().raftAddress(address).build();
     }
 
     public MetadataServiceConfig withVoters(List<QuorumVoter> quorumVoters) {
-        return new MetadataServiceConfig(metadataDir, nodeId, clusterId, raftAddress, quorumVoters,
-                defaultNumPartitions, defaultReplicationFactor, topicConfigValidator, snapshotThreshold, startTimeout,
-                sessionTimeout, uncleanLeaderElection);
+        return toBuilder().voters(quorumVoters).build();
     }
 
     public MetadataServiceConfig withSnapshotThreshold(long entries) {
-        return new MetadataServiceConfig(metadataDir, nodeId, clusterId, raftAddress, voters, defaultNumPartitions,
-                defaultReplicationFactor, topicConfigValidator, entries, startTimeout, sessionTimeout,
-                uncleanLeaderElection);
+        return toBuilder().snapshotThreshold(entries).build();
     }
 
     public MetadataServiceConfig withStartTimeout(Duration timeout) {
-        return new MetadataServiceConfig(metadataDir, nodeId, clusterId, raftAddress, voters, defaultNumPartitions,
-                defaultReplicationFactor, topicConfigValidator, snapshotThreshold, timeout, sessionTimeout,
-                uncleanLeaderElection);
+        return toBuilder().startTimeout(timeout).build();
     }
 
     public MetadataServiceConfig withSessionTimeout(Duration timeout) {
-        return new MetadataServiceConfig(metadataDir, nodeId, clusterId, raftAddress, voters, defaultNumPartitions,
-                defaultReplicationFactor, topicConfigValidator, snapshotThreshold, startTimeout, timeout,
-                uncleanLeaderElection);
+        return toBuilder().sessionTimeout(timeout).build();
     }
 
     public MetadataServiceConfig withUncleanLeaderElection(boolean enabled) {
-        return new MetadataServiceConfig(metadataDir, nodeId, clusterId, raftAddress, voters, defaultNumPartitions,
-                defaultReplicationFactor, topicConfigValidator, snapshotThreshold, startTimeout, sessionTimeout,
-                enabled);
+        return toBuilder().uncleanLeaderElection(enabled).build();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** A copy of a config with some fields changed; {@link #build} validates as the canonical constructor does. */
+    public static final class Builder {
+        private final Path metadataDir;
+        private final int nodeId;
+        private String clusterId;
+        private InetSocketAddress raftAddress;
+        private List<QuorumVoter> voters;
+        private final int defaultNumPartitions;
+        private final short defaultReplicationFactor;
+        private final Consumer<Map<String, String>> topicConfigValidator;
+        private long snapshotThreshold;
+        private Duration startTimeout;
+        private Duration sessionTimeout;
+        private boolean uncleanLeaderElection;
+
+        private Builder(MetadataServiceConfig from) {
+            metadataDir = from.metadataDir;
+            nodeId = from.nodeId;
+            clusterId = from.clusterId;
+            raftAddress = from.raftAddress;
+            voters = from.voters;
+            defaultNumPartitions = from.defaultNumPartitions;
+            defaultReplicationFactor = from.defaultReplicationFactor;
+            topicConfigValidator = from.topicConfigValidator;
+            snapshotThreshold = from.snapshotThreshold;
+            startTimeout = from.startTimeout;
+            sessionTimeout = from.sessionTimeout;
+            uncleanLeaderElection = from.uncleanLeaderElection;
+        }
+
+        public Builder clusterId(String id) {
+            clusterId = id;
+            return this;
+        }
+
+        public Builder raftAddress(InetSocketAddress address) {
+            raftAddress = address;
+            return this;
+        }
+
+        public Builder voters(List<QuorumVoter> quorumVoters) {
+            voters = quorumVoters;
+            return this;
+        }
+
+        public Builder snapshotThreshold(long entries) {
+            snapshotThreshold = entries;
+            return this;
+        }
+
+        public Builder startTimeout(Duration timeout) {
+            startTimeout = timeout;
+            return this;
+        }
+
+        public Builder sessionTimeout(Duration timeout) {
+            sessionTimeout = timeout;
+            return this;
+        }
+
+        public Builder uncleanLeaderElection(boolean enabled) {
+            uncleanLeaderElection = enabled;
+            return this;
+        }
+
+        public MetadataServiceConfig build() {
+            return new MetadataServiceConfig(metadataDir, nodeId, clusterId, raftAddress, voters, defaultNumPartitions,
+                    defaultReplicationFactor, topicConfigValidator, snapshotThreshold, startTimeout, sessionTimeout,
+                    uncleanLeaderElection);
+        }
     }
 
     /** Whether this node is one of the voters (a controller); otherwise it follows the log as a listener. */

@@ -168,8 +168,10 @@ public final class SluiceServer implements AutoCloseable {
         int nodeId = config.nodeId();
         MetadataServiceConfig metadata = MetadataServiceConfig.singleNode(metadataDir, nodeId, config.numPartitions(),
                         config.defaultReplicationFactor(), LogConfig::validate)
-                .withSessionTimeout(java.time.Duration.ofMillis(config.brokerSessionTimeoutMs()))
-                .withUncleanLeaderElection(config.uncleanLeaderElectionEnable());
+                .toBuilder()
+                .sessionTimeout(java.time.Duration.ofMillis(config.brokerSessionTimeoutMs()))
+                .uncleanLeaderElection(config.uncleanLeaderElectionEnable())
+                .build();
         List<io.sluice.config.QuorumVoter> voters = config.controllerQuorumBootstrapServers().isEmpty()
                 ? config.controllerQuorumVoters() : discoverVoters(config);
         boolean controllerRole = config.processRoles().contains("controller");
@@ -186,7 +188,7 @@ public final class SluiceServer implements AutoCloseable {
                 v.nodeId(), java.net.InetSocketAddress.createUnresolved(v.host(), v.port()))).toList();
         java.net.InetSocketAddress raft = own != null ? new java.net.InetSocketAddress(own.host(), own.port())
                 : new java.net.InetSocketAddress(config.advertisedListeners().get(0).host(), 0);
-        return metadata.withVoters(quorum).withRaftAddress(raft);
+        return metadata.toBuilder().voters(quorum).raftAddress(raft).build();
     }
 
     /**

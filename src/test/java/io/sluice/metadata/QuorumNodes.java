@@ -28,7 +28,7 @@ final class QuorumNodes implements AutoCloseable {
     RatisMetadataService start(int nodeId, List<QuorumVoter> voters, InetSocketAddress raft) {
         MetadataServiceConfig config = MetadataServiceConfig.singleNode(dir.resolve("node-" + nodeId), nodeId, 1,
                         (short) 1, configs -> { })
-                .withVoters(voters).withRaftAddress(raft).withStartTimeout(Duration.ofSeconds(30));
+                .toBuilder().voters(voters).raftAddress(raft).startTimeout(Duration.ofSeconds(30)).build();
         RatisMetadataService service = RatisMetadataService.start(config);
         started.add(service);
         return service;
