@@ -74,6 +74,7 @@ public final class SluiceCommand implements Callable<Integer> {
         commands.put("consume", ConsumeCommand::new);
         commands.put("groups", GroupsCommand::new);
         commands.put("metadata-quorum", MetadataQuorumCommand::new);
+        commands.put("log-dirs", LogDirsCommand::new);
         commands.put("self-test", SelfTestCommand::new);
         commands.put("help", CommandLine.HelpCommand::new);
         return commands;

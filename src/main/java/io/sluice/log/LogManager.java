@@ -27,7 +27,6 @@ import org.slf4j.LoggerFactory;
 public final class LogManager {
     public static final String CLEAN_SHUTDOWN_MARKER = ".sluice_cleanshutdown";
     static final String DELETE_DIR_SUFFIX = "-delete";
-    public static final String STRAY_DIR_SUFFIX = "-stray";
     public static final long DEFAULT_STRAY_DELETE_DELAY_MS = 24 * 60 * 60 * 1000L;
     static final long RECOVERY_CHECKPOINT_INTERVAL_MS = 60_000;
     static final long FLUSH_CHECK_INTERVAL_MS = 1_000;
@@ -115,7 +114,7 @@ public final class LogManager {
                     deleteRecursively(child);
                     continue;
                 }
-                if (name.endsWith(STRAY_DIR_SUFFIX)) {
+                if (StrayLogs.isStray(child)) {
                     long age = time.milliseconds() - Files.getLastModifiedTime(child).toMillis();
                     scheduleStrayDeletion(child, Math.max(0, strayDeleteDelayMs - age));
                     continue;
@@ -218,7 +217,7 @@ public final class LogManager {
         log.close();
         Path dir = log.dir();
         Path renamed = dir.resolveSibling(dir.getFileName() + "."
-                + UUID.randomUUID().toString().replace("-", "") + STRAY_DIR_SUFFIX);
+                + UUID.randomUUID().toString().replace("-", "") + StrayLogs.SUFFIX);
         try {
             Files.move(dir, renamed);
             Files.setLastModifiedTime(renamed, FileTime.fromMillis(time.milliseconds()));
@@ -230,29 +229,14 @@ public final class LogManager {
     }
 
     private void scheduleStrayDeletion(Path strayDir, long delayMs) {
-        scheduler.schedule("delete-stray-log", delayMs, () -> deleteStray(strayDir));
-    }
-
-    private static boolean deleteStray(Path strayDir) {
-        if (!Files.exists(strayDir)) {
-            return false;
-        }
-        LOG.info("Deleting the stray log {}", strayDir);
-        deleteRecursively(strayDir);
-        return true;
+        scheduler.schedule("delete-stray-log", delayMs, () -> StrayLogs.delete(strayDir));
     }
 
     /** Deletes every stray log directory now (an operator's choice); returns how many went. */
     public synchronized int deleteStrays() {
         int deleted = 0;
-        for (Path logDir : logDirs) {
-            try (Stream<Path> list = Files.list(logDir)) {
-                for (Path child : list.filter(path -> path.getFileName().toString().endsWith(STRAY_DIR_SUFFIX)).toList()) {
-                    deleted += deleteStray(child) ? 1 : 0;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot list log dir " + logDir, e);
-            }
+        for (Path stray : StrayLogs.list(logDirs)) {
+            deleted += StrayLogs.delete(stray) ? 1 : 0;
         }
         return deleted;
     }
@@ -318,7 +302,7 @@ public final class LogManager {
         }
     }
 
-    private static void deleteRecursively(Path root) {
+    static void deleteRecursively(Path root) {
         if (!Files.exists(root)) {
             return;
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.log.Log;
 import io.sluice.log.LogConfig;
 import io.sluice.log.LogManager;
+import io.sluice.log.StrayLogs;
 import io.sluice.metadata.MetadataImage;
 import io.sluice.metadata.PartitionImage;
 import io.sluice.metadata.TopicImage;
@@ -118,7 +119,7 @@ class StrayLogTest {
 
     private List<Path> strayDirs() throws IOException {
         try (Stream<Path> list = Files.list(dataDir)) {
-            return list.filter(p -> p.getFileName().toString().endsWith(LogManager.STRAY_DIR_SUFFIX)).toList();
+            return list.filter(p -> p.getFileName().toString().endsWith(StrayLogs.SUFFIX)).toList();
         }
     }
 
