@@ -1,6 +1,10 @@
 package io.sluice.metadata;
 
-/** Told, on the apply thread and in log order, of every new image. Must not block. */
+/**
+ * Told of every new image in log order, starting with the image current when it subscribed (previous = null):
+ * see {@link MetadataService#addListener}. Called on the apply thread (the first call on the subscribing thread),
+ * never twice at once. Must not block.
+ */
 public interface MetadataListener {
     void onImage(MetadataImage previous, MetadataImage current);
 }

@@ -9,6 +9,12 @@ import io.sluice.controller.Controller;
  */
 public interface MetadataService extends AutoCloseable {
     MetadataImage image();
+
+    /**
+     * Subscribes a listener: it is first handed the current image (with previous = null), then every later image
+     * in log order. Deliveries to one listener never overlap and never go back: each call's previous is the image
+     * of the call before it, so a listener needs no first call of its own.
+     */
     void addListener(MetadataListener listener);
     Controller controller();
 

@@ -42,6 +42,8 @@ public final class MetadataStateMachine extends BaseStateMachine {
 
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final List<MetadataListener> listeners = new CopyOnWriteArrayList<>();
+    /** Held while an image is handed to listeners: one ordered stream per listener, subscription included. */
+    private final Object publishing = new Object();
     /** Signalled on every apply and leadership event so waiters can re-check their condition. */
     private final Object progress = new Object();
     private volatile MetadataImage image = MetadataImage.empty();
@@ -108,8 +110,15 @@ public final class MetadataStateMachine extends BaseStateMachine {
         return image;
     }
 
+    /**
+     * Under the publishing monitor, so that the first delivery (the current image) cannot overlap with, or come
+     * after, the apply thread's delivery of a newer one.
+     */
     public void addListener(MetadataListener listener) {
-        listeners.add(listener);
+        synchronized (publishing) {
+            listeners.add(listener);
+            deliver(listener, null, image);
+        }
     }
 
     /** Raft index of the snapshot the current state was last loaded from, -1 if none. */
@@ -295,15 +304,21 @@ public final class MetadataStateMachine extends BaseStateMachine {
     }
 
     private void publish(MetadataImage next) {
-        MetadataImage previous = image;
-        image = next;
-        for (MetadataListener listener : listeners) {
-            try {
-                listener.onImage(previous, next);
-            } catch (RuntimeException e) {
-                // A faulty listener must not stop the apply thread, which would take the Raft division down.
-                LOG.error("Metadata listener {} failed at offset {}", listener, next.offset(), e);
+        synchronized (publishing) {
+            MetadataImage previous = image;
+            image = next;
+            for (MetadataListener listener : listeners) {
+                deliver(listener, previous, next);
             }
+        }
+    }
+
+    private static void deliver(MetadataListener listener, MetadataImage previous, MetadataImage next) {
+        try {
+            listener.onImage(previous, next);
+        } catch (RuntimeException e) {
+            // A faulty listener must not stop the apply thread, which would take the Raft division down.
+            LOG.error("Metadata listener {} failed at offset {}", listener, next.offset(), e);
         }
     }
 

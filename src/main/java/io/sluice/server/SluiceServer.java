@@ -98,7 +98,6 @@ public final class SluiceServer implements AutoCloseable {
 
         PartitionManager partitions = new PartitionManager(nodeId, logs, config.topicDefaults());
         metadata.addListener(partitions);
-        partitions.onImage(null, metadata.image());
 
         ExecutorService requestThreads = RequestThreads.create(config.numIoThreads());
         stopOrder.add(requestThreads::shutdownNow);
@@ -155,7 +154,6 @@ public final class SluiceServer implements AutoCloseable {
         stopOrder.add(replicas);
         partitions.setReplication(replicas);
         metadata.addListener(replicas);
-        replicas.onImage(null, metadata.image());
     }
 
     /**

@@ -183,11 +183,47 @@ class RatisMetadataServiceTest {
         assertThat(stateMachine.getLifeCycleState()).isEqualTo(LifeCycle.State.RUNNING);
 
         assertThat(service.loadedSnapshotIndex()).isEqualTo(snapshotIndex);
-        assertThat(published).hasSize(1);
+        assertThat(published).as("the image at subscription, then the reloaded one").hasSize(2);
+        assertThat(published.get(0)).isSameAs(before);
         assertThat(service.image().topicsByName()).isEqualTo(before.topicsByName());
         assertThat(service.image().clusterId()).isEqualTo(before.clusterId());
         get(service.controller().createTopic("after", 1, (short) 1, Map.of(), false));
         assertThat(service.image().topicsByName()).containsOnlyKeys("kept", "after");
+    }
+
+    @Test
+    void aListenerSubscribingWhileRecordsApplyGetsOneUnbrokenStreamStartingFromTheCurrentImage() throws Exception {
+        RatisMetadataService service = start(config());
+        Controller controller = service.controller();
+        get(controller.registerBroker(1, "localhost", 9092, null));
+        CompletableFuture<Void> creating = CompletableFuture.runAsync(() -> {
+            for (int i = 0; i < 30; i++) {
+                controller.createTopic("c" + i, 1, (short) 1, Map.of(), false).join();
+            }
+        });
+        List<List<MetadataImage[]>> streams = new ArrayList<>();
+        for (int s = 0; s < 10; s++) {
+            List<MetadataImage[]> stream = new ArrayList<>();
+            streams.add(stream);
+            service.addListener((previous, current) -> {
+                synchronized (stream) {
+                    stream.add(new MetadataImage[] {previous, current});
+                }
+            });
+        }
+        creating.get(60, TimeUnit.SECONDS);
+        long last = service.image().offset();
+
+        for (List<MetadataImage[]> stream : streams) {
+            synchronized (stream) {
+                assertThat(stream.get(0)[0]).as("the first delivery is the current image").isNull();
+                for (int i = 1; i < stream.size(); i++) {
+                    assertThat(stream.get(i)[0]).as("no image skipped, repeated or out of order")
+                            .isSameAs(stream.get(i - 1)[1]);
+                }
+                assertThat(stream.get(stream.size() - 1)[1].offset()).isEqualTo(last);
+            }
+        }
     }
 
     @Test
@@ -205,17 +241,16 @@ class RatisMetadataServiceTest {
             get(controller.createTopic("l" + i, 1, (short) 1, Map.of(), false));
         }
         synchronized (seen) {
-            assertThat(seen).hasSize(6);
-            for (int i = 0; i < seen.size(); i++) {
+            assertThat(seen).as("the image at subscription, then six records").hasSize(7);
+            assertThat(seen.get(0)[0]).isNull();
+            for (int i = 1; i < seen.size(); i++) {
                 MetadataImage[] pair = seen.get(i);
                 assertThat(pair[1].offset()).isGreaterThan(pair[0].offset());
-                if (i > 0) {
-                    assertThat(pair[0]).isSameAs(seen.get(i - 1)[1]);
-                }
+                assertThat(pair[0]).isSameAs(seen.get(i - 1)[1]);
             }
-            assertThat(seen.get(0)[1].brokers()).containsKey(1);
-            assertThat(seen.get(5)[1].topicsByName()).containsOnlyKeys("l0", "l1", "l2", "l3", "l4");
-            assertThat(seen.get(5)[1]).isSameAs(service.image());
+            assertThat(seen.get(1)[1].brokers()).containsKey(1);
+            assertThat(seen.get(6)[1].topicsByName()).containsOnlyKeys("l0", "l1", "l2", "l3", "l4");
+            assertThat(seen.get(6)[1]).isSameAs(service.image());
         }
     }
 

@@ -87,7 +87,6 @@ public final class GroupCoordination implements AutoCloseable {
         CoordinatorLeadership leadership = new CoordinatorLeadership(config.nodeId(), opened, ownership, coordinator,
                 loader);
         metadata.addListener(leadership);
-        leadership.onImage(null, metadata.image());
     }
 
     @Override

@@ -84,7 +84,6 @@ class CoordinatorLeadershipTest {
         CoordinatorLeadership leadership = new CoordinatorLeadership(OffsetsTestMetadata.NODE_ID, store, ownership,
                 coordinator, loader);
         metadata.addListener(leadership);
-        leadership.onImage(null, metadata.image());
         return leadership;
     }
 

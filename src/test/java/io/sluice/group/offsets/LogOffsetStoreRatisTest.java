@@ -54,7 +54,6 @@ class LogOffsetStoreRatisTest {
                     config.logDirs().get(0).resolve("__cluster_metadata"), 1, 1, (short) 1, LogConfig::validate));
             PartitionManager partitions = new PartitionManager(1, logs, config.topicDefaults());
             metadata.addListener(partitions);
-            partitions.onImage(null, metadata.image());
             metadata.controller().registerBroker(1, "localhost", 9092, null).join();
             store = LogOffsetStore.start(metadata, partitions, config, group -> true, scheduler);
         }

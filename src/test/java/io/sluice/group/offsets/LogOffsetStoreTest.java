@@ -74,7 +74,6 @@ class LogOffsetStoreTest {
         logs.startup();
         partitions = new PartitionManager(OffsetsTestMetadata.NODE_ID, logs, defaults);
         metadata.addListener(partitions);
-        partitions.onImage(null, metadata.image());
     }
 
     private LogOffsetStore newStore() {

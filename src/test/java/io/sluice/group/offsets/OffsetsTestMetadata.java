@@ -79,6 +79,7 @@ final class OffsetsTestMetadata implements MetadataService, Controller {
     @Override
     public synchronized void addListener(MetadataListener listener) {
         listeners.add(listener);
+        listener.onImage(null, image);
     }
 
     @Override
