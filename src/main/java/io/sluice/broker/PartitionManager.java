@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps this node's partition logs in step with the metadata image: creates the logs of partitions
  * assigned here, applies topic config changes, deletes the logs of deleted topics and sets aside (as
- * "-stray") logs the metadata never placed here. Appends go
- * through here so that long-poll fetches hear about them.
+ * "-stray") logs the metadata never placed here. Appends go through here so that long-poll fetches
+ * hear about them.
  */
 public final class PartitionManager implements MetadataListener {
     private static final Logger log = LoggerFactory.getLogger(PartitionManager.class);

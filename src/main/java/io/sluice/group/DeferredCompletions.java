@@ -48,7 +48,10 @@ final class DeferredCompletions implements AutoCloseable {
         }
     }
 
-    /** Ends this scope; the outermost one completes what was queued, including what those completions queue. */
+    /**
+     * Ends this scope; the outermost one completes what was queued. A completion whose callbacks open a scope of
+     * their own gets a fresh one, flushed when they close it.
+     */
     @Override
     public void close() {
         if (--depth > 0) {
