@@ -25,14 +25,23 @@ import org.apache.kafka.common.requests.ApiError;
  * <p>Cluster membership and partition leadership (used by the broker lifecycle, the replication layer and the
  * protocol handlers): {@link #registerBroker(int, String, int, String, Uuid)}, {@link #brokerHeartbeat},
  * {@link #controlledShutdown}, {@link #alterPartition}, {@link #electLeaders} and
- * {@link #alterPartitionReassignments}. The defaults fail with
- * UnsupportedOperationException so test doubles need not implement them.
+ * {@link #alterPartitionReassignments}. Every method has a default that fails with
+ * UnsupportedOperationException, so test doubles implement only what they use.
  */
 public interface Controller {
-    CompletableFuture<org.apache.kafka.common.Uuid> createTopic(String name, int numPartitions, short replicationFactor,
-                                                                java.util.Map<String, String> configs, boolean validateOnly);
-    CompletableFuture<Void> deleteTopic(String name);
-    CompletableFuture<Void> createPartitions(String topic, int newTotalCount, boolean validateOnly);
+    default CompletableFuture<Uuid> createTopic(String name, int numPartitions, short replicationFactor,
+                                                Map<String, String> configs, boolean validateOnly) {
+        return unsupported();
+    }
+
+    default CompletableFuture<Void> deleteTopic(String name) {
+        return unsupported();
+    }
+
+    default CompletableFuture<Void> createPartitions(String topic, int newTotalCount, boolean validateOnly) {
+        return unsupported();
+    }
+
     /**
      * CreateTopics with a manual assignment: partition i gets exactly the replicas {@code assignment.get(i)}; the
      * live ones form its ISR and the first live one leads. Fails with InvalidReplicaAssignmentException for an
@@ -55,10 +64,19 @@ public interface Controller {
     }
 
     /** Replaces (incremental=false) or edits (null value = delete the key) a topic's config overrides. */
-    CompletableFuture<Void> alterTopicConfigs(String topic, java.util.Map<String, String> changes, boolean incremental, boolean validateOnly);
+    default CompletableFuture<Void> alterTopicConfigs(String topic, Map<String, String> changes, boolean incremental,
+                                                      boolean validateOnly) {
+        return unsupported();
+    }
+
     /** Reserves a block of producer ids for this broker; completes with the first id of the block. */
-    CompletableFuture<Long> allocateProducerIds(int brokerId, int blockSize);
-    CompletableFuture<Void> registerBroker(int brokerId, String host, int port, String rack);
+    default CompletableFuture<Long> allocateProducerIds(int brokerId, int blockSize) {
+        return unsupported();
+    }
+
+    default CompletableFuture<Void> registerBroker(int brokerId, String host, int port, String rack) {
+        return unsupported();
+    }
 
     /**
      * Registers a broker process (a new {@code incarnationId} per process start) and unfences it; offline

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sluice.cluster.BrokerLifecycle.State;
 import io.sluice.controller.Controller;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -53,38 +52,6 @@ class BrokerLifecycleTest {
         public CompletableFuture<Void> controlledShutdown(int brokerId) {
             shutdownRequests.incrementAndGet();
             return controlledShutdown;
-        }
-
-        @Override
-        public CompletableFuture<Uuid> createTopic(String name, int numPartitions, short replicationFactor,
-                                                   Map<String, String> configs, boolean validateOnly) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<Void> deleteTopic(String name) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<Void> createPartitions(String topic, int newTotalCount, boolean validateOnly) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<Void> alterTopicConfigs(String topic, Map<String, String> changes,
-                                                         boolean incremental, boolean validateOnly) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<Long> allocateProducerIds(int brokerId, int blockSize) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<Void> registerBroker(int brokerId, String host, int port, String rack) {
-            throw new UnsupportedOperationException();
         }
     }
 
