@@ -1,8 +1,7 @@
 package io.sluice.server;
 
 import io.sluice.util.DaemonThreads;
-import io.sluice.broker.PartitionManager;
-import io.sluice.cluster.BrokerLifecycle;
+import io.sluice.broker.BrokerLifecycle;
 import io.sluice.broker.ProducerIdManager;
 import io.sluice.config.BrokerConfig;
 import io.sluice.config.Endpoint;
@@ -19,6 +18,8 @@ import io.sluice.metadata.QuorumDiscovery;
 import io.sluice.metadata.RatisMetadataService;
 import io.sluice.network.KafkaListener;
 import io.sluice.network.RequestThreads;
+import io.sluice.partition.ReplicaManager;
+import io.sluice.partition.SocketFetchTransport;
 import io.sluice.protocol.ApiDispatcher;
 import io.sluice.protocol.ApiRegistry;
 import io.sluice.protocol.ApiVersionsHandler;
@@ -30,7 +31,6 @@ import io.sluice.protocol.data.MetadataHandler;
 import io.sluice.protocol.data.OffsetForLeaderEpochHandler;
 import io.sluice.protocol.data.ProduceHandler;
 import io.sluice.protocol.group.GroupApis;
-import io.sluice.replication.ReplicaManager;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -96,23 +96,23 @@ public final class SluiceServer implements AutoCloseable {
             return;
         }
 
-        PartitionManager partitions = new PartitionManager(nodeId, logs, config.topicDefaults());
-        metadata.addListener(partitions);
-
         ExecutorService requestThreads = RequestThreads.create(config.numIoThreads());
         stopOrder.add(requestThreads::shutdownNow);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.numbered("sluice-timer"));
         stopOrder.add(timer::shutdownNow);
-        startReplication(nodeId, config, logs, metadata, partitions, timer);
+        ReplicaManager partitions = new ReplicaManager(nodeId, logs, config.topicDefaults(), metadata.controller(), timer,
+                config.replicaLagTimeMaxMs(), Time.SYSTEM, SocketFetchTransport::connect).start();
+        stopOrder.add(partitions);
+        metadata.addListener(partitions);
 
         ApiRegistry registry = new ApiRegistry();
         registry.register(ApiKeys.API_VERSIONS, 0, 4, new ApiVersionsHandler(registry))
                 .register(ApiKeys.METADATA, 0, 13, new MetadataHandler(nodeId, metadata, config.autoCreateTopicsEnable()))
                 .register(ApiKeys.PRODUCE, 3, 13, new ProduceHandler(metadata, partitions))
-                .register(ApiKeys.FETCH, 4, 17, new FetchHandler(metadata, partitions, timer, requestThreads))
-                .register(ApiKeys.LIST_OFFSETS, 1, 10, new ListOffsetsHandler(metadata, partitions))
-                .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4,
-                        new OffsetForLeaderEpochHandler(metadata, partitions::leaderLog))
+                .register(ApiKeys.FETCH, 4, 17, new FetchHandler(metadata, partitions, partitions.watchers(), timer,
+                        requestThreads))
+                .register(ApiKeys.LIST_OFFSETS, 1, 10, new ListOffsetsHandler(partitions))
+                .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4, new OffsetForLeaderEpochHandler(partitions))
                 .register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(new ProducerIdManager(nodeId, metadata.controller())));
         AdminApis.register(registry, metadata, partitions, config, nodeId);
         ExecutorGroupTimer groupTimer = new ExecutorGroupTimer();
@@ -141,19 +141,6 @@ public final class SluiceServer implements AutoCloseable {
                 timer));
         log.info("Sluice broker {} started in {} ms, serving {}:{}", nodeId,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), advertised.host(), advertisedPort);
-    }
-
-    /**
-     * Followers copy the logs of partitions led elsewhere; leaders of multi-replica partitions track them.
-     * Registered after the partition manager so that a follower's log exists before its fetcher asks for it.
-     */
-    private void startReplication(int nodeId, BrokerConfig config, LogManager logs, RatisMetadataService metadata,
-                                  PartitionManager partitions, ScheduledExecutorService timer) {
-        ReplicaManager replicas = new ReplicaManager(nodeId, logs, metadata.controller(), partitions.watchers(), timer,
-                config.replicaLagTimeMaxMs(), Time.SYSTEM).start();
-        stopOrder.add(replicas);
-        partitions.setReplication(replicas);
-        metadata.addListener(replicas);
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.sluice.group.offsets;
 
 import io.sluice.util.DaemonThreads;
-import io.sluice.broker.PartitionManager;
+import io.sluice.partition.PartitionLookup;
 import io.sluice.config.BrokerConfig;
 import io.sluice.config.QuorumVoter;
 import io.sluice.group.DeferredOffsetStore;
@@ -36,7 +36,7 @@ public final class GroupCoordination implements AutoCloseable {
     }
 
     /** Starts in the background; group requests are served as partitions load. */
-    public static GroupCoordination startInBackground(MetadataService metadata, PartitionManager partitions,
+    public static GroupCoordination startInBackground(MetadataService metadata, PartitionLookup partitions,
                                                       BrokerConfig config, GroupCoordinator coordinator,
                                                       DeferredOffsetStore offsetStore, PartitionOwnership ownership,
                                                       ScheduledExecutorService timer) {
@@ -55,7 +55,7 @@ public final class GroupCoordination implements AutoCloseable {
         return voters.size() == 1 && voters.get(0).nodeId() == config.nodeId();
     }
 
-    private void open(MetadataService metadata, PartitionManager partitions, BrokerConfig config,
+    private void open(MetadataService metadata, PartitionLookup partitions, BrokerConfig config,
                       GroupCoordinator coordinator, DeferredOffsetStore offsetStore, PartitionOwnership ownership,
                       ScheduledExecutorService timer, long brokersDeadline) {
         short configured = config.offsetsTopicReplicationFactor();
@@ -74,7 +74,7 @@ public final class GroupCoordination implements AutoCloseable {
         }
         LogOffsetStore opened;
         try {
-            opened = LogOffsetStore.open(metadata, partitions, config, replicationFactor, coordinator::hasNoMembers,
+            opened = LogOffsetStore.open(metadata, PartitionWriter.of(partitions), config, replicationFactor, coordinator::hasNoMembers,
                     timer, Time.SYSTEM);
         } catch (RuntimeException e) {
             log.warn("Could not open {} yet; retrying: {}", OffsetsTopic.NAME, e.toString());

@@ -1,16 +1,13 @@
 package io.sluice.group.offsets;
 
 import io.sluice.util.Futures;
-import io.sluice.broker.PartitionManager;
 import io.sluice.config.BrokerConfig;
 import io.sluice.group.CommittedOffset;
 import io.sluice.group.GroupMetadata;
 import io.sluice.group.OffsetStore;
 import io.sluice.log.Log;
-import io.sluice.log.LogAppendInfo;
 import io.sluice.metadata.MetadataImage;
 import io.sluice.metadata.MetadataService;
-import io.sluice.metadata.PartitionImage;
 import io.sluice.metadata.TopicImage;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -59,7 +56,7 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LogOffsetStore.class);
 
     private final MetadataService metadata;
-    private final PartitionManager partitions;
+    private final PartitionWriter partitions;
     private final int numPartitions;
     private final long retentionMs;
     private final Predicate<String> isGroupEmpty;
@@ -112,7 +109,7 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
     /**
      * @param isGroupEmpty whether a group has no members, so its offsets may expire; null means every group is
      */
-    public LogOffsetStore(MetadataService metadata, PartitionManager partitions, int numPartitions, long retentionMs,
+    public LogOffsetStore(MetadataService metadata, PartitionWriter partitions, int numPartitions, long retentionMs,
                           Predicate<String> isGroupEmpty, Time time) {
         if (numPartitions < 1) {
             throw new IllegalArgumentException("numPartitions must be at least 1");
@@ -133,15 +130,15 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
      * The broker's store: creates __consumer_offsets if missing, loads every committed offset, and
      * expires old offsets of empty groups every offsets.retention.check.interval.ms on the scheduler.
      * Call after this broker is registered (the controller places partitions on registered brokers)
-     * and after the PartitionManager listens to metadata (it creates the partition logs).
+     * and after the ReplicaManager listens to metadata (it creates the partition logs).
      */
-    public static LogOffsetStore start(MetadataService metadata, PartitionManager partitions, BrokerConfig config,
+    public static LogOffsetStore start(MetadataService metadata, PartitionWriter partitions, BrokerConfig config,
                                        Predicate<String> isGroupEmpty, ScheduledExecutorService scheduler) {
         return start(metadata, partitions, config, isGroupEmpty, scheduler, Time.SYSTEM);
     }
 
-    /** As {@link #start(MetadataService, PartitionManager, BrokerConfig, Predicate, ScheduledExecutorService)}, on the given clock. */
-    public static LogOffsetStore start(MetadataService metadata, PartitionManager partitions, BrokerConfig config,
+    /** As {@link #start(MetadataService, PartitionWriter, BrokerConfig, Predicate, ScheduledExecutorService)}, on the given clock. */
+    public static LogOffsetStore start(MetadataService metadata, PartitionWriter partitions, BrokerConfig config,
                                        Predicate<String> isGroupEmpty, ScheduledExecutorService scheduler, Time time) {
         short replicationFactor = cappedReplicationFactor(config.offsetsTopicReplicationFactor(), metadata.image());
         LogOffsetStore store = open(metadata, partitions, config, replicationFactor, isGroupEmpty, scheduler, time);
@@ -153,7 +150,7 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
      * The broker's store with nothing loaded yet: creates __consumer_offsets with the given replication factor if
      * missing and schedules offset expiry. Partitions are loaded one by one as this node becomes their leader.
      */
-    public static LogOffsetStore open(MetadataService metadata, PartitionManager partitions, BrokerConfig config,
+    public static LogOffsetStore open(MetadataService metadata, PartitionWriter partitions, BrokerConfig config,
                                       short replicationFactor, Predicate<String> isGroupEmpty,
                                       ScheduledExecutorService scheduler, Time time) {
         LogOffsetStore store = new LogOffsetStore(metadata, partitions, config.offsetsTopicNumPartitions(),
@@ -229,7 +226,7 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
         TopicPartition tp = new TopicPartition(OffsetsTopic.NAME, partition);
         PartitionSlot slot = slots[partition];
         synchronized (slot) {
-            Log partitionLog = partitions.leaderLog(metadata.image(), tp);
+            Log partitionLog = partitions.leaderLog(tp);
             slot.generation++;
             slot.loaded = false;
             forgetGroupsOf(partition);
@@ -450,19 +447,18 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
                     records[i] = new SimpleRecord(now, GroupMetadataCodec.encodeKey(groupId),
                             value == null ? null : GroupMetadataCodec.encodeValue(value));
                 }
-                MetadataImage image = metadata.image();
-                Log partitionLog = partitions.leaderLog(image, tp);
-                LogAppendInfo info = partitions.append(partitionLog, tp,
-                        MemoryRecords.withRecords(Compression.NONE, records), leaderEpoch(image, partition));
+                CompletableFuture<Errors> replication = partitions.appendAsLeader(tp,
+                        MemoryRecords.withRecords(Compression.NONE, records), COMMIT_TIMEOUT_MS).replicated();
                 write = new PendingWrite(groupId, changes, slot.generation);
                 slot.pending.add(write);
-                replicated = partitions.replication().awaitHighWatermark(tp, info.lastOffset() + 1, COMMIT_TIMEOUT_MS);
-                if (replicated != null) {
-                    done = List.of();
-                } else {
+                if (replication.isDone() && replication.join() == Errors.NONE) {
                     // This node is the partition's only in-sync replica: the append is all there is to wait for.
+                    replicated = null;
                     write.outcome = Errors.NONE;
                     done = drain(slot);
+                } else {
+                    replicated = replication;
+                    done = List.of();
                 }
             }
         } catch (RuntimeException e) {
@@ -559,10 +555,6 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
         }
     }
 
-    private static int leaderEpoch(MetadataImage image, int partition) {
-        PartitionImage p = image.topic(OffsetsTopic.NAME).partitions().get(partition);
-        return p == null ? 0 : p.leaderEpoch();
-    }
 
     /** The offsets partition a group writes to. */
     public TopicPartition partitionFor(String groupId) {

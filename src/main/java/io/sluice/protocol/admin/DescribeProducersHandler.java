@@ -1,8 +1,7 @@
 package io.sluice.protocol.admin;
 
 import io.sluice.log.ProducerInfo;
-import io.sluice.metadata.MetadataImage;
-import io.sluice.metadata.MetadataService;
+import io.sluice.partition.PartitionLookup;
 import io.sluice.protocol.ApiHandler;
 import io.sluice.protocol.RequestContext;
 import java.util.ArrayList;
@@ -23,33 +22,30 @@ public final class DescribeProducersHandler implements ApiHandler<DescribeProduc
     /** There is no transaction coordinator, so no producer has a coordinator epoch. */
     private static final int NO_COORDINATOR_EPOCH = -1;
 
-    private final MetadataService metadata;
-    private final LeaderLogs logs;
+    private final PartitionLookup partitions;
 
-    DescribeProducersHandler(MetadataService metadata, LeaderLogs logs) {
-        this.metadata = metadata;
-        this.logs = logs;
+    DescribeProducersHandler(PartitionLookup partitions) {
+        this.partitions = partitions;
     }
 
     @Override
     public CompletableFuture<DescribeProducersResponseData> handle(RequestContext context,
                                                                    DescribeProducersRequest request) {
-        MetadataImage image = metadata.image();
         DescribeProducersResponseData response = new DescribeProducersResponseData();
         for (TopicRequest topic : request.data().topics()) {
             TopicResponse topicResponse = new TopicResponse().setName(topic.name());
             for (int partition : topic.partitionIndexes()) {
-                topicResponse.partitions().add(describe(image, new TopicPartition(topic.name(), partition)));
+                topicResponse.partitions().add(describe(new TopicPartition(topic.name(), partition)));
             }
             response.topics().add(topicResponse);
         }
         return CompletableFuture.completedFuture(response);
     }
 
-    private PartitionResponse describe(MetadataImage image, TopicPartition tp) {
+    private PartitionResponse describe(TopicPartition tp) {
         PartitionResponse response = new PartitionResponse().setPartitionIndex(tp.partition());
         try {
-            List<ProducerInfo> producers = logs.leaderLog(image, tp).activeProducers();
+            List<ProducerInfo> producers = partitions.partition(tp).activeProducers();
             List<ProducerState> states = new ArrayList<>(producers.size());
             for (ProducerInfo producer : producers) {
                 states.add(new ProducerState().setProducerId(producer.producerId())

@@ -1,7 +1,7 @@
 package io.sluice.protocol.data;
 
-import io.sluice.broker.AppendWatchers;
 import io.sluice.metadata.MetadataService;
+import io.sluice.partition.AppendWatchers;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;

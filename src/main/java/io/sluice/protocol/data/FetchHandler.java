@@ -1,7 +1,8 @@
 package io.sluice.protocol.data;
 
-import io.sluice.broker.PartitionManager;
 import io.sluice.metadata.MetadataService;
+import io.sluice.partition.AppendWatchers;
+import io.sluice.partition.PartitionLookup;
 import io.sluice.protocol.ApiHandler;
 import io.sluice.protocol.RequestContext;
 import java.util.concurrent.CompletableFuture;
@@ -21,14 +22,16 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
     private static final int NO_SESSION = 0;
 
     private final MetadataService metadata;
-    private final PartitionManager partitions;
+    private final PartitionLookup partitions;
+    private final AppendWatchers watchers;
     private final ScheduledExecutorService timer;
     private final Executor requestThreads;
 
-    public FetchHandler(MetadataService metadata, PartitionManager partitions, ScheduledExecutorService timer,
-                        Executor requestThreads) {
+    public FetchHandler(MetadataService metadata, PartitionLookup partitions, AppendWatchers watchers,
+                        ScheduledExecutorService timer, Executor requestThreads) {
         this.metadata = metadata;
         this.partitions = partitions;
+        this.watchers = watchers;
         this.timer = timer;
         this.requestThreads = requestThreads;
     }
@@ -45,7 +48,7 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         if (data.maxWaitMs() <= 0 || first.bytes() >= data.minBytes() || first.hasErrors() || data.topics().isEmpty()) {
             return CompletableFuture.completedFuture(first.response());
         }
-        return new DelayedFetch(read, data.minBytes(), metadata, partitions.watchers(), requestThreads)
+        return new DelayedFetch(read, data.minBytes(), metadata, watchers, requestThreads)
                 .start(timer, data.maxWaitMs());
     }
 }

@@ -1,13 +1,12 @@
 package io.sluice.protocol.data;
 
-import io.sluice.broker.PartitionManager;
-import io.sluice.log.EpochEndOffset;
-import io.sluice.log.Log;
-import io.sluice.log.LogReadInfo;
 import io.sluice.metadata.MetadataImage;
 import io.sluice.metadata.TopicImage;
 import io.sluice.network.FileSliceRecords;
-import io.sluice.replication.Replication;
+import io.sluice.partition.FetchParams;
+import io.sluice.partition.FetchResult;
+import io.sluice.partition.Partition;
+import io.sluice.partition.PartitionLookup;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.IsolationLevel;
@@ -33,13 +32,13 @@ final class FetchRead {
 
     private final FetchRequestData request;
     private final short version;
-    private final PartitionManager partitions;
+    private final PartitionLookup partitions;
     /** The fetching follower's node id, or negative for a consumer. */
     private final int replicaId;
     /** Follower fetch offsets are recorded on the first read only, not on long-poll re-reads. */
     private boolean followerFetchRecorded;
 
-    FetchRead(FetchRequestData request, short version, PartitionManager partitions, int replicaId) {
+    FetchRead(FetchRequestData request, short version, PartitionLookup partitions, int replicaId) {
         this.request = request;
         this.version = version;
         this.partitions = partitions;
@@ -79,7 +78,7 @@ final class FetchRead {
                     errors = true;
                 } else {
                     TopicPartition tp = new TopicPartition(name, fetch.partition());
-                    int size = readPartition(image, tp, fetch, Math.min(remaining, fetch.partitionMaxBytes()),
+                    int size = readPartition(tp, fetch, Math.min(remaining, fetch.partitionMaxBytes()),
                             bytes == 0, data);
                     boolean ledElsewhere = data.errorCode() == Errors.NOT_LEADER_OR_FOLLOWER.code()
                             || data.errorCode() == Errors.FENCED_LEADER_EPOCH.code();
@@ -115,65 +114,32 @@ final class FetchRead {
         }
     }
 
-    private int readPartition(MetadataImage image, TopicPartition tp, FetchPartition fetch, int maxBytes,
-                              boolean minOneBatch, PartitionData data) {
-        Log log = null;
+    private int readPartition(TopicPartition tp, FetchPartition fetch, int maxBytes, boolean minOneBatch,
+                              PartitionData data) {
+        Partition partition = null;
         try {
-            log = partitions.leaderLog(image, tp);
-            checkLeaderEpoch(image, tp, fetch.currentLeaderEpoch());
-            Replication replication = partitions.replication();
-            if (fetch.lastFetchedEpoch() >= 0 && diverged(tp, log, fetch, data)) {
+            partition = partitions.partition(tp);
+            FetchResult result = partition.read(new FetchParams(replicaId, fetch.fetchOffset(),
+                    fetch.currentLeaderEpoch(), fetch.lastFetchedEpoch(), maxBytes, minOneBatch, !followerFetchRecorded));
+            data.setHighWatermark(result.highWatermark())
+                    .setLastStableOffset(result.highWatermark())
+                    .setLogStartOffset(result.logStartOffset());
+            if (result.diverged()) {
+                data.setDivergingEpoch(new FetchResponseData.EpochEndOffset().setEpoch(result.divergingEpoch().epoch())
+                        .setEndOffset(result.divergingEpoch().endOffset())).setRecords(MemoryRecords.EMPTY);
                 return 0;
             }
-            if (replicaId >= 0 && !followerFetchRecorded) {
-                replication.onFollowerFetch(tp, replicaId, fetch.fetchOffset(), log);
-            }
-            long highWatermark = replication.highWatermark(tp, log);
-            // Consumers read only what the ISR has; followers read up to the log end.
-            long readLimit = replicaId >= 0 ? Long.MAX_VALUE : highWatermark;
-            LogReadInfo info = log.read(fetch.fetchOffset(), Math.max(maxBytes, 0), minOneBatch, readLimit);
-            long reported = Math.min(highWatermark, info.logEndOffset());
-            data.setHighWatermark(reported)
-                    .setLastStableOffset(reported)
-                    .setLogStartOffset(info.logStartOffset())
-                    .setRecords(new FileSliceRecords(info.slice()));
-            return info.slice().size();
+            data.setRecords(new FileSliceRecords(result.info().slice()));
+            return result.info().slice().size();
         } catch (ApiException e) {
             data.setErrorCode(Errors.forException(e).code()).setRecords(MemoryRecords.EMPTY);
-            if (e instanceof OffsetOutOfRangeException && log != null) {
-                long highWatermark = partitions.replication().highWatermark(tp, log);
+            if (e instanceof OffsetOutOfRangeException && partition != null) {
+                long highWatermark = partition.highWatermark();
                 data.setHighWatermark(highWatermark).setLastStableOffset(highWatermark)
-                        .setLogStartOffset(log.logStartOffset());
+                        .setLogStartOffset(partition.logStartOffset());
             }
             return 0;
         }
-    }
-
-    /**
-     * KIP-320: the fetcher's last fetched epoch must end, here, at or after its fetch offset. When it does not, the
-     * response carries no records but the largest epoch at or below it and where that ends here, for the fetcher to
-     * truncate to; the fetch offset is then not the fetcher's real progress and is not recorded.
-     */
-    private boolean diverged(TopicPartition tp, Log log, FetchPartition fetch, PartitionData data) {
-        EpochEndOffset end = log.endOffsetForEpoch(fetch.lastFetchedEpoch());
-        if (end.isUndefined()) {
-            throw new OffsetOutOfRangeException("Leader epoch " + fetch.lastFetchedEpoch() + " of " + tp
-                    + " is newer than every epoch of the leader's log");
-        }
-        if (end.epoch() >= fetch.lastFetchedEpoch() && end.endOffset() >= fetch.fetchOffset()) {
-            return false;
-        }
-        long highWatermark = partitions.replication().highWatermark(tp, log);
-        data.setDivergingEpoch(new FetchResponseData.EpochEndOffset().setEpoch(end.epoch()).setEndOffset(end.endOffset()))
-                .setHighWatermark(highWatermark)
-                .setLastStableOffset(highWatermark)
-                .setLogStartOffset(log.logStartOffset())
-                .setRecords(MemoryRecords.EMPTY);
-        return true;
-    }
-
-    private static void checkLeaderEpoch(MetadataImage image, TopicPartition tp, int requestEpoch) {
-        CurrentLeaderEpoch.check(image.topicsByName().get(tp.topic()).partitions().get(tp.partition()), tp, requestEpoch);
     }
 
     private String topicName(MetadataImage image, FetchTopic topic) {

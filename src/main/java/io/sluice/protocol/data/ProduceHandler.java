@@ -1,12 +1,11 @@
 package io.sluice.protocol.data;
 
-import io.sluice.broker.PartitionManager;
-import io.sluice.log.Log;
 import io.sluice.log.LogAppendInfo;
 import io.sluice.metadata.MetadataImage;
 import io.sluice.metadata.MetadataService;
-import io.sluice.metadata.PartitionImage;
 import io.sluice.metadata.TopicImage;
+import io.sluice.partition.Partition;
+import io.sluice.partition.PartitionLookup;
 import io.sluice.protocol.ApiHandler;
 import io.sluice.protocol.RequestContext;
 import java.util.ArrayList;
@@ -17,7 +16,6 @@ import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.InvalidTimestampException;
-import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData;
@@ -42,9 +40,9 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     private static final short FIRST_VERSION_WITH_LEADER_HINT = 10;
 
     private final MetadataService metadata;
-    private final PartitionManager partitions;
+    private final PartitionLookup partitions;
 
-    public ProduceHandler(MetadataService metadata, PartitionManager partitions) {
+    public ProduceHandler(MetadataService metadata, PartitionLookup partitions) {
         this.metadata = metadata;
         this.partitions = partitions;
     }
@@ -62,7 +60,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             for (PartitionProduceData partitionData : topicData.partitionData()) {
                 PartitionProduceResponse partitionResponse = acks != 0 && acks != 1 && acks != -1
                         ? error(partitionData.index(), Errors.INVALID_REQUIRED_ACKS, null)
-                        : append(context, image, topicName, partitionData, acks, request.data().timeoutMs(),
+                        : append(context, topicName, partitionData, acks, request.data().timeoutMs(),
                                 replicationWaits);
                 if (partitionResponse.errorCode() == Errors.NOT_LEADER_OR_FOLLOWER.code() && topicName != null
                         && context.apiVersion() >= FIRST_VERSION_WITH_LEADER_HINT) {
@@ -83,20 +81,21 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
      * acks=all on a partition whose ISR has other members: the answer waits until the high watermark covers
      * the appended batches, or fails with REQUEST_TIMED_OUT. A partition led alone adds no wait.
      */
-    private void awaitReplication(TopicPartition tp, PartitionProduceResponse partitionResponse, long requiredOffset,
-                                  int timeoutMs, List<CompletableFuture<?>> waits) {
-        CompletableFuture<Errors> wait = partitions.replication().awaitHighWatermark(tp, requiredOffset, timeoutMs);
-        if (wait != null) {
-            waits.add(wait.thenAccept(result -> {
-                if (result != Errors.NONE) {
-                    partitionResponse.setErrorCode(result.code()).setErrorMessage(result.message())
-                            .setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
-                }
-            }));
+    private static void awaitReplication(Partition.LeaderAppend append, PartitionProduceResponse partitionResponse,
+                                         List<CompletableFuture<?>> waits) {
+        CompletableFuture<Errors> wait = append.replicated();
+        if (wait.isDone() && wait.join() == Errors.NONE) {
+            return;
         }
+        waits.add(wait.thenAccept(result -> {
+            if (result != Errors.NONE) {
+                partitionResponse.setErrorCode(result.code()).setErrorMessage(result.message())
+                        .setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
+            }
+        }));
     }
 
-    private PartitionProduceResponse append(RequestContext context, MetadataImage image, String topicName,
+    private PartitionProduceResponse append(RequestContext context, String topicName,
                                             PartitionProduceData partitionData, short acks, int timeoutMs,
                                             List<CompletableFuture<?>> replicationWaits) {
         try {
@@ -104,24 +103,17 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                 throw new UnknownTopicIdException("Unknown topic id");
             }
             TopicPartition tp = new TopicPartition(topicName, partitionData.index());
-            Log partitionLog = partitions.leaderLog(image, tp);
+            Partition partition = partitions.partition(tp);
             MemoryRecords records = (MemoryRecords) partitionData.records();
             ProduceRequest.validateRecords(context.apiVersion(), records);
-            PartitionImage partition = image.topicsByName().get(topicName).partitions().get(tp.partition());
-            if (acks == -1 && partition.isr().size() < partitionLog.config().minInSyncReplicas()) {
-                throw new NotEnoughReplicasException("The in-sync replicas of " + tp + " (" + partition.isr().size()
-                        + ") are fewer than min.insync.replicas (" + partitionLog.config().minInSyncReplicas() + ")");
-            }
-            int leaderEpoch = partition.leaderEpoch();
-            LogAppendInfo info = partitions.append(partitionLog, tp, records, leaderEpoch);
+            Partition.LeaderAppend append = partition.appendAsLeader(records, acks, timeoutMs);
+            LogAppendInfo info = append.info();
             PartitionProduceResponse appended = new PartitionProduceResponse()
                     .setIndex(partitionData.index())
                     .setBaseOffset(info.firstOffset())
                     .setLogAppendTimeMs(info.logAppendTime())
                     .setLogStartOffset(info.logStartOffset());
-            if (acks == -1 && info.lastOffset() >= 0) {
-                awaitReplication(tp, appended, info.lastOffset() + 1, timeoutMs, replicationWaits);
-            }
+            awaitReplication(append, appended, replicationWaits);
             return appended;
         } catch (ApiException e) {
             if (isBadInput(e)) {

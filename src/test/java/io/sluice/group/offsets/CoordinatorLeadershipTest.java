@@ -2,7 +2,8 @@ package io.sluice.group.offsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.broker.PartitionManager;
+import io.sluice.partition.ReplicaManager;
+import io.sluice.testing.TestReplicas;
 import io.sluice.config.BrokerConfig;
 import io.sluice.group.CommittedOffset;
 import io.sluice.group.GroupConfig;
@@ -66,9 +67,9 @@ class CoordinatorLeadershipTest {
         Map<String, String> defaults = BrokerConfig.of(Map.of("log.dirs", dir.toString())).topicDefaults();
         logs = new LogManager(List.of(dir), defaults, 300_000, time);
         logs.startup();
-        PartitionManager partitions = new PartitionManager(OffsetsTestMetadata.NODE_ID, logs, defaults);
+        ReplicaManager partitions = TestReplicas.replicaManager(OffsetsTestMetadata.NODE_ID, logs, defaults);
         metadata.addListener(partitions);
-        store = new LogOffsetStore(metadata, partitions, PARTITIONS, 60_000, null, time);
+        store = new LogOffsetStore(metadata, PartitionWriter.of(partitions), PARTITIONS, 60_000, null, time);
         store.ensureTopic((short) 1);
         coordinator = new GroupCoordinator(store, timer, new GroupConfig(0, 1000, 60_000, 100), ownership);
     }

@@ -2,7 +2,8 @@ package io.sluice.group.offsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.broker.PartitionManager;
+import io.sluice.partition.ReplicaManager;
+import io.sluice.testing.TestReplicas;
 import io.sluice.config.BrokerConfig;
 import io.sluice.group.CommittedOffset;
 import io.sluice.log.LogConfig;
@@ -52,10 +53,10 @@ class LogOffsetStoreRatisTest {
             logs.startup();
             metadata = RatisMetadataService.start(MetadataServiceConfig.singleNode(
                     config.logDirs().get(0).resolve("__cluster_metadata"), 1, 1, (short) 1, LogConfig::validate));
-            PartitionManager partitions = new PartitionManager(1, logs, config.topicDefaults());
+            ReplicaManager partitions = TestReplicas.replicaManager(1, logs, config.topicDefaults());
             metadata.addListener(partitions);
             metadata.controller().registerBroker(1, "localhost", 9092, null).join();
-            store = LogOffsetStore.start(metadata, partitions, config, group -> true, scheduler);
+            store = LogOffsetStore.start(metadata, PartitionWriter.of(partitions), config, group -> true, scheduler);
         }
 
         @Override

@@ -3,11 +3,15 @@ package io.sluice.group.offsets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sluice.broker.PartitionManager;
 import io.sluice.config.BrokerConfig;
 import io.sluice.group.CommittedOffset;
 import io.sluice.log.LogManager;
-import io.sluice.replication.Replication;
+import io.sluice.log.Log;
+import io.sluice.log.LogAppendInfo;
+import io.sluice.partition.Partition;
+import io.sluice.partition.ReplicaManager;
+import io.sluice.testing.TestReplicas;
+import org.apache.kafka.common.record.MemoryRecords;
 import io.sluice.testing.ManualTime;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,17 +57,24 @@ class LogOffsetStoreReplicationTest {
         Map<String, String> defaults = BrokerConfig.of(Map.of("log.dirs", dir.toString())).topicDefaults();
         logs = new LogManager(List.of(dir), defaults, 300_000, time);
         logs.startup();
-        PartitionManager partitions = new PartitionManager(OffsetsTestMetadata.NODE_ID, logs, defaults);
+        ReplicaManager partitions = TestReplicas.replicaManager(OffsetsTestMetadata.NODE_ID, logs, defaults);
         metadata.addListener(partitions);
-        partitions.setReplication(new Replication() {
+        PartitionWriter real = PartitionWriter.of(partitions);
+        PartitionWriter writer = new PartitionWriter() {
             @Override
-            public CompletableFuture<Errors> awaitHighWatermark(TopicPartition tp, long requiredOffset, long timeoutMs) {
-                Wait wait = new Wait(tp, requiredOffset, new CompletableFuture<>());
-                waits.add(wait);
-                return wait.future;
+            public Log leaderLog(TopicPartition tp) {
+                return real.leaderLog(tp);
             }
-        });
-        store = new LogOffsetStore(metadata, partitions, PARTITIONS, 60_000, null, time);
+
+            @Override
+            public Partition.LeaderAppend appendAsLeader(TopicPartition tp, MemoryRecords records, long timeoutMs) {
+                LogAppendInfo info = partitions.partition(tp).appendAsLeader(records, (short) 1, timeoutMs).info();
+                Wait wait = new Wait(tp, info.lastOffset() + 1, new CompletableFuture<>());
+                waits.add(wait);
+                return new Partition.LeaderAppend(info, wait.future);
+            }
+        };
+        store = new LogOffsetStore(metadata, writer, PARTITIONS, 60_000, null, time);
         store.ensureTopic((short) 3);
         store.load();
     }

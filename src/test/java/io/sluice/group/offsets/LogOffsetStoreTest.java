@@ -4,7 +4,8 @@ import io.sluice.testing.ManualTime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sluice.broker.PartitionManager;
+import io.sluice.partition.ReplicaManager;
+import io.sluice.testing.TestReplicas;
 import io.sluice.config.BrokerConfig;
 import io.sluice.group.CommittedOffset;
 import io.sluice.group.GroupMetadata;
@@ -50,7 +51,7 @@ class LogOffsetStoreTest {
     private final Set<String> activeGroups = new HashSet<>();
     private OffsetsTestMetadata metadata;
     private LogManager logs;
-    private PartitionManager partitions;
+    private ReplicaManager partitions;
     private LogOffsetStore store;
 
     @BeforeEach
@@ -72,12 +73,13 @@ class LogOffsetStoreTest {
         Map<String, String> defaults = BrokerConfig.of(Map.of("log.dirs", dir.toString())).topicDefaults();
         logs = new LogManager(List.of(dir), defaults, 300_000, time);
         logs.startup();
-        partitions = new PartitionManager(OffsetsTestMetadata.NODE_ID, logs, defaults);
+        partitions = TestReplicas.replicaManager(OffsetsTestMetadata.NODE_ID, logs, defaults);
         metadata.addListener(partitions);
     }
 
     private LogOffsetStore newStore() {
-        return new LogOffsetStore(metadata, partitions, PARTITIONS, RETENTION_MS, group -> !activeGroups.contains(group), time);
+        return new LogOffsetStore(metadata, PartitionWriter.of(partitions), PARTITIONS, RETENTION_MS,
+                group -> !activeGroups.contains(group), time);
     }
 
     /** A clean broker restart: logs closed and reopened from disk, a fresh store loaded from them. */
@@ -217,10 +219,10 @@ class LogOffsetStoreTest {
     @Test
     void recordsOfUnknownKindsAreSkippedOnLoad() {
         store.commit("g1", Map.of(ORDERS_0, at(10, 100))).join();
-        Log log = offsetsLog("g1");
         byte[] foreignKey = {0, 9, 0, 2, 'g', '1'};
-        partitions.append(log, new TopicPartition(OffsetsTopic.NAME, OffsetsTopic.partitionFor("g1", PARTITIONS)),
-                MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(1L, foreignKey, new byte[] {1, 2, 3})), 0);
+        partitions.partition(new TopicPartition(OffsetsTopic.NAME, OffsetsTopic.partitionFor("g1", PARTITIONS)))
+                .appendAsLeader(MemoryRecords.withRecords(Compression.NONE,
+                        new SimpleRecord(1L, foreignKey, new byte[] {1, 2, 3})), (short) 1, 0);
 
         restart();
 
@@ -351,7 +353,8 @@ class LogOffsetStoreTest {
 
     @Test
     void aWriteToAPartitionNotLoadedHereFailsWithNotCoordinatorAndChangesNothing() {
-        LogOffsetStore withoutTopic = new LogOffsetStore(new OffsetsTestMetadata(), partitions, PARTITIONS, RETENTION_MS,
+        LogOffsetStore withoutTopic = new LogOffsetStore(new OffsetsTestMetadata(), PartitionWriter.of(partitions), PARTITIONS,
+                RETENTION_MS,
                 null, time);
 
         assertThatThrownBy(() -> withoutTopic.commit("g1", Map.of(ORDERS_0, at(1, 1))).join())
@@ -383,11 +386,12 @@ class LogOffsetStoreTest {
     void ensureTopicAcceptsATopicCreatedMeanwhileButNotOtherFailures() {
         OffsetsTestMetadata racing = new OffsetsTestMetadata();
         racing.createFailure = new TopicExistsException("Topic '__consumer_offsets' already exists.");
-        new LogOffsetStore(racing, partitions, PARTITIONS, RETENTION_MS, null, time).ensureTopic((short) 1);
+        new LogOffsetStore(racing, PartitionWriter.of(partitions), PARTITIONS, RETENTION_MS, null, time)
+                .ensureTopic((short) 1);
 
         OffsetsTestMetadata failing = new OffsetsTestMetadata();
         failing.createFailure = new InvalidReplicationFactorException("Replication factor: 3 larger than available brokers: 1.");
-        assertThatThrownBy(() -> new LogOffsetStore(failing, partitions, PARTITIONS, RETENTION_MS, null, time)
+        assertThatThrownBy(() -> new LogOffsetStore(failing, PartitionWriter.of(partitions), PARTITIONS, RETENTION_MS, null, time)
                 .ensureTopic((short) 3))
                 .isInstanceOf(IllegalStateException.class)
                 .hasCauseInstanceOf(InvalidReplicationFactorException.class);
@@ -402,7 +406,8 @@ class LogOffsetStoreTest {
                 "offsets.topic.num.partitions", Integer.toString(PARTITIONS),
                 "offsets.retention.check.interval.ms", "1234"));
         RecordingScheduler scheduler = new RecordingScheduler();
-        try (LogOffsetStore started = LogOffsetStore.start(metadata, partitions, config, null, scheduler, time)) {
+        try (LogOffsetStore started = LogOffsetStore.start(metadata, PartitionWriter.of(partitions), config, null,
+                scheduler, time)) {
             assertThat(started.groups()).containsExactlyInAnyOrder("g1", "g2");
             assertThat(scheduler.periods).containsExactly(1234L);
 
@@ -421,7 +426,8 @@ class LogOffsetStoreTest {
         store.commit("my-group", Map.of(ORDERS_0, at(10, 100))).join();
         BrokerConfig config = BrokerConfig.of(Map.of("log.dirs", dir.toString(), "offsets.topic.num.partitions", "50"));
         RecordingScheduler scheduler = new RecordingScheduler();
-        try (LogOffsetStore started = LogOffsetStore.start(metadata, partitions, config, null, scheduler, time)) {
+        try (LogOffsetStore started = LogOffsetStore.start(metadata, PartitionWriter.of(partitions), config, null,
+                scheduler, time)) {
             assertThat(started.partitionFor("my-group").partition()).isEqualTo(1906497762 % PARTITIONS);
 
             started.commit("my-group", Map.of(ORDERS_1, at(11, 100))).join();

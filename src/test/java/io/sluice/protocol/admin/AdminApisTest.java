@@ -11,7 +11,7 @@ class AdminApisTest {
     @Test
     void registersEveryAdminApiWithItsVersions() {
         ApiRegistry registry = new ApiRegistry();
-        AdminApis.register(registry, new FakeMetadata(1), (image, tp) -> {
+        AdminApis.register(registry, new FakeMetadata(1), tp -> {
             throw new AssertionError("not used");
         }, AdminTestSupport.topicConfigs(), Map.of(), 1, (short) 1, 1);
 

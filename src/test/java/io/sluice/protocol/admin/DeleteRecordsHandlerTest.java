@@ -5,13 +5,16 @@ import static io.sluice.protocol.admin.AdminTestSupport.context;
 import static io.sluice.protocol.admin.AdminTestSupport.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.log.ProducerInfo;
-import java.util.ArrayList;
+import io.sluice.log.LogManager;
+import io.sluice.metadata.PartitionImage;
+import io.sluice.partition.ReplicaManager;
+import io.sluice.testing.TestReplicas;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
 import org.apache.kafka.common.message.DeleteRecordsRequestData.DeleteRecordsPartition;
 import org.apache.kafka.common.message.DeleteRecordsRequestData.DeleteRecordsTopic;
@@ -19,51 +22,49 @@ import org.apache.kafka.common.message.DeleteRecordsResponseData;
 import org.apache.kafka.common.message.DeleteRecordsResponseData.DeleteRecordsPartitionResult;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.SimpleRecord;
 import org.apache.kafka.common.requests.DeleteRecordsRequest;
+import org.apache.kafka.common.utils.Time;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DeleteRecordsHandlerTest {
-    /** A log holding offsets [start, end). */
-    static final class FakeLog implements LeaderLogs.LeaderLog {
-        long start;
-        final long end;
-        final List<Long> deletions = new ArrayList<>();
+    private static final TopicPartition T0 = new TopicPartition("t", 0);
 
-        FakeLog(long start, long end) {
-            this.start = start;
-            this.end = end;
-        }
+    @TempDir
+    Path dir;
+    private LogManager logs;
+    private ReplicaManager partitions;
+    private DeleteRecordsHandler handler;
 
-        @Override
-        public long highWatermark() {
-            return end;
+    /** t-0 led here alone, holding offsets [5, 100); t-1 led by node 2. */
+    @BeforeEach
+    void setUp() {
+        logs = new LogManager(List.of(dir), Map.of(), 300_000L, Time.SYSTEM);
+        partitions = TestReplicas.replicaManager(1, logs, Map.of());
+        partitions.onImage(null, TestReplicas.imageOf("t", new PartitionImage(0, List.of(1), List.of(1), 1, 0, 0),
+                new PartitionImage(1, List.of(2, 1), List.of(2, 1), 2, 0, 0)));
+        SimpleRecord[] records = new SimpleRecord[100];
+        for (int i = 0; i < records.length; i++) {
+            records[i] = new SimpleRecord(("r" + i).getBytes(StandardCharsets.UTF_8));
         }
-
-        @Override
-        public long deleteRecordsBefore(long offset) {
-            deletions.add(offset);
-            start = Math.max(start, offset);
-            return start;
-        }
-
-        @Override
-        public List<ProducerInfo> activeProducers() {
-            return List.of();
-        }
+        partitions.partition(T0).appendAsLeader(MemoryRecords.withRecords(Compression.NONE, records), (short) 1, 0);
+        partitions.partition(T0).deleteRecordsBefore(5);
+        handler = new DeleteRecordsHandler(partitions);
     }
 
-    private final FakeMetadata metadata = new FakeMetadata(1);
-    private final FakeLog log = new FakeLog(5, 100);
-    private final LeaderLogs logs = (image, tp) -> {
-        if (tp.equals(new TopicPartition("t", 0))) {
-            return log;
-        }
-        if (tp.equals(new TopicPartition("t", 1))) {
-            throw new NotLeaderOrFollowerException("Node 1 is not the leader of t-1");
-        }
-        throw new UnknownTopicOrPartitionException("This server does not host " + tp);
-    };
-    private final DeleteRecordsHandler handler = new DeleteRecordsHandler(metadata, logs);
+    @AfterEach
+    void tearDown() {
+        partitions.close();
+        logs.shutdown();
+    }
+
+    private long logStart() {
+        return partitions.partition(T0).logStartOffset();
+    }
 
     private DeleteRecordsPartitionResult delete(int version, String topic, int partition, long offset) {
         return delete(handler, version, topic, partition, offset);
@@ -85,13 +86,11 @@ class DeleteRecordsHandlerTest {
 
     @Test
     void advancesTheLogStartAndReturnsTheLowWatermark() {
-        metadata.addTopic("t", 2, Map.of());
-
         DeleteRecordsPartitionResult result = delete(2, "t", 0, 40);
 
         assertThat(result.errorCode()).isEqualTo(Errors.NONE.code());
         assertThat(result.lowWatermark()).isEqualTo(40);
-        assertThat(log.deletions).containsExactly(40L);
+        assertThat(logStart()).isEqualTo(40);
     }
 
     @Test
@@ -99,7 +98,7 @@ class DeleteRecordsHandlerTest {
         DeleteRecordsPartitionResult result = delete(0, "t", 0, -1);
 
         assertThat(result.lowWatermark()).isEqualTo(100);
-        assertThat(log.deletions).containsExactly(100L);
+        assertThat(logStart()).isEqualTo(100);
     }
 
     @Test
@@ -115,11 +114,11 @@ class DeleteRecordsHandlerTest {
         assertThat(beyond.errorCode()).isEqualTo(Errors.OFFSET_OUT_OF_RANGE.code());
         assertThat(beyond.lowWatermark()).isEqualTo(-1);
         assertThat(negative.errorCode()).isEqualTo(Errors.OFFSET_OUT_OF_RANGE.code());
-        assertThat(log.deletions).isEmpty();
+        assertThat(logStart()).isEqualTo(5);
     }
 
     @Test
-    void leadershipAndExistenceErrorsComeFromTheLogLookup() {
+    void leadershipAndExistenceErrorsComeFromThePartitionLookup() {
         assertThat(delete(2, "t", 1, 3).errorCode()).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER.code());
         assertThat(delete(2, "nope", 0, 3).errorCode()).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
     }

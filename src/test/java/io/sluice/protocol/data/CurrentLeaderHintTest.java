@@ -89,7 +89,9 @@ class CurrentLeaderHintTest {
         FetchRequestData data = new FetchRequestData().setReplicaId(-1).setMaxWaitMs(0).setMinBytes(1)
                 .setMaxBytes(1 << 20).setSessionId(0).setSessionEpoch(-1).setTopics(List.of(topic));
 
-        FetchResponseData response = wire(new FetchHandler(broker, broker.partitions, timer, Runnable::run)
+        FetchHandler handler = new FetchHandler(broker, broker.partitions, broker.partitions.watchers(), timer,
+                Runnable::run);
+        FetchResponseData response = wire(handler
                 .handle(context(ApiKeys.FETCH, version), new FetchRequest(data, (short) version)).join(), version);
 
         FetchResponseData.PartitionData partition = response.responses().get(0).partitions().get(0);

@@ -88,8 +88,8 @@ class DelayedFetchTest {
     }
 
     private void append(String value) {
-        broker.partitions.append(broker.log(), EpochTestBroker.LED, MemoryRecords.withRecords(Compression.NONE,
-                new SimpleRecord(value.getBytes(StandardCharsets.UTF_8))), 0);
+        broker.led().appendAsLeader(MemoryRecords.withRecords(Compression.NONE,
+                new SimpleRecord(value.getBytes(StandardCharsets.UTF_8))), (short) 1, 0);
     }
 
     private static int recordBytes(FetchResponseData response) {

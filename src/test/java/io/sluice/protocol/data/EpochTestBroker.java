@@ -1,9 +1,7 @@
 package io.sluice.protocol.data;
 
-import io.sluice.broker.PartitionManager;
 import io.sluice.controller.Controller;
 import io.sluice.log.Log;
-import io.sluice.log.LogConfig;
 import io.sluice.log.LogManager;
 import io.sluice.metadata.BrokerImage;
 import io.sluice.metadata.MetadataImage;
@@ -11,7 +9,10 @@ import io.sluice.metadata.MetadataListener;
 import io.sluice.metadata.MetadataService;
 import io.sluice.metadata.PartitionImage;
 import io.sluice.metadata.TopicImage;
+import io.sluice.partition.Partition;
+import io.sluice.partition.ReplicaManager;
 import io.sluice.protocol.RequestContext;
+import io.sluice.testing.TestReplicas;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,8 +33,9 @@ import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.utils.Time;
 
 /**
- * Node 1 of a three-broker image with topic "t": partition 0 led here in a settable leader epoch, partition 1 led by
- * node 2. Real logs in a temporary directory, a fixed metadata image, and a wire round trip for responses.
+ * Node 1 of a three-broker image with topic "t": partition 0 led here, alone in its ISR, in a settable leader epoch;
+ * partition 1 led by node 2. Real logs and partitions in a temporary directory, a fixed metadata image, and a wire
+ * round trip for responses.
  */
 final class EpochTestBroker implements MetadataService {
     static final int NODE = 1;
@@ -43,31 +45,36 @@ final class EpochTestBroker implements MetadataService {
     private static final long NOW = 1_700_000_000_000L;
 
     final LogManager logs;
-    final PartitionManager partitions;
+    final ReplicaManager partitions;
     private MetadataImage image;
 
     EpochTestBroker(Path dir) {
         logs = new LogManager(List.of(dir), Map.of(), 300_000L, Time.SYSTEM);
-        partitions = new PartitionManager(NODE, logs, Map.of());
+        partitions = TestReplicas.replicaManager(NODE, logs, Map.of());
         setLeaderEpoch(0);
-        logs.getOrCreate(LED, LogConfig.of(Map.of(), Map.of()));
     }
 
     void setLeaderEpoch(int epoch) {
         TreeMap<Integer, PartitionImage> parts = new TreeMap<>();
-        parts.put(0, new PartitionImage(0, List.of(1, 2, 3), List.of(1, 2, 3), NODE, epoch, epoch));
+        parts.put(0, new PartitionImage(0, List.of(1, 2, 3), List.of(1), NODE, epoch, epoch));
         parts.put(1, new PartitionImage(1, List.of(2, 1, 3), List.of(2, 1, 3), 2, 0, 0));
         TopicImage topic = new TopicImage("t", TOPIC_ID, parts, Map.of());
         Map<Integer, BrokerImage> brokers = new TreeMap<>();
         for (int id = 1; id <= 3; id++) {
             brokers.put(id, new BrokerImage(id, "host" + id, 9090 + id, null, false));
         }
+        MetadataImage previous = image;
         image = new MetadataImage(epoch + 1, "cluster", brokers, new HashMap<>(Map.of("t", topic)),
                 new HashMap<>(Map.of(TOPIC_ID, topic)), 0);
+        partitions.onImage(previous, image);
     }
 
     Log log() {
         return logs.get(LED);
+    }
+
+    Partition led() {
+        return partitions.partition(LED);
     }
 
     /** Appends records as the leader of the given epoch. */
@@ -113,6 +120,7 @@ final class EpochTestBroker implements MetadataService {
 
     @Override
     public void close() {
+        partitions.close();
         logs.shutdown();
     }
 }

@@ -41,7 +41,7 @@ class FetchDivergingEpochTest {
     void start() {
         broker = new EpochTestBroker(dir);
         timer = Executors.newSingleThreadScheduledExecutor();
-        handler = new FetchHandler(broker, broker.partitions, timer, Runnable::run);
+        handler = new FetchHandler(broker, broker.partitions, broker.partitions.watchers(), timer, Runnable::run);
         // Offsets 0-2 in epoch 1; this node leads in epoch 4 from offset 3 and wrote 3-4.
         broker.setLeaderEpoch(1);
         broker.write(1, "a", "b", "c");

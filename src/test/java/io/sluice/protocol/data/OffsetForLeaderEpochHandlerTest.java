@@ -31,7 +31,7 @@ class OffsetForLeaderEpochHandlerTest {
     @BeforeEach
     void start() {
         broker = new EpochTestBroker(dir);
-        handler = new OffsetForLeaderEpochHandler(broker, broker.partitions::leaderLog);
+        handler = new OffsetForLeaderEpochHandler(broker.partitions);
         // Offsets 0-2 written in epoch 1, 3-4 in epoch 3; this node now leads in epoch 5 from offset 5.
         broker.setLeaderEpoch(1);
         broker.write(1, "a", "b", "c");
@@ -87,7 +87,7 @@ class OffsetForLeaderEpochHandlerTest {
     void anEpochAboveEveryKnownOneHasNoEnd(int version) {
         broker.setLeaderEpoch(7);
 
-        EpochEndOffset result = ask(version, "t", 0, 7, 6);
+        EpochEndOffset result = ask(version, "t", 0, 7, 8);
 
         assertThat(result.errorCode()).isEqualTo(Errors.NONE.code());
         assertThat(result.leaderEpoch()).isEqualTo(-1);

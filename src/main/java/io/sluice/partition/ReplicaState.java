@@ -1,9 +1,9 @@
-package io.sluice.replication;
+package io.sluice.partition;
 
 /**
  * A follower's progress as its leader sees it. "Caught up" follows Kafka: a fetch at or beyond the leader's
  * log end makes the follower caught up now; a fetch reaching what the log end was at its previous fetch makes
- * it caught up as of that previous fetch. Not thread-safe: guarded by its {@link LeaderPartition}.
+ * it caught up as of that previous fetch. Not thread-safe: guarded by its {@link Partition}.
  */
 final class ReplicaState {
     static final long UNKNOWN = -1;

@@ -1,4 +1,4 @@
-package io.sluice.cluster;
+package io.sluice.broker;
 
 import io.sluice.controller.Controller;
 import java.time.Duration;

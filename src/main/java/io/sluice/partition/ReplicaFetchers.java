@@ -1,28 +1,27 @@
-package io.sluice.replication;
+package io.sluice.partition;
 
-import io.sluice.log.LogManager;
 import io.sluice.metadata.BrokerImage;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.ObjLongConsumer;
 import org.apache.kafka.common.TopicPartition;
 
-/** One {@link ReplicaFetcher} thread per leader broker this node follows partitions of, none otherwise. */
+/**
+ * One {@link ReplicaFetcher} thread per leader broker this node follows partitions of, none otherwise. Updated from
+ * the metadata apply thread; its methods are synchronized.
+ */
 final class ReplicaFetchers implements AutoCloseable {
     private final int nodeId;
-    private final LogManager logs;
-    private final ObjLongConsumer<TopicPartition> onLeaderHighWatermark;
+    private final FetchTransport.Factory transports;
     private final Map<Integer, ReplicaFetcher> byLeader = new HashMap<>();
 
-    ReplicaFetchers(int nodeId, LogManager logs, ObjLongConsumer<TopicPartition> onLeaderHighWatermark) {
+    ReplicaFetchers(int nodeId, FetchTransport.Factory transports) {
         this.nodeId = nodeId;
-        this.logs = logs;
-        this.onLeaderHighWatermark = onLeaderHighWatermark;
+        this.transports = transports;
     }
 
-    /** Makes the fetchers follow exactly these partitions (leader id to partition to leader epoch). */
-    synchronized void update(Map<Integer, Map<TopicPartition, Integer>> following, Map<Integer, BrokerImage> brokers) {
+    /** Makes the fetchers follow exactly these partitions (leader id to the partitions it leads). */
+    synchronized void update(Map<Integer, Map<TopicPartition, Partition>> following, Map<Integer, BrokerImage> brokers) {
         for (Integer leader : List.copyOf(byLeader.keySet())) {
             ReplicaFetcher fetcher = byLeader.get(leader);
             BrokerImage broker = brokers.get(leader);
@@ -36,7 +35,7 @@ final class ReplicaFetchers implements AutoCloseable {
                 return;
             }
             ReplicaFetcher fetcher = byLeader.computeIfAbsent(leader, id -> new ReplicaFetcher(nodeId, id,
-                    broker.host(), broker.port(), logs, onLeaderHighWatermark).start());
+                    broker.host(), broker.port(), transports).start());
             fetcher.follow(partitions);
         });
     }

@@ -1,9 +1,9 @@
-package io.sluice.cluster;
+package io.sluice.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sluice.cluster.BrokerLifecycle.State;
+import io.sluice.broker.BrokerLifecycle.State;
 import io.sluice.controller.Controller;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;

@@ -1,4 +1,4 @@
-package io.sluice.broker;
+package io.sluice.partition;
 
 import java.util.Map;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package io.sluice.replication;
+package io.sluice.partition;
 
 import io.sluice.log.EpochEndOffset;
 import io.sluice.log.Log;

@@ -1,4 +1,4 @@
-package io.sluice.replication;
+package io.sluice.partition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

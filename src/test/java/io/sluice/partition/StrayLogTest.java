@@ -1,4 +1,4 @@
-package io.sluice.broker;
+package io.sluice.partition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,6 +9,7 @@ import io.sluice.log.StrayLogs;
 import io.sluice.metadata.MetadataImage;
 import io.sluice.metadata.PartitionImage;
 import io.sluice.metadata.TopicImage;
+import io.sluice.testing.TestReplicas;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,7 +63,7 @@ class StrayLogTest {
         startLogs(LogManager.DEFAULT_STRAY_DELETE_DELAY_MS);
         append(logs.getOrCreate(KNOWN, LogConfig.of(Map.of(), Map.of())), 3);
         append(logs.getOrCreate(UNKNOWN, LogConfig.of(Map.of(), Map.of())), 5);
-        PartitionManager partitions = new PartitionManager(NODE, logs, Map.of());
+        ReplicaManager partitions = TestReplicas.replicaManager(NODE, logs, Map.of());
 
         partitions.onImage(null, imageWith("known"));
 
@@ -78,7 +79,7 @@ class StrayLogTest {
     @Test
     void aTopicDeletionTheMetadataRecordedDeletesItsLog() throws IOException {
         startLogs(LogManager.DEFAULT_STRAY_DELETE_DELAY_MS);
-        PartitionManager partitions = new PartitionManager(NODE, logs, Map.of());
+        ReplicaManager partitions = TestReplicas.replicaManager(NODE, logs, Map.of());
         MetadataImage withTopic = imageWith("known");
         partitions.onImage(null, withTopic);
         assertThat(logs.partitions()).containsExactly(KNOWN);
