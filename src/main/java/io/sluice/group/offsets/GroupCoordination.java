@@ -1,6 +1,7 @@
 package io.sluice.group.offsets;
 
 import io.sluice.util.DaemonThreads;
+import io.sluice.coordinator.PartitionWriter;
 import io.sluice.partition.PartitionLookup;
 import io.sluice.config.BrokerConfig;
 import io.sluice.config.QuorumVoter;
@@ -74,8 +75,8 @@ public final class GroupCoordination implements AutoCloseable {
         }
         LogOffsetStore opened;
         try {
-            opened = LogOffsetStore.open(metadata, PartitionWriter.of(partitions), config, replicationFactor, coordinator::hasNoMembers,
-                    timer, Time.SYSTEM);
+            opened = LogOffsetStore.open(metadata, PartitionWriter.of(partitions), config, replicationFactor,
+                    coordinator::hasNoMembers, timer, Time.SYSTEM);
         } catch (RuntimeException e) {
             log.warn("Could not open {} yet; retrying: {}", OffsetsTopic.NAME, e.toString());
             loader.schedule(() -> open(metadata, partitions, config, coordinator, offsetStore, ownership, timer,

@@ -1,5 +1,8 @@
 package io.sluice.group.offsets;
 
+import io.sluice.coordinator.CoordinatorRuntime;
+import io.sluice.coordinator.PartitionWriter;
+import io.sluice.util.DaemonThreads;
 import io.sluice.util.Futures;
 import io.sluice.config.BrokerConfig;
 import io.sluice.group.CommittedOffset;
@@ -9,7 +12,6 @@ import io.sluice.log.Log;
 import io.sluice.metadata.MetadataImage;
 import io.sluice.metadata.MetadataService;
 import io.sluice.metadata.TopicImage;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -17,7 +19,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -26,10 +32,8 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
-import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.SimpleRecord;
@@ -41,16 +45,15 @@ import org.slf4j.LoggerFactory;
  * Committed offsets kept as records of the compacted topic __consumer_offsets, one record per
  * (group, partition), the latest winning and a tombstone removing it; beside them each group's latest
  * metadata record (membership and generation, {@link GroupMetadataCodec}), kept in memory for a loading
- * coordinator to rebuild its groups from. Each group writes to the
- * partition Kafka's rule picks. A commit call is one record batch, so its offsets are stored all or
- * none. The store serves only the partitions this node leads and has loaded ({@link #loadPartition}):
- * writes are appended as leader and complete, as an acks=all produce does, once the partition's
- * in-sync replicas all have them (the high watermark passed them), so a committed offset survives
- * the leader's death. Reads come from an in-memory copy holding only such replicated writes.
+ * coordinator to rebuild its groups from. Each group writes to the partition Kafka's rule picks. A commit call is
+ * one record batch, so its offsets are stored all or none. The store serves only the partitions this node leads and
+ * has loaded ({@link #loadPartition}).
  *
- * Thread-safety: each offsets partition has a slot whose monitor serialises its appends, loads and
- * unloads; writes waiting for replication are applied to memory in log order. Each group's offsets
- * are an immutable map swapped on write, so fetch() takes no lock.
+ * <p>Writes, loads and unloads are events of a {@link CoordinatorRuntime}: one at a time per offsets partition. A
+ * write is appended as leader and completes, as an acks=all produce does, once the partition's in-sync replicas all
+ * have it (the high watermark passed it), so a committed offset survives the leader's death. Reads come from an
+ * in-memory copy holding only such replicated writes: each group's offsets are an immutable map swapped on write,
+ * so fetch() takes no lock.
  */
 public final class LogOffsetStore implements OffsetStore, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LogOffsetStore.class);
@@ -61,22 +64,19 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
     private final long retentionMs;
     private final Predicate<String> isGroupEmpty;
     private final Time time;
-    private final PartitionSlot[] slots;
+    private final CoordinatorRuntime<GroupWrite> runtime;
     private final Map<String, Map<TopicPartition, CommittedOffset>> offsets = new ConcurrentHashMap<>();
     /** The latest replicated group metadata record of each loaded group that has one. */
     private final Map<String, GroupMetadata> groupMetadata = new ConcurrentHashMap<>();
     private volatile ScheduledFuture<?> expiryTask;
+    /** The event threads {@link #open} started for this store, stopped on close. */
+    private volatile ExecutorService ownedEvents;
+
+    /** Threads running the offsets partitions' events (Kafka's group.coordinator.threads, capped by the cores). */
+    private static final int COORDINATOR_THREADS = Math.min(4, Runtime.getRuntime().availableProcessors());
 
     /** Kafka's offsets.commit.timeout.ms default: how long a write waits for the in-sync replicas. */
     static final long COMMIT_TIMEOUT_MS = 5000;
-
-    /** One offsets partition: whether it is loaded here, and its appended writes still waiting for replication. */
-    private static final class PartitionSlot {
-        boolean loaded;
-        /** Changes on every load and unload, so that a write from an earlier leadership never reaches memory. */
-        long generation;
-        final ArrayDeque<PendingWrite> pending = new ArrayDeque<>();
-    }
 
     /** A change of a group's metadata record: a new value, or a tombstone when value is null. */
     private record GroupChange(GroupMetadata value) {
@@ -89,28 +89,16 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
         }
     }
 
-    /** An appended write; outcome is null until replication answers for it. */
-    private static final class PendingWrite {
-        final String groupId;
-        final Map<TopicPartition, CommittedOffset> changes;
-        final GroupChange groupChange;
-        final long generation;
-        final CompletableFuture<Void> result = new CompletableFuture<>();
-        Errors outcome;
-
-        PendingWrite(String groupId, Changes changes, long generation) {
-            this.groupId = groupId;
-            this.changes = changes.offsets();
-            this.groupChange = changes.group();
-            this.generation = generation;
-        }
+    /** One write of one group, as the runtime holds it until replicated. */
+    private record GroupWrite(String groupId, Changes changes) {
     }
 
     /**
      * @param isGroupEmpty whether a group has no members, so its offsets may expire; null means every group is
+     * @param events where the offsets partitions' events run (one at a time per partition)
      */
     public LogOffsetStore(MetadataService metadata, PartitionWriter partitions, int numPartitions, long retentionMs,
-                          Predicate<String> isGroupEmpty, Time time) {
+                          Predicate<String> isGroupEmpty, Time time, Executor events) {
         if (numPartitions < 1) {
             throw new IllegalArgumentException("numPartitions must be at least 1");
         }
@@ -120,10 +108,8 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
         this.retentionMs = retentionMs;
         this.isGroupEmpty = isGroupEmpty != null ? isGroupEmpty : group -> true;
         this.time = time;
-        this.slots = new PartitionSlot[numPartitions];
-        for (int i = 0; i < numPartitions; i++) {
-            slots[i] = new PartitionSlot();
-        }
+        this.runtime = new CoordinatorRuntime<>(OffsetsTopic.NAME, numPartitions, partitions, this::applyToMemory,
+                events, COMMIT_TIMEOUT_MS);
     }
 
     /**
@@ -153,16 +139,25 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
     public static LogOffsetStore open(MetadataService metadata, PartitionWriter partitions, BrokerConfig config,
                                       short replicationFactor, Predicate<String> isGroupEmpty,
                                       ScheduledExecutorService scheduler, Time time) {
+        ExecutorService events = Executors.newFixedThreadPool(COORDINATOR_THREADS,
+                DaemonThreads.numbered("sluice-group-coordinator"));
         LogOffsetStore store = new LogOffsetStore(metadata, partitions, config.offsetsTopicNumPartitions(),
-                config.offsetsRetentionMs(), isGroupEmpty, time);
-        store.ensureTopic(replicationFactor);
+                config.offsetsRetentionMs(), isGroupEmpty, time, events);
+        try {
+            store.ensureTopic(replicationFactor);
+        } catch (RuntimeException e) {
+            events.shutdown();
+            throw e;
+        }
         int existing = metadata.image().topic(OffsetsTopic.NAME).partitions().size();
         if (existing != store.numPartitions) {
             // Groups must keep mapping to the partitions already holding their offsets.
             log.warn("{} has {} partitions, not offsets.topic.num.partitions={}; using {}", OffsetsTopic.NAME,
                     existing, store.numPartitions, existing);
-            store = new LogOffsetStore(metadata, partitions, existing, config.offsetsRetentionMs(), isGroupEmpty, time);
+            store = new LogOffsetStore(metadata, partitions, existing, config.offsetsRetentionMs(), isGroupEmpty, time,
+                    events);
         }
+        store.ownedEvents = events;
         store.scheduleExpiry(scheduler, config.offsetsRetentionCheckIntervalMs());
         return store;
     }
@@ -222,13 +217,10 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
      * @return how many records were replayed
      */
     public long loadPartition(int partition) {
-        long startNanos = System.nanoTime();
         TopicPartition tp = new TopicPartition(OffsetsTopic.NAME, partition);
-        PartitionSlot slot = slots[partition];
-        synchronized (slot) {
+        return awaitEvent(runtime.scheduleLoad(partition, () -> {
+            long startNanos = System.nanoTime();
             Log partitionLog = partitions.leaderLog(tp);
-            slot.generation++;
-            slot.loaded = false;
             forgetGroupsOf(partition);
             Map<String, Map<TopicPartition, CommittedOffset>> loaded = new HashMap<>();
             Map<String, GroupMetadata> loadedGroups = new HashMap<>();
@@ -239,29 +231,30 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
                 }
             });
             groupMetadata.putAll(loadedGroups);
-            slot.loaded = true;
             log.info("Loaded committed offsets of {} groups and metadata of {} groups from {} records of {} in {} ms",
                     loaded.size(), loadedGroups.size(), records, tp,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
             return records;
-        }
+        }));
     }
 
     /** Stops serving the groups of a partition another node now leads, and forgets their offsets. */
     public void unloadPartition(int partition) {
-        PartitionSlot slot = slots[partition];
-        synchronized (slot) {
-            slot.generation++;
-            slot.loaded = false;
-            forgetGroupsOf(partition);
-        }
+        awaitEvent(runtime.scheduleUnload(partition, () -> forgetGroupsOf(partition)));
     }
 
     /** Whether the partition's groups are served here. */
     public boolean isLoaded(int partition) {
-        PartitionSlot slot = slots[partition];
-        synchronized (slot) {
-            return slot.loaded;
+        return runtime.isLoaded(partition);
+    }
+
+    /** Loads and unloads are called from the coordination thread, which waits for them. */
+    private static <T> T awaitEvent(CompletableFuture<T> event) {
+        try {
+            return event.join();
+        } catch (CompletionException e) {
+            Throwable cause = Futures.unwrap(e);
+            throw cause instanceof RuntimeException runtime ? runtime : e;
         }
     }
 
@@ -372,12 +365,11 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
             if (!anyExpired || !isGroupEmpty.test(groupId)) {
                 continue;
             }
-            int[] count = new int[1];
-            // Re-evaluated under the partition lock so that an offset committed meanwhile survives. Not waited
+            int expired = removalsOf(fetch(groupId), tp -> isExpired(fetch(groupId).get(tp), nowMs)).size();
+            // Re-evaluated in the partition's event so that an offset committed meanwhile survives. Not waited
             // for: replication is confirmed on other threads, and a lost tombstone is written again next time.
             write(groupId, current -> {
                 Map<TopicPartition, CommittedOffset> removals = removalsOf(current, tp -> isExpired(current.get(tp), nowMs));
-                count[0] = removals.size();
                 // An empty group with no offsets left is gone, as in Kafka: its metadata record goes too.
                 GroupMetadata stored = groupMetadata.get(groupId);
                 boolean groupGone = removals.size() == current.size() && stored != null && stored.members().isEmpty();
@@ -387,8 +379,8 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
                     log.info("Expiring offsets of group {} did not complete: {}", groupId, failure.toString());
                 }
             });
-            removed += count[0];
-            log.info("Expired {} committed offsets of empty group {}", count[0], groupId);
+            removed += expired;
+            log.info("Expired {} committed offsets of empty group {}", expired, groupId);
         }
         return removed;
     }
@@ -413,112 +405,49 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
     }
 
     /**
-     * Under the group's partition slot: computes the changes from the group's offsets including writes still
-     * waiting for replication (a null value removes the partition), appends them as one batch as leader, and
-     * queues them; they reach memory, and the returned future completes, once the in-sync replicas have them.
+     * In the group's partition event: computes the changes from the group's offsets including writes still waiting
+     * for replication (a null value removes the partition) and returns them as one batch to append as leader; they
+     * reach memory, and the returned future completes, once the in-sync replicas have them.
      */
     private CompletableFuture<Void> write(String groupId, Function<Map<TopicPartition, CommittedOffset>, Changes> changesOf) {
         int partition = OffsetsTopic.partitionFor(groupId, numPartitions);
-        TopicPartition tp = new TopicPartition(OffsetsTopic.NAME, partition);
-        PartitionSlot slot = slots[partition];
-        PendingWrite write;
-        CompletableFuture<Errors> replicated;
-        List<PendingWrite> done;
-        try {
-            synchronized (slot) {
-                if (!slot.loaded) {
-                    throw new NotCoordinatorException("The groups of " + tp + " are not served by this node");
-                }
-                Map<TopicPartition, CommittedOffset> current = withPending(slot, groupId);
-                Changes changes = changesOf.apply(current);
-                if (changes.isEmpty()) {
-                    return CompletableFuture.completedFuture(null);
-                }
-                long now = time.milliseconds();
-                SimpleRecord[] records = new SimpleRecord[changes.offsets().size() + (changes.group() == null ? 0 : 1)];
-                int i = 0;
-                for (Map.Entry<TopicPartition, CommittedOffset> change : changes.offsets().entrySet()) {
-                    CommittedOffset value = change.getValue();
-                    records[i++] = new SimpleRecord(now, OffsetRecordCodec.encodeKey(groupId, change.getKey()),
-                            value == null ? null : OffsetRecordCodec.encodeValue(value));
-                }
-                if (changes.group() != null) {
-                    GroupMetadata value = changes.group().value();
-                    records[i] = new SimpleRecord(now, GroupMetadataCodec.encodeKey(groupId),
-                            value == null ? null : GroupMetadataCodec.encodeValue(value));
-                }
-                CompletableFuture<Errors> replication = partitions.appendAsLeader(tp,
-                        MemoryRecords.withRecords(Compression.NONE, records), COMMIT_TIMEOUT_MS).replicated();
-                write = new PendingWrite(groupId, changes, slot.generation);
-                slot.pending.add(write);
-                if (replication.isDone() && replication.join() == Errors.NONE) {
-                    // This node is the partition's only in-sync replica: the append is all there is to wait for.
-                    replicated = null;
-                    write.outcome = Errors.NONE;
-                    done = drain(slot);
-                } else {
-                    replicated = replication;
-                    done = List.of();
-                }
+        return runtime.scheduleWrite(partition, pending -> {
+            Changes changes = changesOf.apply(withPending(pending, groupId));
+            if (changes.isEmpty()) {
+                return CoordinatorRuntime.WriteResult.nothing(null);
             }
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        complete(done);
-        if (replicated != null) {
-            replicated.whenComplete((error, failure) -> finish(slot, write, failure != null ? Errors.forException(failure) : error));
-        }
-        return write.result;
+            return new CoordinatorRuntime.WriteResult<>(encode(groupId, changes), new GroupWrite(groupId, changes),
+                    null);
+        });
     }
 
-    private void finish(PartitionSlot slot, PendingWrite write, Errors outcome) {
-        List<PendingWrite> done;
-        synchronized (slot) {
-            write.outcome = outcome;
-            done = drain(slot);
+    private MemoryRecords encode(String groupId, Changes changes) {
+        long now = time.milliseconds();
+        SimpleRecord[] records = new SimpleRecord[changes.offsets().size() + (changes.group() == null ? 0 : 1)];
+        int i = 0;
+        for (Map.Entry<TopicPartition, CommittedOffset> change : changes.offsets().entrySet()) {
+            CommittedOffset value = change.getValue();
+            records[i++] = new SimpleRecord(now, OffsetRecordCodec.encodeKey(groupId, change.getKey()),
+                    value == null ? null : OffsetRecordCodec.encodeValue(value));
         }
-        complete(done);
-    }
-
-    /** Under the slot: applies the answered writes at the head of the queue, in log order, and returns them. */
-    private List<PendingWrite> drain(PartitionSlot slot) {
-        List<PendingWrite> done = new ArrayList<>();
-        while (!slot.pending.isEmpty() && slot.pending.peek().outcome != null) {
-            PendingWrite write = slot.pending.poll();
-            if (write.outcome == Errors.NONE && slot.loaded && write.generation == slot.generation) {
-                if (!write.changes.isEmpty()) {
-                    applyToMemory(write.groupId, fetch(write.groupId), write.changes);
-                }
-                if (write.groupChange != null) {
-                    applyGroupToMemory(write.groupId, write.groupChange.value());
-                }
-            }
-            done.add(write);
+        if (changes.group() != null) {
+            GroupMetadata value = changes.group().value();
+            records[i] = new SimpleRecord(now, GroupMetadataCodec.encodeKey(groupId),
+                    value == null ? null : GroupMetadataCodec.encodeValue(value));
         }
-        return done;
-    }
-
-    /** Completes the callers' futures outside the slot's monitor: their continuations build responses. */
-    private static void complete(List<PendingWrite> done) {
-        for (PendingWrite write : done) {
-            if (write.outcome == Errors.NONE) {
-                write.result.complete(null);
-            } else {
-                write.result.completeExceptionally(write.outcome.exception());
-            }
-        }
+        return MemoryRecords.withRecords(Compression.NONE, records);
     }
 
     /** The group's replicated offsets with its writes still waiting for replication laid over them. */
-    private Map<TopicPartition, CommittedOffset> withPending(PartitionSlot slot, String groupId) {
+    private Map<TopicPartition, CommittedOffset> withPending(List<GroupWrite> pending, String groupId) {
         Map<TopicPartition, CommittedOffset> current = fetch(groupId);
         Map<TopicPartition, CommittedOffset> view = null;
-        for (PendingWrite write : slot.pending) {
-            if (write.groupId.equals(groupId) && write.outcome == null) {
+        for (GroupWrite write : pending) {
+            if (write.groupId().equals(groupId)) {
                 if (view == null) {
                     view = new HashMap<>(current);
                 }
-                for (Map.Entry<TopicPartition, CommittedOffset> change : write.changes.entrySet()) {
+                for (Map.Entry<TopicPartition, CommittedOffset> change : write.changes().offsets().entrySet()) {
                     if (change.getValue() == null) {
                         view.remove(change.getKey());
                     } else {
@@ -528,6 +457,16 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
             }
         }
         return view == null ? current : view;
+    }
+
+    /** A replicated write reaches memory (in its partition's event, in log order). */
+    private void applyToMemory(GroupWrite write) {
+        if (!write.changes().offsets().isEmpty()) {
+            applyToMemory(write.groupId(), fetch(write.groupId()), write.changes().offsets());
+        }
+        if (write.changes().group() != null) {
+            applyGroupToMemory(write.groupId(), write.changes().group().value());
+        }
     }
 
     private void applyToMemory(String groupId, Map<TopicPartition, CommittedOffset> current,
@@ -561,12 +500,16 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
         return OffsetsTopic.topicPartition(groupId, numPartitions);
     }
 
-    /** Stops the expiry task; the log itself belongs to the LogManager. */
+    /** Stops the expiry task and the event threads it started; the log itself belongs to the LogManager. */
     @Override
     public void close() {
         ScheduledFuture<?> task = expiryTask;
         if (task != null) {
             task.cancel(false);
+        }
+        ExecutorService events = ownedEvents;
+        if (events != null) {
+            events.shutdown();
         }
     }
 }

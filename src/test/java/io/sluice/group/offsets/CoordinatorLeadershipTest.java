@@ -2,6 +2,7 @@ package io.sluice.group.offsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.coordinator.PartitionWriter;
 import io.sluice.partition.ReplicaManager;
 import io.sluice.testing.TestReplicas;
 import io.sluice.config.BrokerConfig;
@@ -69,7 +70,7 @@ class CoordinatorLeadershipTest {
         logs.startup();
         ReplicaManager partitions = TestReplicas.replicaManager(OffsetsTestMetadata.NODE_ID, logs, defaults);
         metadata.addListener(partitions);
-        store = new LogOffsetStore(metadata, PartitionWriter.of(partitions), PARTITIONS, 60_000, null, time);
+        store = new LogOffsetStore(metadata, PartitionWriter.of(partitions), PARTITIONS, 60_000, null, time, Runnable::run);
         store.ensureTopic((short) 1);
         coordinator = new GroupCoordinator(store, timer, new GroupConfig(0, 1000, 60_000, 100), ownership);
     }

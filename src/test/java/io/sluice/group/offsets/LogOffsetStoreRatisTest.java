@@ -2,6 +2,7 @@ package io.sluice.group.offsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.coordinator.PartitionWriter;
 import io.sluice.partition.ReplicaManager;
 import io.sluice.testing.TestReplicas;
 import io.sluice.config.BrokerConfig;

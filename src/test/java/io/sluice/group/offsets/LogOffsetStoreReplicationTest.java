@@ -3,6 +3,7 @@ package io.sluice.group.offsets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sluice.coordinator.PartitionWriter;
 import io.sluice.config.BrokerConfig;
 import io.sluice.group.CommittedOffset;
 import io.sluice.log.LogManager;
@@ -74,7 +75,7 @@ class LogOffsetStoreReplicationTest {
                 return new Partition.LeaderAppend(info, wait.future);
             }
         };
-        store = new LogOffsetStore(metadata, writer, PARTITIONS, 60_000, null, time);
+        store = new LogOffsetStore(metadata, writer, PARTITIONS, 60_000, null, time, Runnable::run);
         store.ensureTopic((short) 3);
         store.load();
     }

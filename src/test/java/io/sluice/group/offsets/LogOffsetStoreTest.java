@@ -1,5 +1,6 @@
 package io.sluice.group.offsets;
 
+import io.sluice.coordinator.PartitionWriter;
 import io.sluice.testing.ManualTime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -79,7 +80,7 @@ class LogOffsetStoreTest {
 
     private LogOffsetStore newStore() {
         return new LogOffsetStore(metadata, PartitionWriter.of(partitions), PARTITIONS, RETENTION_MS,
-                group -> !activeGroups.contains(group), time);
+                group -> !activeGroups.contains(group), time, Runnable::run);
     }
 
     /** A clean broker restart: logs closed and reopened from disk, a fresh store loaded from them. */
@@ -353,9 +354,8 @@ class LogOffsetStoreTest {
 
     @Test
     void aWriteToAPartitionNotLoadedHereFailsWithNotCoordinatorAndChangesNothing() {
-        LogOffsetStore withoutTopic = new LogOffsetStore(new OffsetsTestMetadata(), PartitionWriter.of(partitions), PARTITIONS,
-                RETENTION_MS,
-                null, time);
+        LogOffsetStore withoutTopic = new LogOffsetStore(new OffsetsTestMetadata(), PartitionWriter.of(partitions),
+                PARTITIONS, RETENTION_MS, null, time, Runnable::run);
 
         assertThatThrownBy(() -> withoutTopic.commit("g1", Map.of(ORDERS_0, at(1, 1))).join())
                 .isInstanceOf(CompletionException.class)
@@ -386,12 +386,13 @@ class LogOffsetStoreTest {
     void ensureTopicAcceptsATopicCreatedMeanwhileButNotOtherFailures() {
         OffsetsTestMetadata racing = new OffsetsTestMetadata();
         racing.createFailure = new TopicExistsException("Topic '__consumer_offsets' already exists.");
-        new LogOffsetStore(racing, PartitionWriter.of(partitions), PARTITIONS, RETENTION_MS, null, time)
+        new LogOffsetStore(racing, PartitionWriter.of(partitions), PARTITIONS, RETENTION_MS, null, time, Runnable::run)
                 .ensureTopic((short) 1);
 
         OffsetsTestMetadata failing = new OffsetsTestMetadata();
         failing.createFailure = new InvalidReplicationFactorException("Replication factor: 3 larger than available brokers: 1.");
-        assertThatThrownBy(() -> new LogOffsetStore(failing, PartitionWriter.of(partitions), PARTITIONS, RETENTION_MS, null, time)
+        assertThatThrownBy(() -> new LogOffsetStore(failing, PartitionWriter.of(partitions), PARTITIONS, RETENTION_MS,
+                null, time, Runnable::run)
                 .ensureTopic((short) 3))
                 .isInstanceOf(IllegalStateException.class)
                 .hasCauseInstanceOf(InvalidReplicationFactorException.class);

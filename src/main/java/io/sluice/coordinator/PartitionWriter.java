@@ -1,4 +1,4 @@
-package io.sluice.group.offsets;
+package io.sluice.coordinator;
 
 import io.sluice.log.Log;
 import io.sluice.partition.Partition;
