@@ -14,8 +14,9 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 
 /**
- * A classic group's membership and generation. All access holds the group's monitor; the rebalance logic that
- * drives it lives in {@link GroupCoordinator}. State changes go through {@link #transitionTo(GroupState)} only.
+ * A classic group's membership and generation, and its {@link RebalanceState}. All access holds the group's
+ * monitor; the rebalance logic that drives it lives in {@link ClassicRebalance}. State changes go through
+ * {@link #transitionTo(GroupState)} only.
  */
 final class ClassicGroup {
     static final String CONSUMER_PROTOCOL_TYPE = "consumer";
@@ -34,13 +35,8 @@ final class ClassicGroup {
     /** Topics the current generation subscribes to (consumer protocol); null when unknown. */
     private Set<String> subscribedTopics = Set.of();
 
-    /** The rebalance deadline or the initial-delay step, whichever is running. */
-    GroupTimer.Scheduled joinTimer;
-    long joinTimerEpoch;
-    /** The first rebalance of an empty group waits group.initial.rebalance.delay.ms, extended while members arrive. */
-    boolean initialJoinInProgress;
-    boolean newMemberAdded;
-    long initialDelayRemainingMs;
+    /** Timers and waiting requests of the rebalance; the same monitor guards them. */
+    private final RebalanceState rebalance = new RebalanceState();
 
     ClassicGroup(String groupId) {
         this.groupId = groupId;
@@ -208,10 +204,14 @@ final class ClassicGroup {
         return member;
     }
 
+    RebalanceState rebalance() {
+        return rebalance;
+    }
+
     /** Every member has a JoinGroup waiting and no handed-out member id is still to come back. */
     boolean hasAllMembersJoined() {
         for (GroupMember member : members.values()) {
-            if (member.awaitingJoin == null) {
+            if (!rebalance.awaitsJoin(member)) {
                 return false;
             }
         }
@@ -335,7 +335,7 @@ final class ClassicGroup {
     List<GroupMember> membersNotRejoined() {
         List<GroupMember> missing = new ArrayList<>();
         for (GroupMember member : members.values()) {
-            if (member.awaitingJoin == null) {
+            if (!rebalance.awaitsJoin(member)) {
                 missing.add(member);
             }
         }

@@ -2,9 +2,6 @@ package io.sluice.group;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.common.message.JoinGroupResponseData;
-import org.apache.kafka.common.message.SyncGroupResponseData;
 
 /** One member of a classic group. Guarded by its group's lock. */
 final class GroupMember {
@@ -25,15 +22,6 @@ final class GroupMember {
     private int sessionTimeoutMs;
     private List<Protocol> protocols;
     private byte[] assignment = NO_BYTES;
-
-    /** The JoinGroup request waiting for the rebalance to complete, or null. */
-    CompletableFuture<JoinGroupResponseData> awaitingJoin;
-    /** The SyncGroup request waiting for the leader's assignment, or null. */
-    CompletableFuture<SyncGroupResponseData> awaitingSync;
-    /** The pending session expiry, or null while the member is awaiting a join (it is alive by definition). */
-    GroupTimer.Scheduled sessionTimer;
-    /** Bumped whenever the session timer is re-armed, so a superseded expiry that already fired does nothing. */
-    long sessionTimerEpoch;
 
     GroupMember(String memberId, String groupInstanceId, String clientId, String clientHost, int rebalanceTimeoutMs,
                 int sessionTimeoutMs, List<Protocol> protocols) {

@@ -464,7 +464,7 @@ class GroupCoordinatorTest {
 
     @Test
     void oversizedMetadataIsRefusedAndAFailingStoreIsReportedAsRetriable() {
-        assertThat(errors(commit(-1, "", 1, "x".repeat(GroupCoordinator.MAX_OFFSET_METADATA_BYTES + 1)).join()))
+        assertThat(errors(commit(-1, "", 1, "x".repeat(GroupOffsets.MAX_OFFSET_METADATA_BYTES + 1)).join()))
                 .containsOnly(Errors.OFFSET_METADATA_TOO_LARGE);
         store.failNextCommit();
         assertThat(errors(commit(-1, "", 1, "").join())).containsOnly(Errors.COORDINATOR_NOT_AVAILABLE);
@@ -609,13 +609,13 @@ class GroupCoordinatorTest {
 
         @Test
         void storeFailuresMapToTheErrorsKafkaAnswers() {
-            assertThat(GroupCoordinator.groupStoreError(new org.apache.kafka.common.errors.NotLeaderOrFollowerException("x")))
+            assertThat(GroupResponses.groupStoreError(new org.apache.kafka.common.errors.NotLeaderOrFollowerException("x")))
                     .isEqualTo(Errors.NOT_COORDINATOR);
-            assertThat(GroupCoordinator.groupStoreError(new org.apache.kafka.common.errors.TimeoutException("x")))
+            assertThat(GroupResponses.groupStoreError(new org.apache.kafka.common.errors.TimeoutException("x")))
                     .isEqualTo(Errors.REBALANCE_IN_PROGRESS);
-            assertThat(GroupCoordinator.groupStoreError(new org.apache.kafka.common.errors.NotEnoughReplicasException("x")))
+            assertThat(GroupResponses.groupStoreError(new org.apache.kafka.common.errors.NotEnoughReplicasException("x")))
                     .isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE);
-            assertThat(GroupCoordinator.groupStoreError(new IllegalStateException("x")))
+            assertThat(GroupResponses.groupStoreError(new IllegalStateException("x")))
                     .isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE);
         }
 

@@ -1,0 +1,123 @@
+package io.sluice.group;
+
+import static io.sluice.group.GroupResponses.storeError;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
+import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroupMember;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * Group administration: ListGroups, DescribeGroups, DeleteGroups, and the state queries tools and offset expiry use.
+ *
+ * <p>Threading: each group is read and changed under its monitor ({@link Groups#locked}); the store's futures
+ * complete outside it.
+ */
+final class GroupAdmin {
+    private final Groups groups;
+    private final OffsetStore offsets;
+
+    GroupAdmin(Groups groups, OffsetStore offsets) {
+        this.groups = groups;
+        this.offsets = offsets;
+    }
+
+    /** Every group this node coordinates, including groups that only hold committed offsets. */
+    List<GroupCoordinator.GroupListing> listGroups() {
+        Map<String, GroupCoordinator.GroupListing> listings = new HashMap<>();
+        for (String groupId : offsets.groups()) {
+            listings.put(groupId, new GroupCoordinator.GroupListing(groupId, "", GroupState.EMPTY));
+        }
+        for (ClassicGroup group : groups.all()) {
+            GroupCoordinator.GroupListing listing = Groups.locked(group, () -> group.is(GroupState.DEAD) ? null
+                    : new GroupCoordinator.GroupListing(group.groupId(),
+                            group.protocolType() == null ? "" : group.protocolType(), group.state()));
+            if (listing != null) {
+                listings.put(group.groupId(), listing);
+            }
+        }
+        return new ArrayList<>(listings.values());
+    }
+
+    /**
+     * DescribeGroups for one group, or null if there is no such group. Outside STABLE there is no protocol and
+     * members are shown without metadata or assignment, as Kafka shows them. A group coordinated elsewhere (or
+     * still loading) is answered with that error.
+     */
+    DescribedGroup describeGroup(String groupId) {
+        Errors notHere = groups.errorFor(groupId);
+        if (notHere != Errors.NONE) {
+            return new DescribedGroup().setGroupId(groupId).setErrorCode(notHere.code()).setGroupState("")
+                    .setProtocolType("").setProtocolData("");
+        }
+        ClassicGroup group = groups.find(groupId);
+        return group == null ? null : Groups.locked(group, () -> describe(group));
+    }
+
+    /** Under the group's monitor. */
+    private static DescribedGroup describe(ClassicGroup group) {
+        if (group.is(GroupState.DEAD)) {
+            return null;
+        }
+        boolean stable = group.is(GroupState.STABLE);
+        DescribedGroup described = new DescribedGroup().setGroupId(group.groupId()).setErrorCode(Errors.NONE.code())
+                .setGroupState(group.state().kafkaName())
+                .setProtocolType(group.protocolType() == null ? "" : group.protocolType())
+                .setProtocolData(stable ? group.protocolName() : "");
+        for (GroupMember member : group.members()) {
+            described.members().add(new DescribedGroupMember().setMemberId(member.memberId())
+                    .setGroupInstanceId(member.groupInstanceId()).setClientId(member.clientId())
+                    .setClientHost(member.clientHost())
+                    .setMemberMetadata(stable ? member.metadata(group.protocolName()) : GroupMember.NO_BYTES)
+                    .setMemberAssignment(stable ? member.assignment() : GroupMember.NO_BYTES));
+        }
+        return described;
+    }
+
+    /** DeleteGroups for one group: only an empty group can go; its committed offsets go with it. */
+    CompletableFuture<Errors> deleteGroup(String groupId) {
+        Errors notHere = groups.errorFor(groupId);
+        if (notHere != Errors.NONE) {
+            return CompletableFuture.completedFuture(notHere);
+        }
+        ClassicGroup group = groups.find(groupId);
+        if (group == null) {
+            return CompletableFuture.completedFuture(Errors.GROUP_ID_NOT_FOUND);
+        }
+        Errors refused = Groups.locked(group, () -> {
+            if (group.is(GroupState.DEAD)) {
+                return Errors.GROUP_ID_NOT_FOUND;
+            }
+            if (!group.is(GroupState.EMPTY)) {
+                return Errors.NON_EMPTY_GROUP;
+            }
+            group.transitionTo(GroupState.DEAD);
+            for (String pending : group.pendingMemberIds()) {
+                group.removePending(pending);
+            }
+            group.rebalance().cancelJoinTimer();
+            groups.remove(group);
+            return null;
+        });
+        if (refused != null) {
+            return CompletableFuture.completedFuture(refused);
+        }
+        return offsets.deleteGroup(groupId).handle((done, failure) -> failure == null ? Errors.NONE : storeError(failure));
+    }
+
+    /** The group's state, for tests and tools; null if there is no such group. */
+    GroupState groupState(String groupId) {
+        ClassicGroup group = groups.find(groupId);
+        return group == null ? null : Groups.locked(group, group::state);
+    }
+
+    /** Whether the group has no members (so its offsets may expire): unknown and offsets-only groups have none. */
+    boolean hasNoMembers(String groupId) {
+        ClassicGroup group = groups.get(groupId);
+        return group == null || Groups.locked(group, () -> group.members().isEmpty());
+    }
+}

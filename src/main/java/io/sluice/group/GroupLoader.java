@@ -1,0 +1,77 @@
+package io.sluice.group;
+
+import java.util.Collection;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Groups arriving and leaving with the leadership of their offsets partitions: loading groups from their stored
+ * metadata, unloading the ones another node now coordinates, and letting every group go when the broker stops.
+ *
+ * <p>Threading: called from the coordination thread (and close from the stopping thread); each group changes under
+ * its monitor ({@link Groups#locked}).
+ */
+final class GroupLoader {
+    private static final Logger log = LoggerFactory.getLogger(GroupLoader.class);
+
+    private final Groups groups;
+    private final ClassicRebalance rebalance;
+
+    GroupLoader(Groups groups, ClassicRebalance rebalance) {
+        this.groups = groups;
+        this.rebalance = rebalance;
+    }
+
+    /**
+     * Takes over groups from their stored metadata (this node now coordinates their offsets partition): each is
+     * Stable in its stored generation, or Empty, and its members' sessions start now, so members that keep
+     * heartbeating stay without a rebalance and the others expire as usual. A group already here is replaced.
+     * Returns how many groups were loaded.
+     */
+    int loadGroups(Collection<GroupMetadata> stored) {
+        for (GroupMetadata metadata : stored) {
+            ClassicGroup group = ClassicGroup.restore(metadata);
+            Groups.lockedDo(group, () -> group.members().forEach(member -> rebalance.scheduleSession(group, member)));
+            ClassicGroup replaced = groups.put(group);
+            if (replaced != null) {
+                Groups.lockedDo(replaced, () -> letGo(replaced));
+            }
+            log.info("Loaded group {} in generation {} ({}) with {} member(s)", metadata.groupId(),
+                    metadata.generation(), group.state().kafkaName(), metadata.members().size());
+        }
+        return stored.size();
+    }
+
+    /**
+     * Forgets the groups another node now coordinates (this one lost the leadership of their offsets partition):
+     * waiting JoinGroup and SyncGroup requests are answered NOT_COORDINATOR so their members find the new
+     * coordinator, and no timer of those groups fires here any more. Returns how many groups went.
+     */
+    int unloadGroups(Predicate<String> movedAway) {
+        int unloaded = 0;
+        for (ClassicGroup group : groups.all()) {
+            if (movedAway.test(group.groupId())) {
+                Groups.lockedDo(group, () -> letGo(group));
+                groups.remove(group);
+                unloaded++;
+            }
+        }
+        return unloaded;
+    }
+
+    /** Answers every waiting request with NOT_COORDINATOR (the broker is going away) and stops all timers. */
+    void closeAll() {
+        for (ClassicGroup group : groups.all()) {
+            Groups.lockedDo(group, () -> ClassicRebalance.stopServing(group));
+        }
+    }
+
+    /** Under the group's monitor: it is served here no more. */
+    private static void letGo(ClassicGroup group) {
+        ClassicRebalance.stopServing(group);
+        if (!group.is(GroupState.DEAD)) {
+            group.transitionTo(GroupState.DEAD);
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package io.sluice.group;
+
+import static io.sluice.group.GroupResponses.storeError;
+import static io.sluice.util.Futures.unwrap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestPartition;
+import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestTopic;
+import org.apache.kafka.common.message.OffsetCommitResponseData;
+import org.apache.kafka.common.message.OffsetCommitResponseData.OffsetCommitResponsePartition;
+import org.apache.kafka.common.message.OffsetCommitResponseData.OffsetCommitResponseTopic;
+import org.apache.kafka.common.message.OffsetDeleteRequestData;
+import org.apache.kafka.common.message.OffsetDeleteRequestData.OffsetDeleteRequestPartition;
+import org.apache.kafka.common.message.OffsetDeleteRequestData.OffsetDeleteRequestTopic;
+import org.apache.kafka.common.message.OffsetDeleteResponseData;
+import org.apache.kafka.common.message.OffsetDeleteResponseData.OffsetDeleteResponsePartition;
+import org.apache.kafka.common.message.OffsetDeleteResponseData.OffsetDeleteResponseTopic;
+import org.apache.kafka.common.protocol.Errors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The group side of committed offsets: OffsetCommit (checking the committer's membership and generation),
+ * OffsetFetch and OffsetDelete (refused for topics an active group consumes), stored through the
+ * {@link OffsetStore}.
+ *
+ * <p>Threading: a group's membership is read under its monitor; the store's futures complete outside it.
+ */
+final class GroupOffsets {
+    private static final Logger log = LoggerFactory.getLogger(GroupOffsets.class);
+    /** Kafka's offset.metadata.max.bytes default. */
+    static final int MAX_OFFSET_METADATA_BYTES = 4096;
+
+    private final Groups groups;
+    private final OffsetStore offsets;
+    private final GroupTimer timer;
+
+    GroupOffsets(Groups groups, OffsetStore offsets, GroupTimer timer) {
+        this.groups = groups;
+        this.offsets = offsets;
+        this.timer = timer;
+    }
+
+    /** OffsetCommit: checks the committer's membership and generation, then stores through the offset store. */
+    CompletableFuture<OffsetCommitResponseData> commitOffsets(OffsetCommitRequestData request, short version) {
+        Errors notHere = groups.errorFor(request.groupId());
+        Errors invalid = notHere != Errors.NONE ? notHere : validateCommit(request, version);
+        if (invalid != Errors.NONE) {
+            return CompletableFuture.completedFuture(commitResponse(request, invalid, Map.of()));
+        }
+        long now = timer.nowMs();
+        long expireTimestamp = request.retentionTimeMs() >= 0 ? now + request.retentionTimeMs() : -1;
+        Map<TopicPartition, CommittedOffset> accepted = new HashMap<>();
+        Map<TopicPartition, Errors> rejected = new HashMap<>();
+        for (OffsetCommitRequestTopic topic : request.topics()) {
+            for (OffsetCommitRequestPartition partition : topic.partitions()) {
+                TopicPartition tp = new TopicPartition(topic.name(), partition.partitionIndex());
+                String metadata = partition.committedMetadata() == null ? "" : partition.committedMetadata();
+                if (metadata.length() > MAX_OFFSET_METADATA_BYTES) {
+                    rejected.put(tp, Errors.OFFSET_METADATA_TOO_LARGE);
+                } else {
+                    accepted.put(tp, new CommittedOffset(partition.committedOffset(), partition.committedLeaderEpoch(),
+                            metadata, now, expireTimestamp));
+                }
+            }
+        }
+        if (accepted.isEmpty()) {
+            return CompletableFuture.completedFuture(commitResponse(request, Errors.NONE, rejected));
+        }
+        return offsets.commit(request.groupId(), accepted).handle((done, failure) -> {
+            Errors error = failure == null ? Errors.NONE : storeError(failure);
+            if (failure != null) {
+                log.warn("Could not store offsets of group {}: {}", request.groupId(), error, unwrap(failure));
+            }
+            return commitResponse(request, error, rejected);
+        });
+    }
+
+    private Errors validateCommit(OffsetCommitRequestData request, short version) {
+        int generation = request.generationIdOrMemberEpoch();
+        String memberId = request.memberId() == null ? "" : request.memberId();
+        ClassicGroup group = groups.find(request.groupId());
+        if (group == null) {
+            if (generation >= 0) {
+                return version >= 9 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION;
+            }
+            // A consumer without group management (or an admin tool) commits to a group that only holds offsets.
+            group = groups.getOrCreate(request.groupId());
+        }
+        try (DeferredCompletions deferred = DeferredCompletions.open()) {
+            synchronized (group) {
+                if (group.is(GroupState.DEAD)) {
+                    return Errors.COORDINATOR_NOT_AVAILABLE;
+                }
+                if (generation < 0 && group.is(GroupState.EMPTY)) {
+                    return Errors.NONE;
+                }
+                if (generation >= 0 || !memberId.isEmpty() || request.groupInstanceId() != null) {
+                    Errors invalid = ClassicRebalance.validateMember(group, memberId, request.groupInstanceId());
+                    if (invalid != Errors.NONE) {
+                        return invalid;
+                    }
+                    if (generation != group.generationId()) {
+                        return Errors.ILLEGAL_GENERATION;
+                    }
+                } else {
+                    // Someone outside the group commits while it is managed by its members.
+                    return Errors.UNKNOWN_MEMBER_ID;
+                }
+                if (group.is(GroupState.COMPLETING_REBALANCE)) {
+                    // The member has the new generation but not its assignment yet; it commits again after SyncGroup.
+                    return Errors.REBALANCE_IN_PROGRESS;
+                }
+                return Errors.NONE;
+            }
+        }
+    }
+
+    private static OffsetCommitResponseData commitResponse(OffsetCommitRequestData request, Errors error,
+                                                           Map<TopicPartition, Errors> perPartition) {
+        OffsetCommitResponseData response = new OffsetCommitResponseData();
+        for (OffsetCommitRequestTopic topic : request.topics()) {
+            OffsetCommitResponseTopic responseTopic = new OffsetCommitResponseTopic().setName(topic.name());
+            for (OffsetCommitRequestPartition partition : topic.partitions()) {
+                Errors partitionError = perPartition.getOrDefault(
+                        new TopicPartition(topic.name(), partition.partitionIndex()), error);
+                responseTopic.partitions().add(new OffsetCommitResponsePartition()
+                        .setPartitionIndex(partition.partitionIndex()).setErrorCode(partitionError.code()));
+            }
+            response.topics().add(responseTopic);
+        }
+        return response;
+    }
+
+    /** The group's committed offsets (OffsetFetch); throws the ApiException of a group not served here. */
+    Map<TopicPartition, CommittedOffset> committedOffsets(String groupId) {
+        Errors notHere = groups.errorFor(groupId);
+        if (notHere != Errors.NONE) {
+            throw notHere.exception();
+        }
+        return offsets.fetch(groupId);
+    }
+
+    /** OffsetDelete: refused for topics the active group consumes, and for active groups of other kinds. */
+    CompletableFuture<OffsetDeleteResponseData> deleteOffsets(OffsetDeleteRequestData request) {
+        Errors notHere = groups.errorFor(request.groupId());
+        if (notHere != Errors.NONE) {
+            return CompletableFuture.completedFuture(new OffsetDeleteResponseData().setErrorCode(notHere.code()));
+        }
+        ClassicGroup group = groups.find(request.groupId());
+        if (group == null) {
+            return CompletableFuture.completedFuture(
+                    new OffsetDeleteResponseData().setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()));
+        }
+        Map<TopicPartition, Errors> outcome = new HashMap<>();
+        try (DeferredCompletions deferred = DeferredCompletions.open()) {
+            synchronized (group) {
+                if (group.is(GroupState.DEAD)) {
+                    return CompletableFuture.completedFuture(
+                            new OffsetDeleteResponseData().setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()));
+                }
+                boolean active = !group.is(GroupState.EMPTY);
+                if (active && !ClassicGroup.CONSUMER_PROTOCOL_TYPE.equals(group.protocolType())) {
+                    return CompletableFuture.completedFuture(
+                            new OffsetDeleteResponseData().setErrorCode(Errors.NON_EMPTY_GROUP.code()));
+                }
+                for (OffsetDeleteRequestTopic topic : request.topics()) {
+                    Errors error = active && group.isSubscribedTo(topic.name())
+                            ? Errors.GROUP_SUBSCRIBED_TO_TOPIC : Errors.NONE;
+                    for (OffsetDeleteRequestPartition partition : topic.partitions()) {
+                        outcome.put(new TopicPartition(topic.name(), partition.partitionIndex()), error);
+                    }
+                }
+            }
+        }
+        Set<TopicPartition> deletable = new HashSet<>();
+        outcome.forEach((tp, error) -> {
+            if (error == Errors.NONE) {
+                deletable.add(tp);
+            }
+        });
+        CompletableFuture<Void> deleted = deletable.isEmpty()
+                ? CompletableFuture.completedFuture(null) : offsets.delete(request.groupId(), deletable);
+        return deleted.handle((done, failure) -> {
+            if (failure != null) {
+                return new OffsetDeleteResponseData().setErrorCode(storeError(failure).code());
+            }
+            OffsetDeleteResponseData response = new OffsetDeleteResponseData();
+            for (OffsetDeleteRequestTopic topic : request.topics()) {
+                OffsetDeleteResponseTopic responseTopic = new OffsetDeleteResponseTopic().setName(topic.name());
+                for (OffsetDeleteRequestPartition partition : topic.partitions()) {
+                    responseTopic.partitions().add(new OffsetDeleteResponsePartition()
+                            .setPartitionIndex(partition.partitionIndex())
+                            .setErrorCode(outcome.get(new TopicPartition(topic.name(), partition.partitionIndex())).code()));
+                }
+                response.topics().add(responseTopic);
+            }
+            return response;
+        });
+    }
+}
