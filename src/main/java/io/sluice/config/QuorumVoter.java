@@ -1,5 +1,6 @@
 package io.sluice.config;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -45,6 +46,11 @@ public record QuorumVoter(int nodeId, String host, int port) {
             throw new IllegalArgumentException("no voters");
         }
         return List.copyOf(voters);
+    }
+
+    /** The voter's Raft endpoint, unresolved: it is resolved when connected to, so a restarted peer's new IP is found. */
+    public InetSocketAddress address() {
+        return InetSocketAddress.createUnresolved(host, port);
     }
 
     @Override

@@ -19,13 +19,13 @@ import java.util.Map;
  * A whole image as a snapshot: a format byte, the next producer id and a record batch that rebuilds everything
  * else when applied to the empty image. Reusing the record codec keeps one definition of each field's encoding.
  */
-final class ImageSnapshotFormat {
+public final class ImageSnapshotFormat {
     private static final byte FORMAT = 0;
 
     private ImageSnapshotFormat() {
     }
 
-    static void write(MetadataImage image, OutputStream stream) throws IOException {
+    public static void write(MetadataImage image, OutputStream stream) throws IOException {
         DataOutputStream out = new DataOutputStream(stream);
         out.writeByte(FORMAT);
         out.writeLong(image.nextProducerId());
@@ -33,7 +33,7 @@ final class ImageSnapshotFormat {
         out.flush();
     }
 
-    static MetadataImage read(InputStream stream, long offset) throws IOException {
+    public static MetadataImage read(InputStream stream, long offset) throws IOException {
         DataInputStream in = new DataInputStream(stream);
         byte format = in.readByte();
         if (format != FORMAT) {

@@ -1,5 +1,6 @@
-package io.sluice.metadata;
+package io.sluice.quorum;
 
+import io.sluice.metadata.PartitionImage;
 import io.sluice.controller.AlterPartitionRequest;
 import io.sluice.controller.Controller;
 import io.sluice.controller.QuorumController;

@@ -1,4 +1,4 @@
-package io.sluice.metadata;
+package io.sluice.quorum;
 
 import java.io.IOException;
 import java.util.function.Supplier;

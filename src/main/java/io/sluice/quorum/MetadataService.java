@@ -1,5 +1,8 @@
-package io.sluice.metadata;
+package io.sluice.quorum;
 
+import io.sluice.metadata.BrokerImage;
+import io.sluice.metadata.MetadataImage;
+import io.sluice.metadata.MetadataListener;
 import io.sluice.controller.Controller;
 
 /**

@@ -1,5 +1,6 @@
-package io.sluice.metadata;
+package io.sluice.quorum;
 
+import io.sluice.config.QuorumVoter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;

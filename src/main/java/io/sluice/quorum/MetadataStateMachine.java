@@ -1,5 +1,12 @@
-package io.sluice.metadata;
+package io.sluice.quorum;
 
+import io.sluice.metadata.ImageSnapshotFormat;
+import io.sluice.metadata.MetadataCommand;
+import io.sluice.metadata.MetadataDelta;
+import io.sluice.metadata.MetadataImage;
+import io.sluice.metadata.MetadataListener;
+import io.sluice.metadata.MetadataRecordCodec;
+import io.sluice.metadata.RejectedBatchException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.File;

@@ -1,5 +1,6 @@
-package io.sluice.metadata;
+package io.sluice.quorum;
 
+import io.sluice.config.QuorumVoter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -48,8 +49,7 @@ public final class QuorumDiscovery {
             for (InetSocketAddress server : bootstrapServers) {
                 try {
                     List<QuorumVoter> voters = ask(server);
-                    LOG.info("Quorum voters {} learned from bootstrap server {}:{}", voters.stream()
-                            .map(v -> v.nodeId() + "@" + v.address().getHostString() + ":" + v.address().getPort()).toList(), server.getHostString(),
+                    LOG.info("Quorum voters {} learned from bootstrap server {}:{}", voters, server.getHostString(),
                             server.getPort());
                     return voters;
                 } catch (IOException | RuntimeException e) {
@@ -104,8 +104,8 @@ public final class QuorumDiscovery {
             String address = peer.getAddress();
             int colon = address.lastIndexOf(':');
             try {
-                voters.add(new QuorumVoter(Integer.parseInt(id), InetSocketAddress.createUnresolved(
-                        address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)))));
+                voters.add(new QuorumVoter(Integer.parseInt(id), address.substring(0, colon),
+                        Integer.parseInt(address.substring(colon + 1))));
             } catch (RuntimeException e) {
                 throw new IOException("Voter '" + id + "' at '" + address + "' is not a Sluice node", e);
             }

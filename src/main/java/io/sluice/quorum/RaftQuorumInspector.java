@@ -1,4 +1,4 @@
-package io.sluice.metadata;
+package io.sluice.quorum;
 
 import java.util.ArrayList;
 import java.util.Collection;

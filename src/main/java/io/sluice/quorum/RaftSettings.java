@@ -1,4 +1,4 @@
-package io.sluice.metadata;
+package io.sluice.quorum;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -1,5 +1,8 @@
-package io.sluice.metadata;
+package io.sluice.quorum;
 
+import io.sluice.config.QuorumVoter;
+import io.sluice.metadata.MetadataImage;
+import io.sluice.metadata.MetadataListener;
 import io.sluice.util.Futures;
 import io.sluice.util.DaemonThreads;
 import io.sluice.controller.Controller;

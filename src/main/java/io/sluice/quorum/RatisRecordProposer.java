@@ -1,5 +1,7 @@
-package io.sluice.metadata;
+package io.sluice.quorum;
 
+import io.sluice.metadata.MetadataRecord;
+import io.sluice.metadata.MetadataRecordCodec;
 import static io.sluice.util.Futures.unwrap;
 import io.sluice.controller.RecordProposer;
 import java.io.IOException;

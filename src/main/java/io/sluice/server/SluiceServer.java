@@ -5,6 +5,7 @@ import io.sluice.broker.BrokerLifecycle;
 import io.sluice.broker.ProducerIdManager;
 import io.sluice.config.BrokerConfig;
 import io.sluice.config.Endpoint;
+import io.sluice.config.QuorumVoter;
 import io.sluice.group.DeferredOffsetStore;
 import io.sluice.group.ExecutorGroupTimer;
 import io.sluice.group.GroupConfig;
@@ -13,9 +14,9 @@ import io.sluice.group.offsets.GroupCoordination;
 import io.sluice.group.offsets.PartitionOwnership;
 import io.sluice.log.LogConfig;
 import io.sluice.log.LogManager;
-import io.sluice.metadata.MetadataServiceConfig;
-import io.sluice.metadata.QuorumDiscovery;
-import io.sluice.metadata.RatisMetadataService;
+import io.sluice.quorum.MetadataServiceConfig;
+import io.sluice.quorum.QuorumDiscovery;
+import io.sluice.quorum.RatisMetadataService;
 import io.sluice.network.KafkaListener;
 import io.sluice.network.RequestThreads;
 import io.sluice.partition.ReplicaManager;
@@ -31,6 +32,7 @@ import io.sluice.protocol.data.MetadataHandler;
 import io.sluice.protocol.data.OffsetForLeaderEpochHandler;
 import io.sluice.protocol.data.ProduceHandler;
 import io.sluice.protocol.group.GroupApis;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -157,10 +159,10 @@ public final class SluiceServer implements AutoCloseable {
                 .sessionTimeout(java.time.Duration.ofMillis(config.brokerSessionTimeoutMs()))
                 .uncleanLeaderElection(config.uncleanLeaderElectionEnable())
                 .build();
-        List<io.sluice.config.QuorumVoter> voters = config.controllerQuorumBootstrapServers().isEmpty()
+        List<QuorumVoter> voters = config.controllerQuorumBootstrapServers().isEmpty()
                 ? config.controllerQuorumVoters() : discoverVoters(config);
         boolean controllerRole = config.processRoles().contains("controller");
-        io.sluice.config.QuorumVoter own = voters.stream().filter(v -> v.nodeId() == nodeId).findFirst().orElse(null);
+        QuorumVoter own = voters.stream().filter(v -> v.nodeId() == nodeId).findFirst().orElse(null);
         if (voters.size() == 1 && own != null && config.processRoles().contains("broker")) {
             return metadata;
         }
@@ -169,24 +171,19 @@ public final class SluiceServer implements AutoCloseable {
                     ? " has the controller role but is not in controller.quorum.voters " + voters
                     : " is in controller.quorum.voters but process.roles lacks controller"));
         }
-        List<io.sluice.metadata.QuorumVoter> quorum = voters.stream().map(v -> new io.sluice.metadata.QuorumVoter(
-                v.nodeId(), java.net.InetSocketAddress.createUnresolved(v.host(), v.port()))).toList();
-        java.net.InetSocketAddress raft = own != null ? new java.net.InetSocketAddress(own.host(), own.port())
-                : new java.net.InetSocketAddress(config.advertisedListeners().get(0).host(), 0);
-        return metadata.toBuilder().voters(quorum).raftAddress(raft).build();
+        InetSocketAddress raft = own != null ? new InetSocketAddress(own.host(), own.port())
+                : new InetSocketAddress(config.advertisedListeners().get(0).host(), 0);
+        return metadata.toBuilder().voters(voters).raftAddress(raft).build();
     }
 
     /**
      * A broker-only node given controller.quorum.bootstrap.servers asks them for the voters; from then on it is set
      * up exactly as if it had been given that voters list (and derives the same cluster id from it).
      */
-    private static List<io.sluice.config.QuorumVoter> discoverVoters(BrokerConfig config) {
-        List<java.net.InetSocketAddress> servers = config.controllerQuorumBootstrapServers().stream()
-                .map(s -> java.net.InetSocketAddress.createUnresolved(s.host(), s.port())).toList();
-        return QuorumDiscovery.discover(servers, MetadataServiceConfig.DEFAULT_START_TIMEOUT).stream()
-                .map(v -> new io.sluice.config.QuorumVoter(v.nodeId(), v.address().getHostString(),
-                        v.address().getPort()))
-                .toList();
+    private static List<QuorumVoter> discoverVoters(BrokerConfig config) {
+        List<InetSocketAddress> servers = config.controllerQuorumBootstrapServers().stream()
+                .map(s -> InetSocketAddress.createUnresolved(s.host(), s.port())).toList();
+        return QuorumDiscovery.discover(servers, MetadataServiceConfig.DEFAULT_START_TIMEOUT);
     }
 
 

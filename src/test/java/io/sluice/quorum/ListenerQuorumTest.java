@@ -1,5 +1,6 @@
-package io.sluice.metadata;
+package io.sluice.quorum;
 
+import io.sluice.config.QuorumVoter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;
@@ -33,7 +34,7 @@ class ListenerQuorumTest {
     @Test
     void aListenerFollowsTheLogRelaysChangesAndHeartbeatsToTheActiveController() throws Exception {
         int port = QuorumNodes.freePort();
-        List<QuorumVoter> voters = List.of(new QuorumVoter(1, InetSocketAddress.createUnresolved("127.0.0.1", port)));
+        List<QuorumVoter> voters = List.of(new QuorumVoter(1, "127.0.0.1", port));
         RatisMetadataService controller = nodes.start(1, voters, new InetSocketAddress("127.0.0.1", port));
         RatisMetadataService broker = nodes.start(2, voters, new InetSocketAddress("127.0.0.1", 0));
 
@@ -65,7 +66,7 @@ class ListenerQuorumTest {
     @Test
     void aSecondListenerDoesNotPushTheFirstOutOfTheConfiguration() throws Exception {
         int port = QuorumNodes.freePort();
-        List<QuorumVoter> voters = List.of(new QuorumVoter(1, InetSocketAddress.createUnresolved("127.0.0.1", port)));
+        List<QuorumVoter> voters = List.of(new QuorumVoter(1, "127.0.0.1", port));
         RatisMetadataService controller = nodes.start(1, voters, new InetSocketAddress("127.0.0.1", port));
         RatisMetadataService first = nodes.start(2, voters, new InetSocketAddress("127.0.0.1", 0));
         RatisMetadataService second = nodes.start(3, voters, new InetSocketAddress("127.0.0.1", 0));

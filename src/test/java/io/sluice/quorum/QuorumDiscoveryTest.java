@@ -1,5 +1,6 @@
-package io.sluice.metadata;
+package io.sluice.quorum;
 
+import io.sluice.config.QuorumVoter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -33,7 +34,7 @@ class QuorumDiscoveryTest {
     @Test
     void theVotersLearnedFromABootstrapServerLetABrokerJoinTheSameCluster() throws Exception {
         int port = QuorumNodes.freePort();
-        List<QuorumVoter> voters = List.of(new QuorumVoter(3, InetSocketAddress.createUnresolved("127.0.0.1", port)));
+        List<QuorumVoter> voters = List.of(new QuorumVoter(3, "127.0.0.1", port));
         RatisMetadataService controller = nodes.start(3, voters, new InetSocketAddress("127.0.0.1", port));
         int deadPort = QuorumNodes.freePort();
 

@@ -1,5 +1,6 @@
-package io.sluice.metadata;
+package io.sluice.quorum;
 
+import io.sluice.config.QuorumVoter;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -7,7 +7,7 @@ import io.sluice.config.BrokerConfig;
 import io.sluice.config.QuorumVoter;
 import io.sluice.group.DeferredOffsetStore;
 import io.sluice.group.GroupCoordinator;
-import io.sluice.metadata.MetadataService;
+import io.sluice.quorum.MetadataService;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;

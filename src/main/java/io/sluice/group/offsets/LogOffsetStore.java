@@ -10,7 +10,7 @@ import io.sluice.group.GroupMetadata;
 import io.sluice.group.OffsetStore;
 import io.sluice.log.Log;
 import io.sluice.metadata.MetadataImage;
-import io.sluice.metadata.MetadataService;
+import io.sluice.quorum.MetadataService;
 import io.sluice.metadata.TopicImage;
 import java.util.ArrayList;
 import java.util.Collections;

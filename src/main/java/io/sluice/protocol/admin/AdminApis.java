@@ -2,7 +2,7 @@ package io.sluice.protocol.admin;
 
 import io.sluice.config.BrokerConfig;
 import io.sluice.log.LogConfig;
-import io.sluice.metadata.MetadataService;
+import io.sluice.quorum.MetadataService;
 import io.sluice.partition.PartitionLookup;
 import io.sluice.protocol.ApiRegistry;
 import java.util.Map;

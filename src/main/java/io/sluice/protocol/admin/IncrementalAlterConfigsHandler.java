@@ -1,6 +1,6 @@
 package io.sluice.protocol.admin;
 
-import io.sluice.metadata.MetadataService;
+import io.sluice.quorum.MetadataService;
 import io.sluice.metadata.TopicImage;
 import io.sluice.protocol.ApiHandler;
 import io.sluice.protocol.RequestContext;

@@ -1,7 +1,7 @@
 package io.sluice.protocol.admin;
 
 import io.sluice.metadata.MetadataImage;
-import io.sluice.metadata.MetadataService;
+import io.sluice.quorum.MetadataService;
 import io.sluice.metadata.PartitionImage;
 import io.sluice.metadata.TopicImage;
 import io.sluice.protocol.ApiHandler;

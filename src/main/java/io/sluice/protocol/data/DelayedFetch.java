@@ -1,6 +1,6 @@
 package io.sluice.protocol.data;
 
-import io.sluice.metadata.MetadataService;
+import io.sluice.quorum.MetadataService;
 import io.sluice.partition.AppendWatchers;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

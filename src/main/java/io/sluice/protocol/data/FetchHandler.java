@@ -1,6 +1,6 @@
 package io.sluice.protocol.data;
 
-import io.sluice.metadata.MetadataService;
+import io.sluice.quorum.MetadataService;
 import io.sluice.partition.AppendWatchers;
 import io.sluice.partition.PartitionLookup;
 import io.sluice.protocol.ApiHandler;

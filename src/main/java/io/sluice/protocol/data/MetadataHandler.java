@@ -4,7 +4,7 @@ import io.sluice.util.Futures;
 import io.sluice.controller.Controller;
 import io.sluice.metadata.BrokerImage;
 import io.sluice.metadata.MetadataImage;
-import io.sluice.metadata.MetadataService;
+import io.sluice.quorum.MetadataService;
 import io.sluice.metadata.PartitionImage;
 import io.sluice.metadata.TopicImage;
 import io.sluice.protocol.ApiHandler;

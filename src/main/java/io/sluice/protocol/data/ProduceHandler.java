@@ -2,7 +2,7 @@ package io.sluice.protocol.data;
 
 import io.sluice.log.LogAppendInfo;
 import io.sluice.metadata.MetadataImage;
-import io.sluice.metadata.MetadataService;
+import io.sluice.quorum.MetadataService;
 import io.sluice.metadata.TopicImage;
 import io.sluice.partition.Partition;
 import io.sluice.partition.PartitionLookup;

@@ -3,7 +3,7 @@ package io.sluice.protocol.group;
 import io.sluice.group.offsets.OffsetsTopic;
 import io.sluice.metadata.BrokerImage;
 import io.sluice.metadata.MetadataImage;
-import io.sluice.metadata.MetadataService;
+import io.sluice.quorum.MetadataService;
 import io.sluice.metadata.PartitionImage;
 import io.sluice.metadata.TopicImage;
 import io.sluice.protocol.ApiHandler;

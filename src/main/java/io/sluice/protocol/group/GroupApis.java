@@ -1,7 +1,7 @@
 package io.sluice.protocol.group;
 
 import io.sluice.group.GroupCoordinator;
-import io.sluice.metadata.MetadataService;
+import io.sluice.quorum.MetadataService;
 import io.sluice.protocol.ApiRegistry;
 import org.apache.kafka.common.protocol.ApiKeys;
 

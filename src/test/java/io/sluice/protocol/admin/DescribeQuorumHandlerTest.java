@@ -5,7 +5,7 @@ import static io.sluice.protocol.admin.AdminTestSupport.context;
 import static io.sluice.protocol.admin.AdminTestSupport.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.metadata.QuorumDescription;
+import io.sluice.quorum.QuorumDescription;
 import java.util.List;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.DescribeQuorumResponseData;
