@@ -3,18 +3,12 @@ package io.sluice.log;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
@@ -28,14 +22,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One partition's append-only log: a directory of segments named by base offset.
+ * One partition's append-only log: a directory of segments named by base offset. This class appends (as leader and
+ * as follower), reads, truncates, applies retention and DeleteRecords, and hands segments to compaction; opening the
+ * directory and recovering it is {@link LogLoader}'s job, and the segments themselves are a {@link LogSegments}.
  * Thread-safety: appends and structural changes (roll, retention, delete records) are serialised
  * by the log; reads run concurrently and only see batches below the published log end offset.
  */
 public final class Log {
     private static final Logger LOG = LoggerFactory.getLogger(Log.class);
-    /** Per-partition persisted log start offset, written when DeleteRecords moves it inside a segment. */
-    static final String LOG_START_OFFSET_FILE = "log-start-offset";
     /** Earliest tombstone delete horizon not known yet (after start-up or a partial pass). */
     static final long UNKNOWN_HORIZON = Long.MIN_VALUE;
 
@@ -45,7 +39,7 @@ public final class Log {
     private final Object lock = new Object();
     /** Serialises compaction passes; never held while waiting for {@link #lock}'s holders. */
     private final Object cleaningLock = new Object();
-    private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+    private final LogSegments segments;
     private final ProducerStateManager producerState = new ProducerStateManager();
     private final AppendValidator validator;
     private final LeaderEpochCache epochCache;
@@ -66,6 +60,7 @@ public final class Log {
         this.config = config;
         this.time = time;
         this.scheduler = scheduler;
+        this.segments = new LogSegments(dir);
         this.validator = new AppendValidator(String.valueOf(dir.getFileName()));
         this.epochCache = new LeaderEpochCache(new LeaderEpochCheckpointFile(dir));
         this.lastFlushMs = time.milliseconds();
@@ -79,209 +74,23 @@ public final class Log {
     public static Log open(Path dir, LogConfig config, long recoveryPoint, boolean cleanShutdown,
                            Time time, Scheduler scheduler) {
         Log log = new Log(dir, config, time, scheduler);
+        LogLoader.Loaded loaded;
         try {
             Files.createDirectories(dir);
-            log.load(recoveryPoint, cleanShutdown);
+            loaded = new LogLoader(dir, config.indexIntervalBytes(), time, log.segments, log.producerState,
+                    log.epochCache).load(recoveryPoint, cleanShutdown);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot open log in " + dir, e);
         }
-        return log;
-    }
-
-    private void load(long initialRecoveryPoint, boolean cleanShutdown) throws IOException {
-        completeInterruptedCleaning();
-        TreeSet<Long> bases = new TreeSet<>();
-        TreeSet<Long> snapshots = new TreeSet<>();
-        List<Path> indexFiles = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                String name = file.getFileName().toString();
-                if (name.endsWith(LogSegment.DELETED_SUFFIX) || name.endsWith(".tmp")) {
-                    Files.deleteIfExists(file);
-                } else if (name.endsWith(LogSegment.LOG_SUFFIX)) {
-                    bases.add(parseBase(name, LogSegment.LOG_SUFFIX));
-                } else if (name.endsWith(ProducerStateManager.SNAPSHOT_SUFFIX)) {
-                    snapshots.add(parseBase(name, ProducerStateManager.SNAPSHOT_SUFFIX));
-                } else if (name.endsWith(LogSegment.INDEX_SUFFIX) || name.endsWith(LogSegment.TIME_INDEX_SUFFIX)) {
-                    indexFiles.add(file);
-                }
-            }
-        }
-        for (Path index : indexFiles) {
-            String name = index.getFileName().toString();
-            if (!bases.contains(parseBase(name, name.substring(name.lastIndexOf('.'))))) {
-                Files.deleteIfExists(index);
-            }
-        }
-        long persistedStart = readLogStartOffset();
-        long now = time.milliseconds();
-        boolean snapshotLoaded = cleanShutdown && !snapshots.isEmpty()
-                && producerState.loadSnapshot(ProducerStateManager.snapshotFile(dir, snapshots.last()));
-        int indexInterval = config.indexIntervalBytes();
-        Long[] ordered = bases.toArray(new Long[0]);
-        for (int i = 0; i < ordered.length; i++) {
-            long base = ordered[i];
-            LogSegment segment = LogSegment.open(dir, base, now);
-            boolean indexesOk = segment.loadIndexes();
-            boolean unflushed = i == ordered.length - 1 || ordered[i + 1] > initialRecoveryPoint;
-            if (!cleanShutdown && unflushed) {
-                recoveryRan = true;
-                long truncated = segment.scan(true, true, indexInterval, this::replayRecovered);
-                segments.put(base, segment);
-                if (truncated > 0) {
-                    LOG.warn("Truncated {} bytes of torn or corrupt data from {}", truncated, segment.logFile());
-                    for (int j = i + 1; j < ordered.length; j++) {
-                        LogSegment later = LogSegment.open(dir, ordered[j], now);
-                        later.closeAndDelete();
-                    }
-                    break;
-                }
-            } else {
-                if (!snapshotLoaded) {
-                    segment.scan(false, !indexesOk, indexInterval, producerState::replay);
-                } else if (!indexesOk) {
-                    segment.scan(false, true, indexInterval, null);
-                } else {
-                    segment.loadTrusted(indexInterval);
-                }
-                segments.put(base, segment);
-            }
-        }
-        if (segments.isEmpty()) {
-            long base = Math.max(0, persistedStart);
-            segments.put(base, LogSegment.create(dir, base, now));
-        }
-        activeSegment = segments.lastEntry().getValue();
-        logEndOffset = activeSegment.nextOffset();
-        if (snapshotLoaded && snapshots.last() != logEndOffset) {
-            // The snapshot does not describe this log's end: rebuild from the batch headers instead.
-            producerState.clear();
-            for (LogSegment segment : segments.values()) {
-                segment.scan(false, false, indexInterval, producerState::replay);
-            }
-        }
-        for (long snapshot : snapshots) {
-            Files.deleteIfExists(ProducerStateManager.snapshotFile(dir, snapshot));
-        }
-        logStartOffset = Math.min(Math.max(segments.firstKey(), persistedStart), logEndOffset);
-        recoveryPoint = cleanShutdown ? Math.min(initialRecoveryPoint, logEndOffset) : logEndOffset;
-        loadLeaderEpochs();
+        log.activeSegment = log.segments.last();
+        log.logEndOffset = loaded.logEndOffset();
+        log.logStartOffset = loaded.logStartOffset();
+        log.recoveryPoint = loaded.recoveryPoint();
+        log.recoveryRan = loaded.recoveryRan();
         if (!cleanShutdown) {
-            flush();
+            log.flush();
         }
-    }
-
-    /** A batch that survived recovery: its producer state and the leader epoch that wrote it. */
-    private void replayRecovered(BatchHeader header) {
-        producerState.replay(header);
-        epochCache.assign(header.partitionLeaderEpoch, header.baseOffset);
-    }
-
-    /**
-     * Makes the leader-epoch cache agree with the loaded log: without a checkpoint (a log written before epochs
-     * were kept) it is rebuilt from the batch headers; otherwise epochs starting past the recovered end (their
-     * records were lost in a crash) and below the log start are dropped.
-     */
-    private void loadLeaderEpochs() {
-        if (!epochCache.loadedFromCheckpoint()) {
-            epochCache.clear();
-            forEachBatchHeader("leader epochs", header -> epochCache.assign(header.partitionLeaderEpoch, header.baseOffset));
-        }
-        epochCache.truncateFromEnd(logEndOffset);
-        epochCache.truncateFromStart(logStartOffset);
-    }
-
-    /**
-     * Undoes or finishes a compaction pass cut short by a crash. A ".cleaned" file may be incomplete
-     * and is dropped. A ".log.swap" file was fully written and synced before being renamed, so the swap
-     * is finished: the originals it covers (every segment based inside its offset range) are removed
-     * and it takes the ".log" name. Its indexes are dropped and rebuilt by the normal load.
-     */
-    private void completeInterruptedCleaning() throws IOException {
-        List<Path> swaps = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                String name = file.getFileName().toString();
-                if (name.endsWith(LogSegment.CLEANED_SUFFIX)) {
-                    Files.deleteIfExists(file);
-                } else if (name.endsWith(LogSegment.LOG_SUFFIX + LogSegment.SWAP_SUFFIX)) {
-                    swaps.add(file);
-                } else if (name.endsWith(LogSegment.SWAP_SUFFIX)) {
-                    Files.deleteIfExists(file);
-                }
-            }
-        }
-        for (Path swap : swaps) {
-            String name = swap.getFileName().toString();
-            long base = parseBase(name, LogSegment.LOG_SUFFIX + LogSegment.SWAP_SUFFIX);
-            long next = nextOffsetOf(swap, base);
-            List<Path> originals = new ArrayList<>();
-            try (Stream<Path> files = Files.list(dir)) {
-                for (Path file : (Iterable<Path>) files::iterator) {
-                    String other = file.getFileName().toString();
-                    for (String suffix : List.of(LogSegment.LOG_SUFFIX, LogSegment.INDEX_SUFFIX, LogSegment.TIME_INDEX_SUFFIX)) {
-                        if (other.endsWith(suffix)) {
-                            long otherBase = parseBase(other, suffix);
-                            if (otherBase >= base && (otherBase < next || otherBase == base)) {
-                                originals.add(file);
-                            }
-                        }
-                    }
-                }
-            }
-            for (Path original : originals) {
-                Files.deleteIfExists(original);
-            }
-            Files.move(swap, dir.resolve(LogSegment.fileName(base, LogSegment.LOG_SUFFIX)));
-            LOG.info("Completed an interrupted compaction swap of {} in {}", name, dir);
-        }
-    }
-
-    /** The offset after the last whole batch of a segment file (its base if it has none). */
-    private static long nextOffsetOf(Path file, long base) throws IOException {
-        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
-            long size = channel.size();
-            long position = 0;
-            long next = base;
-            BatchHeader header = new BatchHeader();
-            while (header.read(channel, position, size)) {
-                next = header.lastOffset + 1;
-                position += header.size;
-            }
-            return next;
-        }
-    }
-
-    private static long parseBase(String name, String suffix) {
-        String digits = name.substring(0, name.length() - suffix.length());
-        try {
-            return Long.parseLong(digits);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
-    private long readLogStartOffset() throws IOException {
-        Path file = dir.resolve(LOG_START_OFFSET_FILE);
-        if (!Files.exists(file)) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(Files.readString(file, StandardCharsets.UTF_8).trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
-    private void writeLogStartOffset(long offset) {
-        try {
-            Path tmp = dir.resolve(LOG_START_OFFSET_FILE + ".tmp");
-            Files.writeString(tmp, Long.toString(offset), StandardCharsets.UTF_8);
-            Files.move(tmp, dir.resolve(LOG_START_OFFSET_FILE), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new KafkaStorageException("Cannot persist log start offset in " + dir, e);
-        }
+        return log;
     }
 
     /**
@@ -440,7 +249,7 @@ public final class Log {
         long base = logEndOffset;
         previous.onBecomeInactive();
         LogSegment next = LogSegment.create(dir, base, now);
-        segments.put(base, next);
+        segments.add(next);
         activeSegment = next;
         scheduler.schedule("flush-rolled-segment", 0, () -> flushUpTo(base));
     }
@@ -465,13 +274,13 @@ public final class Log {
                     + ", but we only have log segments in the range " + start + " to " + end + ".");
         }
         try {
-            Map.Entry<Long, LogSegment> entry = segments.floorEntry(startOffset);
-            while (entry != null) {
-                FileSlice slice = entry.getValue().read(startOffset, maxBytes, minOneBatch, Math.min(end, maxOffset));
+            LogSegment segment = segments.holding(startOffset);
+            while (segment != null) {
+                FileSlice slice = segment.read(startOffset, maxBytes, minOneBatch, Math.min(end, maxOffset));
                 if (slice != null) {
                     return new LogReadInfo(slice, start, end);
                 }
-                entry = segments.higherEntry(entry.getKey());
+                segment = segments.after(segment);
             }
         } catch (IOException e) {
             throw new KafkaStorageException("Read from " + dir + " failed", e);
@@ -523,14 +332,14 @@ public final class Log {
                 epochCache.truncateFromEnd(targetOffset);
                 return 0;
             }
-            if (targetOffset <= segments.firstKey()) {
+            if (targetOffset <= segments.firstBase()) {
                 truncateFullyAndStartAt(targetOffset);
                 return previousEnd - logEndOffset;
             }
-            for (LogSegment later : List.copyOf(segments.tailMap(targetOffset, true).values())) {
+            for (LogSegment later : segments.basedFrom(targetOffset)) {
                 deleteSegment(later);
             }
-            LogSegment last = segments.lastEntry().getValue();
+            LogSegment last = segments.last();
             logEndOffset = Math.min(logEndOffset, targetOffset);
             try {
                 last.truncateTo(targetOffset, config.indexIntervalBytes());
@@ -555,14 +364,14 @@ public final class Log {
     public void truncateFullyAndStartAt(long offset) {
         synchronized (lock) {
             ensureOpen();
-            List<LogSegment> old = List.copyOf(segments.values());
+            List<LogSegment> old = List.copyOf(segments.all());
             for (LogSegment segment : old) {
                 deleteSegment(segment);
             }
             LogSegment fresh = LogSegment.create(dir, offset, time.milliseconds());
-            segments.put(offset, fresh);
+            segments.add(fresh);
             activeSegment = fresh;
-            writeLogStartOffset(offset);
+            LogStartOffsetFile.write(dir, offset);
             logStartOffset = offset;
             logEndOffset = offset;
             recoveryPoint = offset;
@@ -575,32 +384,14 @@ public final class Log {
     /** Replays the producer state from every batch header (after a truncation removed batches). */
     private void rebuildProducerState() {
         producerState.clear();
-        forEachBatchHeader("producer state", producerState::replay);
-    }
-
-    /** Reads every batch header of every segment in offset order; one reused header, no record is read. */
-    private void forEachBatchHeader(String purpose, Consumer<BatchHeader> action) {
-        BatchHeader header = new BatchHeader();
-        try {
-            for (LogSegment segment : segments.values()) {
-                long position = 0;
-                int size = segment.size();
-                while (header.read(segment.channel(), position, size)) {
-                    action.accept(header);
-                    position += header.size;
-                }
-            }
-        } catch (IOException e) {
-            throw new KafkaStorageException("Cannot scan " + dir + " for " + purpose, e);
-        }
+        segments.forEachBatchHeader("producer state", producerState::replay);
     }
 
     /** First record with timestamp >= ts, or null if none. */
     public TimestampOffset offsetForTimestamp(long timestamp) {
         long start = logStartOffset;
         try {
-            Long from = segments.floorKey(start);
-            for (LogSegment segment : segments.tailMap(from == null ? start : from).values()) {
+            for (LogSegment segment : segments.from(start)) {
                 TimestampOffset found = segment.findOffsetByTimestamp(timestamp, start);
                 if (found != null) {
                     return found;
@@ -615,7 +406,7 @@ public final class Log {
     /** The record with the largest timestamp, or null if the log is empty. */
     public TimestampOffset maxTimestamp() {
         LogSegment best = null;
-        for (LogSegment segment : segments.values()) {
+        for (LogSegment segment : segments.all()) {
             if (segment.offsetOfMaxTimestamp() >= 0 && (best == null || segment.maxTimestamp() > best.maxTimestamp())) {
                 best = segment;
             }
@@ -641,7 +432,7 @@ public final class Log {
             if (offset <= logStartOffset) {
                 return logStartOffset;
             }
-            writeLogStartOffset(offset);
+            LogStartOffsetFile.write(dir, offset);
             logStartOffset = offset;
             epochCache.truncateFromStart(offset);
             deleteSegmentsBelowStart();
@@ -651,12 +442,12 @@ public final class Log {
 
     private int deleteSegmentsBelowStart() {
         int deleted = 0;
-        while (segments.size() > 1) {
-            Map.Entry<Long, LogSegment> second = segments.higherEntry(segments.firstKey());
-            if (second.getKey() > logStartOffset) {
+        while (segments.count() > 1) {
+            LogSegment second = segments.after(segments.first());
+            if (second.baseOffset > logStartOffset) {
                 break;
             }
-            deleteSegment(segments.firstEntry().getValue());
+            deleteSegment(segments.first());
             deleted++;
         }
         return deleted;
@@ -680,7 +471,7 @@ public final class Log {
             long now = time.milliseconds();
             if (cfg.retentionMs() >= 0) {
                 while (!segments.isEmpty()) {
-                    LogSegment oldest = segments.firstEntry().getValue();
+                    LogSegment oldest = segments.first();
                     if ((oldest.isEmpty() && oldest == activeSegment) || now - oldest.largestTimestamp() <= cfg.retentionMs()) {
                         break;
                     }
@@ -690,7 +481,7 @@ public final class Log {
             if (cfg.retentionBytes() >= 0) {
                 long excess = size() - cfg.retentionBytes();
                 while (!segments.isEmpty()) {
-                    LogSegment oldest = segments.firstEntry().getValue();
+                    LogSegment oldest = segments.first();
                     if ((oldest.isEmpty() && oldest == activeSegment) || excess - oldest.size() < 0) {
                         break;
                     }
@@ -707,8 +498,8 @@ public final class Log {
             roll(now);
         }
         deleteSegment(oldest);
-        if (logStartOffset < segments.firstKey()) {
-            logStartOffset = segments.firstKey();
+        if (logStartOffset < segments.firstBase()) {
+            logStartOffset = segments.firstBase();
             epochCache.truncateFromStart(logStartOffset);
         }
         return 1;
@@ -757,7 +548,7 @@ public final class Log {
         LogSegment active = activeSegment;
         long minLag = config.minCompactionLagMs();
         if (minLag > 0) {
-            for (LogSegment segment : segments.headMap(active.baseOffset).values()) {
+            for (LogSegment segment : segments.basedBelow(active.baseOffset)) {
                 if (segment.largestTimestamp() > nowMs - minLag) {
                     return segment.baseOffset;
                 }
@@ -769,12 +560,12 @@ public final class Log {
     /** The inactive segments whose base is below the offset, oldest first. */
     List<LogSegment> inactiveSegmentsBelow(long offset) {
         long limit = Math.min(offset, activeSegment.baseOffset);
-        return new ArrayList<>(segments.headMap(limit).values());
+        return segments.basedBelow(limit);
     }
 
     /** Base offset of the segment after the one based at base, or the log end offset for the last. */
     long nextSegmentBase(long base) {
-        Long next = segments.higherKey(base);
+        Long next = segments.nextBase(base);
         return next == null ? logEndOffset : next;
     }
 
@@ -797,12 +588,12 @@ public final class Log {
                 return false;
             }
             for (LogSegment original : originals) {
-                if (segments.get(original.baseOffset) != original || original == activeSegment) {
+                if (!segments.contains(original) || original == activeSegment) {
                     return false;
                 }
             }
             cleaned.renameSuffix(LogSegment.CLEANED_SUFFIX, LogSegment.SWAP_SUFFIX);
-            segments.put(cleaned.baseOffset, cleaned);
+            segments.add(cleaned);
             for (LogSegment original : originals) {
                 if (original.baseOffset != cleaned.baseOffset) {
                     segments.remove(original.baseOffset);
@@ -851,20 +642,16 @@ public final class Log {
 
     /** Total bytes of all segments. */
     public long size() {
-        long total = 0;
-        for (LogSegment segment : segments.values()) {
-            total += segment.size();
-        }
-        return total;
+        return segments.sizeInBytes();
     }
 
     public int numberOfSegments() {
-        return segments.size();
+        return segments.count();
     }
 
     /** Base offsets of the segments, oldest first. */
     public List<Long> segmentBaseOffsets() {
-        return new ArrayList<>(segments.keySet());
+        return segments.baseOffsets();
     }
 
     public List<ProducerInfo> activeProducers() {
@@ -901,12 +688,11 @@ public final class Log {
         if (offset <= recoveryPoint) {
             return;
         }
-        Long from = segments.floorKey(recoveryPoint);
-        for (LogSegment segment : segments.subMap(from == null ? 0L : from, true, offset, false).values()) {
+        for (LogSegment segment : segments.spanning(recoveryPoint, offset)) {
             try {
                 segment.flush();
             } catch (UncheckedIOException e) {
-                if (segments.containsKey(segment.baseOffset)) {
+                if (segments.contains(segment)) {
                     throw new KafkaStorageException("Flush of " + segment.logFile() + " failed", e);
                 }
             }
@@ -935,7 +721,7 @@ public final class Log {
             flush();
             producerState.writeSnapshot(dir, logEndOffset);
             closed = true;
-            for (LogSegment segment : segments.values()) {
+            for (LogSegment segment : segments.all()) {
                 segment.close();
             }
         }
@@ -949,7 +735,7 @@ public final class Log {
     }
 
     void closeSegments() {
-        for (LogSegment segment : segments.values()) {
+        for (LogSegment segment : segments.all()) {
             segment.close();
         }
     }
