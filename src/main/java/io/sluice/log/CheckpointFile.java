@@ -1,35 +1,27 @@
 package io.sluice.log;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.errors.KafkaStorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Kafka's checkpoint text layout, shared by the leader-epoch and offset checkpoints: a version line (0), a count
- * line, then one entry per line with a fixed number of space-separated fields. Written to a temp file that is
- * synced, renamed over the old one, and the directory synced, so a crash leaves the old or the new file, never a
- * torn one. Not thread-safe: each owner writes its file from one place at a time.
+ * line, then one entry per line with a fixed number of space-separated fields, replaced as an {@link AtomicFile}.
+ * Not thread-safe: each owner writes its file from one place at a time.
  */
 final class CheckpointFile {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointFile.class);
     private static final int VERSION = 0;
 
-    private final Path dir;
     private final Path file;
     private final int fieldsPerEntry;
 
     CheckpointFile(Path dir, String fileName, int fieldsPerEntry) {
-        this.dir = dir;
         this.file = dir.resolve(fileName);
         this.fieldsPerEntry = fieldsPerEntry;
     }
@@ -45,30 +37,7 @@ final class CheckpointFile {
         for (String entry : entries) {
             text.append(entry).append('\n');
         }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
-                }
-                channel.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            syncDirectory();
-        } catch (IOException e) {
-            throw new KafkaStorageException("Cannot write " + file, e);
-        }
-    }
-
-    /** Makes the rename durable; some file systems refuse to open a directory, which then only costs durability. */
-    private void syncDirectory() {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            LOG.debug("Cannot sync directory {}: {}", dir, e.toString());
-        }
+        AtomicFile.replace(file, text.toString());
     }
 
     /**

@@ -4,12 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import org.apache.kafka.common.errors.KafkaStorageException;
 
 /**
  * The persisted log start offset of a partition ("log-start-offset"), written when DeleteRecords or retention moves
- * it inside a segment, so a restart does not expose deleted records again. Replaced atomically. Stateless.
+ * it inside a segment, so a restart does not expose deleted records again. Stateless.
  */
 final class LogStartOffsetFile {
     static final String NAME = "log-start-offset";
@@ -31,12 +29,6 @@ final class LogStartOffsetFile {
     }
 
     static void write(Path dir, long offset) {
-        try {
-            Path tmp = dir.resolve(NAME + ".tmp");
-            Files.writeString(tmp, Long.toString(offset), StandardCharsets.UTF_8);
-            Files.move(tmp, dir.resolve(NAME), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new KafkaStorageException("Cannot persist log start offset in " + dir, e);
-        }
+        AtomicFile.replace(dir.resolve(NAME), Long.toString(offset));
     }
 }

@@ -4,6 +4,7 @@ import io.sluice.controller.Controller;
 import io.sluice.log.Log;
 import io.sluice.log.LogConfig;
 import io.sluice.log.LogManager;
+import io.sluice.log.PartitionMetadataFile;
 import io.sluice.metadata.MetadataImage;
 import io.sluice.metadata.MetadataListener;
 import io.sluice.metadata.PartitionImage;
@@ -19,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Time;
@@ -152,7 +154,11 @@ public final class ReplicaManager implements PartitionLookup, MetadataListener, 
         fetchers.update(following, current.brokers());
     }
 
-    /** The replica of tp, created with its log (or around the log found on disk) when new here. */
+    /**
+     * The replica of tp, created with its log (or around the log found on disk) when new here. A log on disk whose
+     * recorded topic id is not the image's belongs to an earlier topic of the same name, deleted and created again
+     * while this broker was away: it is set aside as a stray, and the new topic's replica starts empty.
+     */
     private Partition hosted(TopicPartition tp, TopicImage topic, LogConfig config, boolean configChanged) {
         Partition existing = partitions.get(tp);
         if (existing != null) {
@@ -162,10 +168,21 @@ public final class ReplicaManager implements PartitionLookup, MetadataListener, 
             return existing;
         }
         Log log = logs.get(tp);
+        Uuid recorded = log == null ? null : PartitionMetadataFile.read(log.dir());
+        if (recorded != null && !recorded.equals(topic.id())) {
+            Path stray = logs.markStray(tp);
+            LOG.warn("The log of {} belongs to topic id {}, not the current {}: the topic was deleted and created"
+                    + " again; set aside as {}, deleted after {}", tp, recorded, topic.id(), stray,
+                    Duration.ofMillis(logs.strayDeleteDelayMs()));
+            log = null;
+        }
         if (log == null) {
             log = logs.getOrCreate(tp, config);
         } else {
             log.updateConfig(config);
+        }
+        if (!topic.id().equals(recorded)) {
+            PartitionMetadataFile.write(log.dir(), topic.id());
         }
         Partition created = new Partition(tp, topic.id(), log, services);
         partitions.put(tp, created);

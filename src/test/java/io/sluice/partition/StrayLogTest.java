@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.log.Log;
 import io.sluice.log.LogConfig;
 import io.sluice.log.LogManager;
+import io.sluice.log.PartitionMetadataFile;
 import io.sluice.log.StrayLogs;
 import io.sluice.metadata.MetadataImage;
 import io.sluice.metadata.PartitionImage;
@@ -31,8 +32,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A log the metadata never placed on this node is set aside as "-stray", not deleted: it may hold the only copy
- * of its records. A deletion the metadata log recorded still deletes.
+ * A log the metadata never placed on this node, or one of an earlier topic of the same name, is set aside as
+ * "-stray", not deleted: it may hold the only copy of its records. A deletion the metadata log recorded still deletes.
  */
 class StrayLogTest {
     private static final int NODE = 1;
@@ -116,6 +117,35 @@ class StrayLogTest {
             LockSupport.parkNanos(2_000_000);
         }
         assertThat(strayDirs()).isEmpty();
+    }
+
+    @Test
+    void aLogOfADeletedTopicWhoseNameWasReusedWhileTheBrokerWasDownIsSetAsideNotServed() throws IOException {
+        startLogs(LogManager.DEFAULT_STRAY_DELETE_DELAY_MS);
+        MetadataImage before = imageWith("known");
+        TestReplicas.replicaManager(NODE, logs, Map.of()).onImage(null, before);
+        append(logs.get(KNOWN), 4);
+        logs.shutdown();
+
+        startLogs(LogManager.DEFAULT_STRAY_DELETE_DELAY_MS);
+        TestReplicas.replicaManager(NODE, logs, Map.of()).onImage(null, before);
+        assertThat(logs.get(KNOWN).logEndOffset()).as("the same topic id: the log is kept").isEqualTo(4);
+        assertThat(strayDirs()).isEmpty();
+        logs.shutdown();
+
+        startLogs(LogManager.DEFAULT_STRAY_DELETE_DELAY_MS);
+        MetadataImage recreated = imageWith("known");
+        ReplicaManager partitions = TestReplicas.replicaManager(NODE, logs, Map.of());
+        partitions.onImage(null, recreated);
+
+        assertThat(logs.get(KNOWN).logEndOffset()).as("the new topic starts empty").isZero();
+        assertThat(partitions.partition(KNOWN).highWatermark()).isZero();
+        assertThat(PartitionMetadataFile.read(logs.get(KNOWN).dir())).isEqualTo(recreated.topic("known").id());
+        List<Path> strays = strayDirs();
+        assertThat(strays).singleElement().satisfies(dir -> {
+            assertThat(dir.getFileName().toString()).startsWith("known-0.");
+            assertThat(PartitionMetadataFile.read(dir)).isEqualTo(before.topic("known").id());
+        });
     }
 
     private List<Path> strayDirs() throws IOException {
