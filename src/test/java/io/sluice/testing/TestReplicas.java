@@ -9,6 +9,7 @@ import io.sluice.partition.FetchTransport;
 import io.sluice.partition.ReplicaManager;
 import io.sluice.util.DaemonThreads;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
@@ -49,5 +50,11 @@ public final class TestReplicas {
         }
         TopicImage image = new TopicImage(topic, new Uuid(1, topic.hashCode()), byIndex, Map.of());
         return new MetadataImage(1, "cluster", Map.of(), Map.of(topic, image), Map.of(image.id(), image), 0);
+    }
+
+    /** Topic "t" as node 1 sees it: partition 0 led by node 1 alone, partition 1 led by node 2 and followed here. */
+    public static MetadataImage ledHereAndElsewhere() {
+        return imageOf("t", new PartitionImage(0, List.of(1), List.of(1), 1, 0, 0),
+                new PartitionImage(1, List.of(2, 1), List.of(2, 1), 2, 0, 0));
     }
 }

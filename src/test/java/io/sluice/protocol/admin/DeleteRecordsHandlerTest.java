@@ -6,7 +6,6 @@ import static io.sluice.protocol.admin.AdminTestSupport.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.log.LogManager;
-import io.sluice.metadata.PartitionImage;
 import io.sluice.partition.ReplicaManager;
 import io.sluice.testing.TestReplicas;
 import java.nio.charset.StandardCharsets;
@@ -45,8 +44,7 @@ class DeleteRecordsHandlerTest {
     void setUp() {
         logs = new LogManager(List.of(dir), Map.of(), 300_000L, Time.SYSTEM);
         partitions = TestReplicas.replicaManager(1, logs, Map.of());
-        partitions.onImage(null, TestReplicas.imageOf("t", new PartitionImage(0, List.of(1), List.of(1), 1, 0, 0),
-                new PartitionImage(1, List.of(2, 1), List.of(2, 1), 2, 0, 0)));
+        partitions.onImage(null, TestReplicas.ledHereAndElsewhere());
         SimpleRecord[] records = new SimpleRecord[100];
         for (int i = 0; i < records.length; i++) {
             records[i] = new SimpleRecord(("r" + i).getBytes(StandardCharsets.UTF_8));
@@ -68,10 +66,6 @@ class DeleteRecordsHandlerTest {
 
     private DeleteRecordsPartitionResult delete(int version, String topic, int partition, long offset) {
         return delete(handler, version, topic, partition, offset);
-    }
-
-    static DeleteRecordsPartitionResult delete(DeleteRecordsHandler handler, String topic, int partition, long offset) {
-        return delete(handler, 2, topic, partition, offset);
     }
 
     private static DeleteRecordsPartitionResult delete(DeleteRecordsHandler handler, int version, String topic,

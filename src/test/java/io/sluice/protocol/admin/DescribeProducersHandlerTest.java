@@ -6,7 +6,6 @@ import static io.sluice.protocol.admin.AdminTestSupport.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.log.LogManager;
-import io.sluice.metadata.PartitionImage;
 import io.sluice.partition.ReplicaManager;
 import io.sluice.testing.TestReplicas;
 import java.nio.file.Path;
@@ -41,8 +40,7 @@ class DescribeProducersHandlerTest {
     void setUp() {
         logs = new LogManager(List.of(dir), Map.of(), 300_000L, Time.SYSTEM);
         partitions = TestReplicas.replicaManager(1, logs, Map.of());
-        partitions.onImage(null, TestReplicas.imageOf("t", new PartitionImage(0, List.of(1), List.of(1), 1, 0, 0),
-                new PartitionImage(1, List.of(2, 1), List.of(2, 1), 2, 0, 0)));
+        partitions.onImage(null, TestReplicas.ledHereAndElsewhere());
         partitions.partition(new TopicPartition("t", 0)).appendAsLeader(MemoryRecords.withIdempotentRecords(
                 Compression.NONE, 1000L, (short) 3, 41, new SimpleRecord(1_700_000_000_000L, "v".getBytes())),
                 (short) 1, 0);
