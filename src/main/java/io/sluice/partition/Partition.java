@@ -4,6 +4,7 @@ import io.sluice.controller.AlterPartitionRequest;
 import io.sluice.log.EpochEndOffset;
 import io.sluice.log.Log;
 import io.sluice.log.LogAppendInfo;
+import io.sluice.log.LogConfig;
 import io.sluice.log.LogReadInfo;
 import io.sluice.log.ProducerInfo;
 import io.sluice.log.TimestampOffset;
@@ -133,7 +134,7 @@ public final class Partition {
         return isr;
     }
 
-    public void updateConfig(io.sluice.log.LogConfig config) {
+    public void updateConfig(LogConfig config) {
         log.updateConfig(config);
     }
 
