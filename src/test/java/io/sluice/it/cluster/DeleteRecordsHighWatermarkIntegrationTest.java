@@ -1,7 +1,5 @@
 package io.sluice.it.cluster;
 
-import static io.sluice.it.cluster.PartitionView.describe;
-import static io.sluice.it.cluster.PartitionView.isrIds;
 import static io.sluice.it.cluster.PartitionView.leaderId;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DeletedRecords;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -61,13 +58,7 @@ class DeleteRecordsHighWatermarkIntegrationTest {
                 "broker.session.timeout.ms", "60000",
                 "replica.lag.time.max.ms", "60000",
                 "offsets.topic.num.partitions", "1"));
-        try (Admin admin = Clients.admin(nodes.get(0).bootstrap())) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 3).configs(Map.of("min.insync.replicas", "1"))))
-                    .all().get(20, TimeUnit.SECONDS);
-        }
-        Poll.until(WAIT, () -> leaderId(describe(nodes.get(0), TOPIC)) > 0
-                && isrIds(describe(nodes.get(0), TOPIC)).size() == 3, "a leader and a full ISR");
-        SluiceProcess leader = nodes.get(leaderId(describe(nodes.get(0), TOPIC)) - 1);
+        SluiceProcess leader = nodes.get(leaderId(PartitionView.createFullyReplicated(nodes, TOPIC)) - 1);
         SluiceProcess frozen = nodes.stream().filter(n -> n != leader).findFirst().orElseThrow();
         String reachable = nodes.stream().filter(n -> n != frozen).map(SluiceProcess::bootstrap)
                 .collect(Collectors.joining(","));

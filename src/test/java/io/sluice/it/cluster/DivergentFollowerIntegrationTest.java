@@ -18,13 +18,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -117,14 +114,7 @@ class DivergentFollowerIntegrationTest {
                 // Longer than the follower outage: the leader never even asks to shrink the ISR.
                 "replica.lag.time.max.ms", "60000",
                 "offsets.topic.num.partitions", "1"));
-        try (Admin admin = Clients.admin(nodes.get(0).bootstrap())) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 3).configs(Map.of("min.insync.replicas", "1"))))
-                    .all().get(20, TimeUnit.SECONDS);
-        }
-        Poll.until(WAIT, () -> leaderId(describe(nodes.get(0), TOPIC)) > 0
-                        && isrIds(describe(nodes.get(0), TOPIC)).size() == 3,
-                "a leader and a full ISR");
-        TopicPartitionInfo initial = describe(nodes.get(0), TOPIC);
+        TopicPartitionInfo initial = PartitionView.createFullyReplicated(nodes, TOPIC);
         SluiceProcess oldLeader = nodes.get(leaderId(initial) - 1);
         // The first replica leads first and is the one a clean hand-over prefers later.
         assertThat(initial.replicas().get(0).id()).isEqualTo(oldLeader.nodeId());
