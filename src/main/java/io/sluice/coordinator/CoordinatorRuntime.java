@@ -12,8 +12,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs the coordinators kept in the partitions of an internal topic (today __consumer_offsets for the group
@@ -34,8 +32,6 @@ import org.slf4j.LoggerFactory;
  * @param <C> what one write changes in the coordinator's state
  */
 public final class CoordinatorRuntime<C> {
-    private static final Logger LOG = LoggerFactory.getLogger(CoordinatorRuntime.class);
-
     private final String topic;
     private final PartitionWriter writer;
     private final Consumer<C> applyCommitted;
@@ -204,26 +200,20 @@ public final class CoordinatorRuntime<C> {
         }
     }
 
-    /** An event: runs alone in its partition and adds the futures to complete once it has run. */
-    @FunctionalInterface
-    private interface Event {
-        void run(List<Runnable> completions);
-    }
-
     /**
      * One coordinator partition: its event queue and, touched only by its events, the load generation and the writes
-     * waiting for replication. The queue is guarded by this object's monitor, held only to add or take an event.
+     * waiting for replication.
      */
     private final class CoordinatorPartition {
         final TopicPartition tp;
-        private final ArrayDeque<Event> events = new ArrayDeque<>();
-        private boolean draining;
+        private final EventQueue events;
         volatile boolean loaded;
         long generation;
         final ArrayDeque<PendingWrite<C, ?>> pending = new ArrayDeque<>();
 
         CoordinatorPartition(TopicPartition tp) {
             this.tp = tp;
+            this.events = new EventQueue("coordinator partition " + tp, executor);
         }
 
         List<C> pendingChanges() {
@@ -237,42 +227,8 @@ public final class CoordinatorRuntime<C> {
             return changes;
         }
 
-        void submit(Event event) {
-            synchronized (this) {
-                events.add(event);
-                if (draining) {
-                    return;
-                }
-                draining = true;
-            }
-            executor.execute(this::drain);
-        }
-
-        /** Runs the queued events one after another until none is left; only one drain runs at a time. */
-        private void drain() {
-            while (true) {
-                Event event;
-                synchronized (this) {
-                    event = events.poll();
-                    if (event == null) {
-                        draining = false;
-                        return;
-                    }
-                }
-                List<Runnable> completions = new ArrayList<>();
-                try {
-                    event.run(completions);
-                } catch (RuntimeException e) {
-                    LOG.error("An event of coordinator partition {} failed", tp, e);
-                }
-                for (Runnable completion : completions) {
-                    try {
-                        completion.run();
-                    } catch (RuntimeException e) {
-                        LOG.warn("A callback of coordinator partition {} failed", tp, e);
-                    }
-                }
-            }
+        void submit(EventQueue.Event event) {
+            events.submit(event);
         }
     }
 

@@ -14,8 +14,9 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 
 /**
- * A classic group's membership and generation, and its {@link RebalanceState}. All access holds the group's
- * monitor; the rebalance logic that drives it lives in {@link ClassicRebalance}. State changes go through
+ * A classic group's membership and generation, and its {@link RebalanceState}. Read and changed only in the
+ * group's events ({@link Groups#run}), one at a time; the rebalance logic that drives it lives in
+ * {@link ClassicRebalance}. State changes go through
  * {@link #transitionTo(GroupState)} only.
  */
 final class ClassicGroup {
@@ -35,7 +36,9 @@ final class ClassicGroup {
     /** Topics the current generation subscribes to (consumer protocol); null when unknown. */
     private Set<String> subscribedTopics = Set.of();
 
-    /** Timers and waiting requests of the rebalance; the same monitor guards them. */
+    /** How many members, readable from any thread (offset expiry asks whether the group is empty). */
+    private volatile int memberCount;
+    /** Timers and waiting requests of the rebalance, changed in the same events. */
     private final RebalanceState rebalance = new RebalanceState();
 
     ClassicGroup(String groupId) {
@@ -65,6 +68,7 @@ final class ClassicGroup {
                 group.staticMemberIds.put(member.groupInstanceId(), member.memberId());
             }
         }
+        group.memberCount = group.members.size();
         group.leaderId = group.members.containsKey(stored.leader())
                 ? stored.leader() : group.members.keySet().iterator().next();
         group.subscribedTopics = group.computeSubscribedTopics();
@@ -174,6 +178,7 @@ final class ClassicGroup {
             protocolType = memberProtocolType;
         }
         members.put(member.memberId(), member);
+        memberCount = members.size();
         if (member.isStatic()) {
             staticMemberIds.put(member.groupInstanceId(), member.memberId());
         }
@@ -184,6 +189,7 @@ final class ClassicGroup {
 
     void remove(String memberId) {
         GroupMember removed = members.remove(memberId);
+        memberCount = members.size();
         if (removed != null && removed.isStatic()) {
             staticMemberIds.remove(removed.groupInstanceId(), memberId);
         }
@@ -202,6 +208,10 @@ final class ClassicGroup {
             leaderId = newMemberId;
         }
         return member;
+    }
+
+    int memberCount() {
+        return memberCount;
     }
 
     RebalanceState rebalance() {

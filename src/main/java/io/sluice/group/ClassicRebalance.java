@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * SyncGroup that must wait for the rest of the group is parked in the group's {@link RebalanceState} and answered
  * when the rebalance or the leader's assignment completes.
  *
- * <p>Threading: each group's state changes under its monitor only; the answers decided there complete after it is
- * released ({@link DeferredCompletions}). Timers fire on the timer thread and take the monitor like a request.
+ * <p>Threading: each group's state changes only in its events ({@link Groups#run}), one at a time and holding no
+ * lock; the answers decided there complete after the event ({@link DeferredCompletions}). A timer that fires, or a
+ * store write that completes, submits an event of its own like a request does.
  */
 final class ClassicRebalance {
     private static final Logger log = LoggerFactory.getLogger(ClassicRebalance.class);
@@ -77,26 +78,24 @@ final class ClassicRebalance {
         }
         JoinRequest join = new JoinRequest(request, clientId, clientHost, protocolsOf(request));
         CompletableFuture<JoinGroupResponseData> result = new CompletableFuture<>();
-        try (DeferredCompletions deferred = DeferredCompletions.open()) {
-            synchronized (group) {
-                if (group.is(GroupState.DEAD)) {
-                    // Deleted or unloaded since we looked it up: the client rediscovers the coordinator and retries.
-                    result.complete(joinError(memberId, Errors.COORDINATOR_NOT_AVAILABLE));
-                } else if (groups.errorFor(groupId) != Errors.NONE) {
-                    // Leadership moved while the request was on its way; a group it just created here goes again.
-                    if (group.is(GroupState.EMPTY) && group.size() == 0) {
-                        groups.remove(group);
-                    }
-                    result.complete(joinError(memberId, groups.errorFor(groupId)));
-                } else if (!group.supportsProtocols(request.protocolType(), join.protocols)) {
-                    result.complete(joinError(memberId, Errors.INCONSISTENT_GROUP_PROTOCOL));
-                } else if (newMember) {
-                    joinNewMember(group, join, requireKnownMemberId, result);
-                } else {
-                    joinKnownMember(group, join, result);
+        groups.runDo(group, () -> {
+            if (group.is(GroupState.DEAD)) {
+                // Deleted or unloaded since we looked it up: the client rediscovers the coordinator and retries.
+                result.complete(joinError(memberId, Errors.COORDINATOR_NOT_AVAILABLE));
+            } else if (groups.errorFor(groupId) != Errors.NONE) {
+                // Leadership moved while the request was on its way; a group it just created here goes again.
+                if (group.is(GroupState.EMPTY) && group.size() == 0) {
+                    groups.remove(group);
                 }
+                result.complete(joinError(memberId, groups.errorFor(groupId)));
+            } else if (!group.supportsProtocols(request.protocolType(), join.protocols)) {
+                result.complete(joinError(memberId, Errors.INCONSISTENT_GROUP_PROTOCOL));
+            } else if (newMember) {
+                joinNewMember(group, join, requireKnownMemberId, result);
+            } else {
+                joinKnownMember(group, join, result);
             }
-        }
+        });
         return result;
     }
 
@@ -333,7 +332,7 @@ final class ClassicRebalance {
     }
 
     /**
-     * Under the group's monitor, so records reach the log in the order the group changed: the group's empty
+     * In the group's event, so records reach the log in the order the group changed: the group's empty
      * generation is stored so a new coordinator continues from it. Nobody waits for it, as in Kafka.
      */
     private void storeEmptyGroup(ClassicGroup group) {
@@ -348,7 +347,7 @@ final class ClassicRebalance {
 
     private void scheduleJoinTimer(ClassicGroup group, long delayMs, Consumer<ClassicGroup> action) {
         long epoch = group.rebalance().resetJoinTimer();
-        group.rebalance().joinTimer(timer.schedule(delayMs, () -> Groups.lockedDo(group, () -> {
+        group.rebalance().joinTimer(timer.schedule(delayMs, () -> groups.runDo(group, () -> {
             if (group.rebalance().takeJoinTimer(epoch)) {
                 action.accept(group);
             }
@@ -363,7 +362,7 @@ final class ClassicRebalance {
         if (group.rebalance().awaitsJoin(member)) {
             return;
         }
-        group.rebalance().session(member, timer.schedule(member.sessionTimeoutMs(), () -> Groups.lockedDo(group, () -> {
+        group.rebalance().session(member, timer.schedule(member.sessionTimeoutMs(), () -> groups.runDo(group, () -> {
             if (group.rebalance().takeSession(member, epoch) && group.member(member.memberId()) == member
                     && !group.rebalance().awaitsJoin(member)) {
                 log.info("Member {} of group {} timed out after {} ms without a heartbeat", member.memberId(),
@@ -374,14 +373,12 @@ final class ClassicRebalance {
     }
 
     private void expirePending(ClassicGroup group, String memberId) {
-        try (DeferredCompletions deferred = DeferredCompletions.open()) {
-            synchronized (group) {
-                if (group.removePending(memberId)) {
-                    log.info("Pending member {} of group {} did not join in time", memberId, group.groupId());
-                    tryCompleteJoin(group);
-                }
+        groups.runDo(group, () -> {
+            if (group.removePending(memberId)) {
+                log.info("Pending member {} of group {} did not join in time", memberId, group.groupId());
+                tryCompleteJoin(group);
             }
-        }
+        });
     }
 
     private static void removeMember(ClassicGroup group, GroupMember member) {
@@ -428,34 +425,32 @@ final class ClassicRebalance {
             return CompletableFuture.completedFuture(syncError(Errors.UNKNOWN_MEMBER_ID));
         }
         CompletableFuture<SyncGroupResponseData> result = new CompletableFuture<>();
-        try (DeferredCompletions deferred = DeferredCompletions.open()) {
-            synchronized (group) {
-                Errors invalid = validateSync(group, request);
-                if (invalid != Errors.NONE) {
-                    result.complete(syncError(invalid));
-                    return result;
-                }
-                GroupMember member = group.member(request.memberId());
-                switch (group.state()) {
-                    case PREPARING_REBALANCE -> result.complete(syncError(Errors.REBALANCE_IN_PROGRESS));
-                    case COMPLETING_REBALANCE -> {
-                        CompletableFuture<SyncGroupResponseData> superseded = group.rebalance().awaitSync(member, result);
-                        if (superseded != null) {
-                            DeferredCompletions.complete(superseded, syncError(Errors.REBALANCE_IN_PROGRESS));
-                        }
-                        scheduleSession(group, member);
-                        if (group.isLeader(member.memberId())) {
-                            applyAssignment(group, request);
-                        }
-                    }
-                    case STABLE -> {
-                        scheduleSession(group, member);
-                        result.complete(syncResponse(group, member.assignment()));
-                    }
-                    case EMPTY, DEAD -> result.complete(syncError(Errors.UNKNOWN_MEMBER_ID));
-                }
+        groups.runDo(group, () -> {
+            Errors invalid = validateSync(group, request);
+            if (invalid != Errors.NONE) {
+                result.complete(syncError(invalid));
+                return;
             }
-        }
+            GroupMember member = group.member(request.memberId());
+            switch (group.state()) {
+                case PREPARING_REBALANCE -> result.complete(syncError(Errors.REBALANCE_IN_PROGRESS));
+                case COMPLETING_REBALANCE -> {
+                    CompletableFuture<SyncGroupResponseData> superseded = group.rebalance().awaitSync(member, result);
+                    if (superseded != null) {
+                        DeferredCompletions.complete(superseded, syncError(Errors.REBALANCE_IN_PROGRESS));
+                    }
+                    scheduleSession(group, member);
+                    if (group.isLeader(member.memberId())) {
+                        applyAssignment(group, request);
+                    }
+                }
+                case STABLE -> {
+                    scheduleSession(group, member);
+                    result.complete(syncResponse(group, member.assignment()));
+                }
+                case EMPTY, DEAD -> result.complete(syncError(Errors.UNKNOWN_MEMBER_ID));
+            }
+        });
         return result;
     }
 
@@ -480,8 +475,8 @@ final class ClassicRebalance {
     /**
      * The leader's assignment is stored with the group's metadata first; once the in-sync replicas have it every
      * member gets its part (empty if the leader left it out) and the group is stable, so a coordinator taking over
-     * continues this generation. Appended under the group's monitor so records reach the log in the order the
-     * group changed.
+     * continues this generation. Appended in the group's event so records reach the log in the order the group
+     * changed.
      */
     private void applyAssignment(ClassicGroup group, SyncGroupRequestData request) {
         Map<String, byte[]> assignments = new HashMap<>();
@@ -490,24 +485,22 @@ final class ClassicRebalance {
         }
         int generation = group.generationId();
         offsets.storeGroup(group.toMetadata(assignments, timer.nowMs())).whenComplete((done, failure) -> {
-            try (DeferredCompletions deferred = DeferredCompletions.open()) {
-                synchronized (group) {
-                    // Members may have joined or left while the record was replicated: then a newer rebalance owns
-                    // the group and this assignment is for nobody.
-                    if (!group.is(GroupState.COMPLETING_REBALANCE) || group.generationId() != generation) {
-                        return;
-                    }
-                    if (failure != null) {
-                        Errors error = groupStoreError(failure);
-                        log.warn("Could not store the assignment of group {} generation {}: {}", group.groupId(),
-                                generation, error);
-                        failAssignment(group, error);
-                        prepareRebalance(group, "storing the assignment failed");
-                    } else {
-                        completeAssignment(group, assignments);
-                    }
+            groups.runDo(group, () -> {
+                // Members may have joined or left while the record was replicated: then a newer rebalance owns
+                // the group and this assignment is for nobody.
+                if (!group.is(GroupState.COMPLETING_REBALANCE) || group.generationId() != generation) {
+                    return;
                 }
-            }
+                if (failure != null) {
+                    Errors error = groupStoreError(failure);
+                    log.warn("Could not store the assignment of group {} generation {}: {}", group.groupId(),
+                            generation, error);
+                    failAssignment(group, error);
+                    prepareRebalance(group, "storing the assignment failed");
+                } else {
+                    completeAssignment(group, assignments);
+                }
+            });
         });
     }
 
@@ -534,68 +527,64 @@ final class ClassicRebalance {
         }
     }
 
-    Errors heartbeat(HeartbeatRequestData request) {
+    CompletableFuture<Errors> heartbeat(HeartbeatRequestData request) {
         Errors notHere = groups.errorFor(request.groupId());
         if (notHere != Errors.NONE) {
-            return notHere;
+            return CompletableFuture.completedFuture(notHere);
         }
         ClassicGroup group = groups.find(request.groupId());
         if (group == null) {
-            return Errors.UNKNOWN_MEMBER_ID;
+            return CompletableFuture.completedFuture(Errors.UNKNOWN_MEMBER_ID);
         }
-        try (DeferredCompletions deferred = DeferredCompletions.open()) {
-            synchronized (group) {
-                if (group.is(GroupState.DEAD)) {
-                    return Errors.COORDINATOR_NOT_AVAILABLE;
-                }
-                if (group.is(GroupState.EMPTY)) {
-                    return Errors.UNKNOWN_MEMBER_ID;
-                }
-                Errors invalid = validateMember(group, request.memberId(), request.groupInstanceId());
-                if (invalid != Errors.NONE) {
-                    return invalid;
-                }
-                if (request.generationId() != group.generationId()) {
-                    return Errors.ILLEGAL_GENERATION;
-                }
-                scheduleSession(group, group.member(request.memberId()));
-                // During a rebalance the answer tells the member to rejoin.
-                return group.is(GroupState.PREPARING_REBALANCE) ? Errors.REBALANCE_IN_PROGRESS : Errors.NONE;
+        return groups.run(group, () -> {
+            if (group.is(GroupState.DEAD)) {
+                return Errors.COORDINATOR_NOT_AVAILABLE;
             }
-        }
+            if (group.is(GroupState.EMPTY)) {
+                return Errors.UNKNOWN_MEMBER_ID;
+            }
+            Errors invalid = validateMember(group, request.memberId(), request.groupInstanceId());
+            if (invalid != Errors.NONE) {
+                return invalid;
+            }
+            if (request.generationId() != group.generationId()) {
+                return Errors.ILLEGAL_GENERATION;
+            }
+            scheduleSession(group, group.member(request.memberId()));
+            // During a rebalance the answer tells the member to rejoin.
+            return group.is(GroupState.PREPARING_REBALANCE) ? Errors.REBALANCE_IN_PROGRESS : Errors.NONE;
+        });
     }
 
     /** Members leave (v3+ may name several, by member id or by group instance id); errors are per member. */
-    LeaveGroupResponseData leaveGroup(String groupId, List<MemberIdentity> leaving) {
+    CompletableFuture<LeaveGroupResponseData> leaveGroup(String groupId, List<MemberIdentity> leaving) {
         LeaveGroupResponseData response = new LeaveGroupResponseData();
         Errors notHere = groups.errorFor(groupId);
         if (notHere != Errors.NONE) {
-            return response.setErrorCode(notHere.code());
+            return CompletableFuture.completedFuture(response.setErrorCode(notHere.code()));
         }
         ClassicGroup group = groups.find(groupId);
         if (group == null) {
             for (MemberIdentity identity : leaving) {
                 response.members().add(memberResponse(identity, Errors.UNKNOWN_MEMBER_ID));
             }
-            return response;
+            return CompletableFuture.completedFuture(response);
         }
-        try (DeferredCompletions deferred = DeferredCompletions.open()) {
-            synchronized (group) {
-                if (group.is(GroupState.DEAD)) {
-                    return response.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code());
-                }
-                boolean removed = false;
-                for (MemberIdentity identity : leaving) {
-                    Errors error = leaveOne(group, identity);
-                    removed |= error == Errors.NONE;
-                    response.members().add(memberResponse(identity, error));
-                }
-                if (removed) {
-                    afterMembershipShrank(group, "members left the group");
-                }
+        return groups.run(group, () -> {
+            if (group.is(GroupState.DEAD)) {
+                return response.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code());
             }
-        }
-        return response;
+            boolean removed = false;
+            for (MemberIdentity identity : leaving) {
+                Errors error = leaveOne(group, identity);
+                removed |= error == Errors.NONE;
+                response.members().add(memberResponse(identity, error));
+            }
+            if (removed) {
+                afterMembershipShrank(group, "members left the group");
+            }
+            return response;
+        });
     }
 
     private Errors leaveOne(ClassicGroup group, MemberIdentity identity) {
@@ -628,7 +617,7 @@ final class ClassicRebalance {
     }
 
     /**
-     * Under the group's monitor, when this node stops serving it: its timers stop and its waiting members are sent
+     * In the group's event, when this node stops serving it: its timers stop and its waiting members are sent
      * to find the coordinator again.
      */
     static void stopServing(ClassicGroup group) {

@@ -5,16 +5,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Holds back the completion of waiting requests' futures until the group monitor under which they were decided
- * is released. A completed JoinGroup or SyncGroup future runs its callbacks on the completing thread (the network
- * layer writes the response and may go on to that connection's next request), so completing it while a group's
- * monitor is held would let another connection's work run under this group's lock: it could change the group
- * mid-transition or take a second group's monitor (lock-order deadlock).
+ * Holds back the completion of waiting requests' futures until the group event that decided them has finished. A
+ * completed JoinGroup or SyncGroup future runs its callbacks on the completing thread, so completing it in the
+ * middle of a group's change would let other work (another request for the group, submitted from a callback) see
+ * the group half-changed.
  *
- * <p>Usage: a section that takes a group's monitor opens a scope around it ({@code try (var s = open()) {
- * synchronized (group) { ... } }}); inside, {@link #complete} queues the completion, and closing the outermost
- * scope, after the monitor is released, completes the queued futures in order. Outside any scope {@link
- * #complete} completes at once.
+ * <p>Usage: {@link Groups#run} opens a scope around each event; inside, {@link #complete} queues the completion,
+ * and closing the outermost scope, after the event's work, completes the queued futures in order. Outside any scope
+ * {@link #complete} completes at once.
  *
  * <p>Threading: one queue per thread (a scope never crosses threads); nothing here is shared.
  */

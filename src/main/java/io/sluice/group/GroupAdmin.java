@@ -14,8 +14,7 @@ import org.apache.kafka.common.protocol.Errors;
 /**
  * Group administration: ListGroups, DescribeGroups, DeleteGroups, and the state queries tools and offset expiry use.
  *
- * <p>Threading: each group is read and changed under its monitor ({@link Groups#locked}); the store's futures
- * complete outside it.
+ * <p>Threading: each group is read and changed in its events ({@link Groups#run}); the store is written after them.
  */
 final class GroupAdmin {
     private final Groups groups;
@@ -27,20 +26,26 @@ final class GroupAdmin {
     }
 
     /** Every group this node coordinates, including groups that only hold committed offsets. */
-    List<GroupCoordinator.GroupListing> listGroups() {
-        Map<String, GroupCoordinator.GroupListing> listings = new HashMap<>();
-        for (String groupId : offsets.groups()) {
-            listings.put(groupId, new GroupCoordinator.GroupListing(groupId, "", GroupState.EMPTY));
-        }
+    CompletableFuture<List<GroupCoordinator.GroupListing>> listGroups() {
+        List<CompletableFuture<GroupCoordinator.GroupListing>> inMemory = new ArrayList<>();
         for (ClassicGroup group : groups.all()) {
-            GroupCoordinator.GroupListing listing = Groups.locked(group, () -> group.is(GroupState.DEAD) ? null
+            inMemory.add(groups.run(group, () -> group.is(GroupState.DEAD) ? null
                     : new GroupCoordinator.GroupListing(group.groupId(),
-                            group.protocolType() == null ? "" : group.protocolType(), group.state()));
-            if (listing != null) {
-                listings.put(group.groupId(), listing);
-            }
+                            group.protocolType() == null ? "" : group.protocolType(), group.state())));
         }
-        return new ArrayList<>(listings.values());
+        return CompletableFuture.allOf(inMemory.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            Map<String, GroupCoordinator.GroupListing> listings = new HashMap<>();
+            for (String groupId : offsets.groups()) {
+                listings.put(groupId, new GroupCoordinator.GroupListing(groupId, "", GroupState.EMPTY));
+            }
+            for (CompletableFuture<GroupCoordinator.GroupListing> listing : inMemory) {
+                GroupCoordinator.GroupListing value = listing.join();
+                if (value != null) {
+                    listings.put(value.groupId(), value);
+                }
+            }
+            return new ArrayList<>(listings.values());
+        });
     }
 
     /**
@@ -48,17 +53,17 @@ final class GroupAdmin {
      * members are shown without metadata or assignment, as Kafka shows them. A group coordinated elsewhere (or
      * still loading) is answered with that error.
      */
-    DescribedGroup describeGroup(String groupId) {
+    CompletableFuture<DescribedGroup> describeGroup(String groupId) {
         Errors notHere = groups.errorFor(groupId);
         if (notHere != Errors.NONE) {
-            return new DescribedGroup().setGroupId(groupId).setErrorCode(notHere.code()).setGroupState("")
-                    .setProtocolType("").setProtocolData("");
+            return CompletableFuture.completedFuture(new DescribedGroup().setGroupId(groupId)
+                    .setErrorCode(notHere.code()).setGroupState("").setProtocolType("").setProtocolData(""));
         }
         ClassicGroup group = groups.find(groupId);
-        return group == null ? null : Groups.locked(group, () -> describe(group));
+        return group == null ? CompletableFuture.completedFuture(null) : groups.run(group, () -> describe(group));
     }
 
-    /** Under the group's monitor. */
+    /** In the group's event. */
     private static DescribedGroup describe(ClassicGroup group) {
         if (group.is(GroupState.DEAD)) {
             return null;
@@ -88,7 +93,7 @@ final class GroupAdmin {
         if (group == null) {
             return CompletableFuture.completedFuture(Errors.GROUP_ID_NOT_FOUND);
         }
-        Errors refused = Groups.locked(group, () -> {
+        return groups.run(group, () -> {
             if (group.is(GroupState.DEAD)) {
                 return Errors.GROUP_ID_NOT_FOUND;
             }
@@ -101,23 +106,24 @@ final class GroupAdmin {
             }
             group.rebalance().cancelJoinTimer();
             groups.remove(group);
-            return null;
-        });
-        if (refused != null) {
-            return CompletableFuture.completedFuture(refused);
-        }
-        return offsets.deleteGroup(groupId).handle((done, failure) -> failure == null ? Errors.NONE : storeError(failure));
+            return (Errors) null;
+        }).thenCompose(refused -> refused != null ? CompletableFuture.completedFuture(refused)
+                : offsets.deleteGroup(groupId).handle((done, failure) -> failure == null ? Errors.NONE
+                        : storeError(failure)));
     }
 
     /** The group's state, for tests and tools; null if there is no such group. */
-    GroupState groupState(String groupId) {
+    CompletableFuture<GroupState> groupState(String groupId) {
         ClassicGroup group = groups.find(groupId);
-        return group == null ? null : Groups.locked(group, group::state);
+        return group == null ? CompletableFuture.completedFuture(null) : groups.run(group, group::state);
     }
 
-    /** Whether the group has no members (so its offsets may expire): unknown and offsets-only groups have none. */
+    /**
+     * Whether the group has no members (so its offsets may expire): unknown and offsets-only groups have none. Read
+     * without an event (offset expiry asks from its own thread): a member joining meanwhile is seen next time.
+     */
     boolean hasNoMembers(String groupId) {
         ClassicGroup group = groups.get(groupId);
-        return group == null || Groups.locked(group, () -> group.members().isEmpty());
+        return group == null || group.memberCount() == 0;
     }
 }

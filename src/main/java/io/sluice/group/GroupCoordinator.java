@@ -1,9 +1,11 @@
 package io.sluice.group;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
@@ -32,8 +34,8 @@ import org.apache.kafka.common.protocol.Errors;
  * Committed offsets and stored group metadata live in the {@link OffsetStore} (on the broker, the
  * {@code __consumer_offsets} partitions run by the coordinator runtime).
  *
- * <p>Threading: any thread may call; each group is guarded by its own monitor and no future is completed while
- * one is held (see the package comment).
+ * <p>Threading: any thread may call; each group's requests, timers and store answers run as its events, one at a
+ * time and holding no lock, and the futures they answer complete after each event (see the package comment).
  */
 public final class GroupCoordinator implements AutoCloseable {
     /** A group as ListGroups shows it. */
@@ -45,14 +47,25 @@ public final class GroupCoordinator implements AutoCloseable {
     private final GroupAdmin admin;
     private final GroupLoader loader;
 
-    /** A coordinator of every group (a single node). */
+    /** How long close waits for the groups to answer their waiting members. */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+    /**
+     * A coordinator of every group whose events run on the calling threads: for tests that drive it from one
+     * thread. A broker gives it an executor of its own ({@link #GroupCoordinator(OffsetStore, GroupTimer,
+     * GroupConfig, GroupOwnership, Executor)}), so no request thread runs another connection's group work.
+     */
     public GroupCoordinator(OffsetStore offsets, GroupTimer timer, GroupConfig config) {
-        this(offsets, timer, config, GroupOwnership.ALL);
+        this(offsets, timer, config, GroupOwnership.ALL, Runnable::run);
     }
 
-    /** A coordinator of the groups ownership says are here; requests for the others get its error. */
-    public GroupCoordinator(OffsetStore store, GroupTimer timer, GroupConfig config, GroupOwnership ownership) {
-        Groups groups = new Groups(store, ownership);
+    /**
+     * A coordinator of the groups ownership says are here (requests for the others get its error), running each
+     * group's events one at a time on {@code events}.
+     */
+    public GroupCoordinator(OffsetStore store, GroupTimer timer, GroupConfig config, GroupOwnership ownership,
+                            Executor events) {
+        Groups groups = new Groups(store, ownership, events);
         this.rebalance = new ClassicRebalance(groups, store, timer, config);
         this.offsets = new GroupOffsets(groups, store, timer);
         this.admin = new GroupAdmin(groups, store);
@@ -72,12 +85,12 @@ public final class GroupCoordinator implements AutoCloseable {
         return rebalance.syncGroup(request);
     }
 
-    public Errors heartbeat(HeartbeatRequestData request) {
+    public CompletableFuture<Errors> heartbeat(HeartbeatRequestData request) {
         return rebalance.heartbeat(request);
     }
 
     /** Members leave (v3+ may name several, by member id or by group instance id); errors are per member. */
-    public LeaveGroupResponseData leaveGroup(String groupId, List<MemberIdentity> leaving) {
+    public CompletableFuture<LeaveGroupResponseData> leaveGroup(String groupId, List<MemberIdentity> leaving) {
         return rebalance.leaveGroup(groupId, leaving);
     }
 
@@ -94,12 +107,12 @@ public final class GroupCoordinator implements AutoCloseable {
         return offsets.deleteOffsets(request);
     }
 
-    public List<GroupListing> listGroups() {
+    public CompletableFuture<List<GroupListing>> listGroups() {
         return admin.listGroups();
     }
 
     /** DescribeGroups for one group, or null if there is no such group. */
-    public DescribedGroup describeGroup(String groupId) {
+    public CompletableFuture<DescribedGroup> describeGroup(String groupId) {
         return admin.describeGroup(groupId);
     }
 
@@ -108,7 +121,7 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     /** The group's state, for tests and tools; null if there is no such group. */
-    public GroupState groupState(String groupId) {
+    public CompletableFuture<GroupState> groupState(String groupId) {
         return admin.groupState(groupId);
     }
 
@@ -128,6 +141,6 @@ public final class GroupCoordinator implements AutoCloseable {
     /** Answers every waiting request with NOT_COORDINATOR (the broker is going away) and stops all timers. */
     @Override
     public void close() {
-        loader.closeAll();
+        loader.closeAll(CLOSE_TIMEOUT);
     }
 }

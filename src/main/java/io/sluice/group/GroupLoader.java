@@ -1,6 +1,13 @@
 package io.sluice.group;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * Groups arriving and leaving with the leadership of their offsets partitions: loading groups from their stored
  * metadata, unloading the ones another node now coordinates, and letting every group go when the broker stops.
  *
- * <p>Threading: called from the coordination thread (and close from the stopping thread); each group changes under
- * its monitor ({@link Groups#locked}).
+ * <p>Threading: called from the coordination thread (and close from the stopping thread); each group changes in
+ * its events ({@link Groups#run}). A loaded group's first event is queued before the group is visible, so every
+ * request for it runs after its sessions started.
  */
 final class GroupLoader {
     private static final Logger log = LoggerFactory.getLogger(GroupLoader.class);
@@ -32,10 +40,10 @@ final class GroupLoader {
     int loadGroups(Collection<GroupMetadata> stored) {
         for (GroupMetadata metadata : stored) {
             ClassicGroup group = ClassicGroup.restore(metadata);
-            Groups.lockedDo(group, () -> group.members().forEach(member -> rebalance.scheduleSession(group, member)));
+            groups.runDo(group, () -> group.members().forEach(member -> rebalance.scheduleSession(group, member)));
             ClassicGroup replaced = groups.put(group);
             if (replaced != null) {
-                Groups.lockedDo(replaced, () -> letGo(replaced));
+                groups.runDo(replaced, () -> letGo(replaced));
             }
             log.info("Loaded group {} in generation {} ({}) with {} member(s)", metadata.groupId(),
                     metadata.generation(), group.state().kafkaName(), metadata.members().size());
@@ -52,22 +60,34 @@ final class GroupLoader {
         int unloaded = 0;
         for (ClassicGroup group : groups.all()) {
             if (movedAway.test(group.groupId())) {
-                Groups.lockedDo(group, () -> letGo(group));
                 groups.remove(group);
+                groups.runDo(group, () -> letGo(group));
                 unloaded++;
             }
         }
         return unloaded;
     }
 
-    /** Answers every waiting request with NOT_COORDINATOR (the broker is going away) and stops all timers. */
-    void closeAll() {
+    /**
+     * Answers every waiting request with NOT_COORDINATOR (the broker is going away) and stops all timers, waiting
+     * up to {@code timeout} for the groups' events to have run.
+     */
+    void closeAll(Duration timeout) {
+        List<CompletableFuture<Void>> stopped = new ArrayList<>();
         for (ClassicGroup group : groups.all()) {
-            Groups.lockedDo(group, () -> ClassicRebalance.stopServing(group));
+            stopped.add(groups.runDo(group, () -> ClassicRebalance.stopServing(group)));
+        }
+        try {
+            CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("Not every group stopped within {}: {}", timeout, e.toString());
         }
     }
 
-    /** Under the group's monitor: it is served here no more. */
+    /** In the group's event: it is served here no more. */
     private static void letGo(ClassicGroup group) {
         ClassicRebalance.stopServing(group);
         if (!group.is(GroupState.DEAD)) {

@@ -3,7 +3,7 @@ package io.sluice.group;
 import java.util.Arrays;
 import java.util.List;
 
-/** One member of a classic group. Guarded by its group's lock. */
+/** One member of a classic group. Changed only in its group's events. */
 final class GroupMember {
     static final byte[] NO_BYTES = new byte[0];
 

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * OffsetFetch and OffsetDelete (refused for topics an active group consumes), stored through the
  * {@link OffsetStore}.
  *
- * <p>Threading: a group's membership is read under its monitor; the store's futures complete outside it.
+ * <p>Threading: a group's membership is read in its event ({@link Groups#run}); the store is written after it.
  */
 final class GroupOffsets {
     private static final Logger log = LoggerFactory.getLogger(GroupOffsets.class);
@@ -49,10 +49,14 @@ final class GroupOffsets {
     /** OffsetCommit: checks the committer's membership and generation, then stores through the offset store. */
     CompletableFuture<OffsetCommitResponseData> commitOffsets(OffsetCommitRequestData request, short version) {
         Errors notHere = groups.errorFor(request.groupId());
-        Errors invalid = notHere != Errors.NONE ? notHere : validateCommit(request, version);
-        if (invalid != Errors.NONE) {
-            return CompletableFuture.completedFuture(commitResponse(request, invalid, Map.of()));
-        }
+        CompletableFuture<Errors> validated = notHere != Errors.NONE ? CompletableFuture.completedFuture(notHere)
+                : validateCommit(request, version);
+        return validated.thenCompose(invalid -> invalid != Errors.NONE
+                ? CompletableFuture.completedFuture(commitResponse(request, invalid, Map.of()))
+                : store(request));
+    }
+
+    private CompletableFuture<OffsetCommitResponseData> store(OffsetCommitRequestData request) {
         long now = timer.nowMs();
         long expireTimestamp = request.retentionTimeMs() >= 0 ? now + request.retentionTimeMs() : -1;
         Map<TopicPartition, CommittedOffset> accepted = new HashMap<>();
@@ -81,44 +85,40 @@ final class GroupOffsets {
         });
     }
 
-    private Errors validateCommit(OffsetCommitRequestData request, short version) {
+    private CompletableFuture<Errors> validateCommit(OffsetCommitRequestData request, short version) {
         int generation = request.generationIdOrMemberEpoch();
         String memberId = request.memberId() == null ? "" : request.memberId();
-        ClassicGroup group = groups.find(request.groupId());
-        if (group == null) {
-            if (generation >= 0) {
-                return version >= 9 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION;
-            }
-            // A consumer without group management (or an admin tool) commits to a group that only holds offsets.
-            group = groups.getOrCreate(request.groupId());
+        ClassicGroup found = groups.find(request.groupId());
+        if (found == null && generation >= 0) {
+            return CompletableFuture.completedFuture(version >= 9 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION);
         }
-        try (DeferredCompletions deferred = DeferredCompletions.open()) {
-            synchronized (group) {
-                if (group.is(GroupState.DEAD)) {
-                    return Errors.COORDINATOR_NOT_AVAILABLE;
-                }
-                if (generation < 0 && group.is(GroupState.EMPTY)) {
-                    return Errors.NONE;
-                }
-                if (generation >= 0 || !memberId.isEmpty() || request.groupInstanceId() != null) {
-                    Errors invalid = ClassicRebalance.validateMember(group, memberId, request.groupInstanceId());
-                    if (invalid != Errors.NONE) {
-                        return invalid;
-                    }
-                    if (generation != group.generationId()) {
-                        return Errors.ILLEGAL_GENERATION;
-                    }
-                } else {
-                    // Someone outside the group commits while it is managed by its members.
-                    return Errors.UNKNOWN_MEMBER_ID;
-                }
-                if (group.is(GroupState.COMPLETING_REBALANCE)) {
-                    // The member has the new generation but not its assignment yet; it commits again after SyncGroup.
-                    return Errors.REBALANCE_IN_PROGRESS;
-                }
+        // A consumer without group management (or an admin tool) commits to a group that only holds offsets.
+        ClassicGroup group = found != null ? found : groups.getOrCreate(request.groupId());
+        return groups.run(group, () -> {
+            if (group.is(GroupState.DEAD)) {
+                return Errors.COORDINATOR_NOT_AVAILABLE;
+            }
+            if (generation < 0 && group.is(GroupState.EMPTY)) {
                 return Errors.NONE;
             }
-        }
+            if (generation >= 0 || !memberId.isEmpty() || request.groupInstanceId() != null) {
+                Errors invalid = ClassicRebalance.validateMember(group, memberId, request.groupInstanceId());
+                if (invalid != Errors.NONE) {
+                    return invalid;
+                }
+                if (generation != group.generationId()) {
+                    return Errors.ILLEGAL_GENERATION;
+                }
+            } else {
+                // Someone outside the group commits while it is managed by its members.
+                return Errors.UNKNOWN_MEMBER_ID;
+            }
+            if (group.is(GroupState.COMPLETING_REBALANCE)) {
+                // The member has the new generation but not its assignment yet; it commits again after SyncGroup.
+                return Errors.REBALANCE_IN_PROGRESS;
+            }
+            return Errors.NONE;
+        });
     }
 
     private static OffsetCommitResponseData commitResponse(OffsetCommitRequestData request, Errors error,
@@ -158,26 +158,29 @@ final class GroupOffsets {
                     new OffsetDeleteResponseData().setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()));
         }
         Map<TopicPartition, Errors> outcome = new HashMap<>();
-        try (DeferredCompletions deferred = DeferredCompletions.open()) {
-            synchronized (group) {
-                if (group.is(GroupState.DEAD)) {
-                    return CompletableFuture.completedFuture(
-                            new OffsetDeleteResponseData().setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()));
-                }
-                boolean active = !group.is(GroupState.EMPTY);
-                if (active && !ClassicGroup.CONSUMER_PROTOCOL_TYPE.equals(group.protocolType())) {
-                    return CompletableFuture.completedFuture(
-                            new OffsetDeleteResponseData().setErrorCode(Errors.NON_EMPTY_GROUP.code()));
-                }
-                for (OffsetDeleteRequestTopic topic : request.topics()) {
-                    Errors error = active && group.isSubscribedTo(topic.name())
-                            ? Errors.GROUP_SUBSCRIBED_TO_TOPIC : Errors.NONE;
-                    for (OffsetDeleteRequestPartition partition : topic.partitions()) {
-                        outcome.put(new TopicPartition(topic.name(), partition.partitionIndex()), error);
-                    }
+        return groups.run(group, () -> {
+            if (group.is(GroupState.DEAD)) {
+                return new OffsetDeleteResponseData().setErrorCode(Errors.GROUP_ID_NOT_FOUND.code());
+            }
+            boolean active = !group.is(GroupState.EMPTY);
+            if (active && !ClassicGroup.CONSUMER_PROTOCOL_TYPE.equals(group.protocolType())) {
+                return new OffsetDeleteResponseData().setErrorCode(Errors.NON_EMPTY_GROUP.code());
+            }
+            for (OffsetDeleteRequestTopic topic : request.topics()) {
+                Errors error = active && group.isSubscribedTo(topic.name())
+                        ? Errors.GROUP_SUBSCRIBED_TO_TOPIC : Errors.NONE;
+                for (OffsetDeleteRequestPartition partition : topic.partitions()) {
+                    outcome.put(new TopicPartition(topic.name(), partition.partitionIndex()), error);
                 }
             }
-        }
+            return null;
+        }).thenCompose(refused -> refused != null ? CompletableFuture.completedFuture(refused)
+                : deleteAccepted(request, outcome));
+    }
+
+    /** Deletes the offsets the group's state allowed; the others keep their error in the response. */
+    private CompletableFuture<OffsetDeleteResponseData> deleteAccepted(OffsetDeleteRequestData request,
+                                                                       Map<TopicPartition, Errors> outcome) {
         Set<TopicPartition> deletable = new HashSet<>();
         outcome.forEach((tp, error) -> {
             if (error == Errors.NONE) {

@@ -12,7 +12,7 @@ final class GroupResponses {
     private GroupResponses() {
     }
 
-    /** Call under the group's monitor: the members' metadata is read from the group. */
+    /** Call in the group's event: the members' metadata is read from the group. */
     static JoinGroupResponseData joinResponse(ClassicGroup group, GroupMember member, String leaderId,
                                               boolean withMembers) {
         JoinGroupResponseData response = new JoinGroupResponseData().setErrorCode(Errors.NONE.code())

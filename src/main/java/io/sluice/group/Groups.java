@@ -1,27 +1,42 @@
 package io.sluice.group;
 
+import io.sluice.coordinator.EventQueue;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
  * The classic groups this node serves, by id, and where their offsets-only siblings come from: a group that has
  * only committed offsets (after a restart, or from a consumer without group management) is found as an Empty group.
- * Also the one way code here takes a group's monitor ({@link #locked}), so that every such section completes its
- * futures after releasing it.
+ * Also the one way code here reaches a group's state: its events ({@link #run}), kept in {@link EventQueue}s of the
+ * coordinator runtime, so a group's changes happen one at a time without a lock and the futures they answer
+ * complete after each change.
  *
- * <p>Threading: the map is concurrent; a group's own state is read and changed only under its monitor.
+ * <p>Threading: the map is concurrent; a group's own state is read and changed only in its events.
  */
 final class Groups {
+    /** Groups are spread over this many event queues; the events of one group always use the same one. */
+    private static final int EVENT_QUEUES = 64;
+
     private final Map<String, ClassicGroup> byId = new ConcurrentHashMap<>();
     private final OffsetStore offsets;
     private final GroupOwnership ownership;
+    private final List<EventQueue> queues;
 
-    Groups(OffsetStore offsets, GroupOwnership ownership) {
+    Groups(OffsetStore offsets, GroupOwnership ownership, Executor events) {
         this.offsets = offsets;
         this.ownership = ownership;
+        List<EventQueue> all = new ArrayList<>(EVENT_QUEUES);
+        for (int i = 0; i < EVENT_QUEUES; i++) {
+            all.add(new EventQueue("group events " + i, events));
+        }
+        this.queues = List.copyOf(all);
     }
 
     /** NONE when this node coordinates the group, else the error a client should see (NOT_COORDINATOR, ...). */
@@ -63,20 +78,35 @@ final class Groups {
         return byId.values();
     }
 
-    /** Runs {@code action} under the group's monitor; the futures it decides complete after the monitor is released. */
-    static <T> T locked(ClassicGroup group, Supplier<T> action) {
-        try (DeferredCompletions deferred = DeferredCompletions.open()) {
-            synchronized (group) {
-                return action.get();
+    /**
+     * Runs an event of the group: the events of one group run one at a time, in submission order, on the event
+     * executor and holding no lock; the answers the event decides ({@link DeferredCompletions}) and the returned
+     * future complete once it has run.
+     */
+    <T> CompletableFuture<T> run(ClassicGroup group, Supplier<T> event) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        queueOf(group.groupId()).submit(completions -> {
+            T value;
+            try (DeferredCompletions deferred = DeferredCompletions.open()) {
+                value = event.get();
+            } catch (RuntimeException e) {
+                completions.add(() -> result.completeExceptionally(e));
+                return;
             }
-        }
+            completions.add(() -> result.complete(value));
+        });
+        return result;
     }
 
-    /** As {@link #locked(ClassicGroup, Supplier)}, for an action without a result. */
-    static void lockedDo(ClassicGroup group, Runnable action) {
-        locked(group, () -> {
-            action.run();
+    /** As {@link #run}, for an event without a result. */
+    CompletableFuture<Void> runDo(ClassicGroup group, Runnable event) {
+        return run(group, () -> {
+            event.run();
             return null;
         });
+    }
+
+    private EventQueue queueOf(String groupId) {
+        return queues.get(Math.floorMod(groupId.hashCode(), queues.size()));
     }
 }

@@ -12,7 +12,7 @@ import org.apache.kafka.common.message.SyncGroupResponseData;
  * waiting for the rebalance and the session-expiry timer. Each timer carries an epoch, bumped whenever it is
  * re-armed or cancelled, so an expiry that fired just before it was superseded does nothing.
  *
- * <p>Threading: guarded by its group's monitor, like the {@link ClassicGroup} that holds it.
+ * <p>Threading: changed only in its group's events, like the {@link ClassicGroup} that holds it.
  */
 final class RebalanceState {
     /** What the rebalance holds for one member. */

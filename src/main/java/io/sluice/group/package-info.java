@@ -1,11 +1,13 @@
 /**
- * The classic consumer group protocol: {@link io.sluice.group.GroupCoordinator} with its explicit
- * {@link io.sluice.group.GroupState} machine, and the groups and members it keeps.
+ * The classic consumer group protocol: {@link io.sluice.group.GroupCoordinator} and its parts (rebalance, offsets,
+ * admin, loading), with the explicit {@link io.sluice.group.GroupState} machine and the groups and members it keeps.
  *
- * <p>Threading rule: each group is guarded by its own monitor, and no future is completed while one is held. A
- * section that takes a group's monitor opens a {@link io.sluice.group.DeferredCompletions} scope around it; the
- * answers decided inside (a rebalance completing every waiting JoinGroup, an assignment answering every waiting
- * SyncGroup) are completed when the scope closes, after the monitor is released, so the callbacks they run (the
- * network layer resuming those members' connections) never run under a group's lock.
+ * <p>Threading rule: a group's state is read and changed only in its events ({@link io.sluice.group.Groups#run}),
+ * which run one at a time per group on the coordinator's event executor ({@link io.sluice.coordinator.EventQueue})
+ * and hold no lock. Requests, timers and answers of the offsets store each submit an event; none waits for another.
+ * The answers an event decides (a rebalance completing every waiting JoinGroup, an assignment answering every
+ * waiting SyncGroup) are queued in a {@link io.sluice.group.DeferredCompletions} scope and completed once the event
+ * has run, so the callbacks they trigger (the network layer resuming those members' connections, on their own
+ * executor) never run inside a group's change.
  */
 package io.sluice.group;

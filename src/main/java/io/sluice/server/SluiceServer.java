@@ -55,6 +55,8 @@ public final class SluiceServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SluiceServer.class);
 
     private static final java.time.Duration CONTROLLED_SHUTDOWN_TIMEOUT = java.time.Duration.ofSeconds(5);
+    /** Threads running the classic groups' events (Kafka's group.coordinator.threads, capped by the cores). */
+    private static final int GROUP_EVENT_THREADS = Math.min(4, Runtime.getRuntime().availableProcessors());
 
     private final List<AutoCloseable> stopOrder = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -121,9 +123,12 @@ public final class SluiceServer implements AutoCloseable {
         stopOrder.add(groupTimer);
         DeferredOffsetStore offsetStore = new DeferredOffsetStore();
         PartitionOwnership ownership = new PartitionOwnership();
+        ExecutorService groupEvents = Executors.newFixedThreadPool(GROUP_EVENT_THREADS,
+                DaemonThreads.numbered("sluice-group-events"));
+        stopOrder.add(groupEvents::shutdownNow);
         GroupCoordinator groups = new GroupCoordinator(offsetStore, groupTimer, new GroupConfig(
                 config.groupInitialRebalanceDelayMs(), config.groupMinSessionTimeoutMs(),
-                config.groupMaxSessionTimeoutMs(), config.groupMaxSize()), ownership);
+                config.groupMaxSessionTimeoutMs(), config.groupMaxSize()), ownership, groupEvents);
         stopOrder.add(groups);
         GroupApis.register(registry, groups, metadata);
 

@@ -60,7 +60,7 @@ class GroupCoordinatorTest {
 
         assertThat(Errors.forCode(first.errorCode())).isEqualTo(Errors.MEMBER_ID_REQUIRED);
         assertThat(first.memberId()).startsWith("client-");
-        assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.EMPTY);
+        assertThat(coordinator.groupState(GROUP).join()).isEqualTo(GroupState.EMPTY);
 
         JoinGroupResponseData second = join(first.memberId(), null, subscription("orders")).join();
         assertThat(Errors.forCode(second.errorCode())).isEqualTo(Errors.NONE);
@@ -86,12 +86,12 @@ class GroupCoordinatorTest {
         assertThat(joined.protocolName()).isEqualTo("range");
         assertThat(joined.protocolType()).isEqualTo("consumer");
         assertThat(joined.members()).extracting(JoinGroupResponseMember::memberId).containsExactly(id);
-        assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.COMPLETING_REBALANCE);
+        assertThat(coordinator.groupState(GROUP).join()).isEqualTo(GroupState.COMPLETING_REBALANCE);
 
         SyncGroupResponseData synced = sync(id, 1, Map.of(id, bytes("all-of-it"))).join();
         assertThat(Errors.forCode(synced.errorCode())).isEqualTo(Errors.NONE);
         assertThat(synced.assignment()).isEqualTo(bytes("all-of-it"));
-        assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.STABLE);
+        assertThat(coordinator.groupState(GROUP).join()).isEqualTo(GroupState.STABLE);
     }
 
     @Test
@@ -101,7 +101,7 @@ class GroupCoordinatorTest {
 
         CompletableFuture<JoinGroupResponseData> bJoin = join(b, null, subscription("orders"));
         assertThat(bJoin).isNotDone();
-        assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.PREPARING_REBALANCE);
+        assertThat(coordinator.groupState(GROUP).join()).isEqualTo(GroupState.PREPARING_REBALANCE);
         assertThat(heartbeat(a, 1)).isEqualTo(Errors.REBALANCE_IN_PROGRESS);
 
         CompletableFuture<JoinGroupResponseData> aJoin = join(a, null, subscription("orders"));
@@ -126,7 +126,7 @@ class GroupCoordinatorTest {
         SyncGroupResponseData leaderSync = sync(leader, 2, Map.of(leader, bytes("p0"), follower, bytes("p1"))).join();
         assertThat(leaderSync.assignment()).isEqualTo(bytes("p0"));
         assertThat(followerSync.join().assignment()).isEqualTo(bytes("p1"));
-        assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.STABLE);
+        assertThat(coordinator.groupState(GROUP).join()).isEqualTo(GroupState.STABLE);
     }
 
     @Test
@@ -150,7 +150,7 @@ class GroupCoordinatorTest {
 
         JoinGroupResponseData response = join(memberId(), null, protocols("other-assignor")).join();
         assertThat(Errors.forCode(response.errorCode())).isEqualTo(Errors.INCONSISTENT_GROUP_PROTOCOL);
-        assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.STABLE);
+        assertThat(coordinator.groupState(GROUP).join()).isEqualTo(GroupState.STABLE);
     }
 
     @Test
@@ -229,9 +229,9 @@ class GroupCoordinatorTest {
         timer.advance(SESSION_MS / 2);
         assertThat(heartbeat(survivor, 2)).isEqualTo(Errors.NONE);
         timer.advance(SESSION_MS / 2 - 1);
-        assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.STABLE);
+        assertThat(coordinator.groupState(GROUP).join()).isEqualTo(GroupState.STABLE);
         timer.advance(1);
-        assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.PREPARING_REBALANCE);
+        assertThat(coordinator.groupState(GROUP).join()).isEqualTo(GroupState.PREPARING_REBALANCE);
         assertThat(heartbeat(survivor, 2)).isEqualTo(Errors.REBALANCE_IN_PROGRESS);
         assertThat(heartbeat(silent, 2)).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
 
@@ -247,7 +247,7 @@ class GroupCoordinatorTest {
             timer.advance(SESSION_MS - 1);
             assertThat(heartbeat(a, 1)).isEqualTo(Errors.NONE);
         }
-        assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.STABLE);
+        assertThat(coordinator.groupState(GROUP).join()).isEqualTo(GroupState.STABLE);
     }
 
     @Test
@@ -279,9 +279,9 @@ class GroupCoordinatorTest {
         String leader = ids[0];
         String other = ids[1];
 
-        LeaveGroupResponseData left = coordinator.leaveGroup(GROUP, List.of(new MemberIdentity().setMemberId(leader)));
+        LeaveGroupResponseData left = coordinator.leaveGroup(GROUP, List.of(new MemberIdentity().setMemberId(leader))).join();
         assertThat(left.members()).singleElement().satisfies(m -> assertThat(m.errorCode()).isZero());
-        assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.PREPARING_REBALANCE);
+        assertThat(coordinator.groupState(GROUP).join()).isEqualTo(GroupState.PREPARING_REBALANCE);
 
         JoinGroupResponseData rejoined = join(other, null, subscription("orders")).join();
         assertThat(rejoined.leader()).isEqualTo(other);
@@ -292,11 +292,11 @@ class GroupCoordinatorTest {
     void whenTheLastMemberLeavesTheGroupIsEmptyWithANewGeneration() {
         String a = stableSingleMember();
 
-        coordinator.leaveGroup(GROUP, List.of(new MemberIdentity().setMemberId(a)));
+        coordinator.leaveGroup(GROUP, List.of(new MemberIdentity().setMemberId(a))).join();
 
-        assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.EMPTY);
-        assertThat(coordinator.describeGroup(GROUP).members()).isEmpty();
-        assertThat(coordinator.describeGroup(GROUP).protocolType()).isEqualTo("consumer");
+        assertThat(coordinator.groupState(GROUP).join()).isEqualTo(GroupState.EMPTY);
+        assertThat(coordinator.describeGroup(GROUP).join().members()).isEmpty();
+        assertThat(coordinator.describeGroup(GROUP).join().protocolType()).isEqualTo("consumer");
     }
 
     @Test
@@ -304,7 +304,7 @@ class GroupCoordinatorTest {
         String a = stableSingleMember();
 
         LeaveGroupResponseData response = coordinator.leaveGroup(GROUP, List.of(
-                new MemberIdentity().setMemberId("stranger"), new MemberIdentity().setMemberId(a)));
+                new MemberIdentity().setMemberId("stranger"), new MemberIdentity().setMemberId(a))).join();
         assertThat(response.members()).extracting(m -> Errors.forCode(m.errorCode()))
                 .containsExactly(Errors.UNKNOWN_MEMBER_ID, Errors.NONE);
     }
@@ -331,7 +331,7 @@ class GroupCoordinatorTest {
         assertThat(heartbeat("stranger", 1)).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
         assertThat(heartbeat(a, 0)).isEqualTo(Errors.ILLEGAL_GENERATION);
         assertThat(coordinator.heartbeat(new HeartbeatRequestData().setGroupId("nobody").setMemberId(a)
-                .setGenerationId(1))).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
+                .setGenerationId(1)).join()).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
     }
 
     @Test
@@ -343,7 +343,7 @@ class GroupCoordinatorTest {
         CompletableFuture<JoinGroupResponseData> again = join(ids[1], null, List.of(new JoinGroupRequestProtocol()
                 .setName("range").setMetadata(bytesOf(ConsumerProtocol.serializeSubscription(new Subscription(
                         List.of("orders"), null, List.of(new TopicPartition("orders", 1))))))));
-        assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.PREPARING_REBALANCE);
+        assertThat(coordinator.groupState(GROUP).join()).isEqualTo(GroupState.PREPARING_REBALANCE);
         assertThat(heartbeat(ids[0], 2)).isEqualTo(Errors.REBALANCE_IN_PROGRESS);
         join(ids[0], null, subscription("orders"));
         assertThat(again.join().generationId()).isEqualTo(3);
@@ -369,13 +369,13 @@ class GroupCoordinatorTest {
             String follower = leader.equals(staticId) ? leaderId : staticId;
             sync(leader, 1, Map.of(leaderId, bytes("dyn"), staticId, bytes("stat")));
             sync(follower, 1, Map.of()).join();
-            assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.STABLE);
+            assertThat(coordinator.groupState(GROUP).join()).isEqualTo(GroupState.STABLE);
         }
 
         @Test
         void aStaticMemberIsAdmittedWithoutTheMemberIdRoundTrip() {
             assertThat(staticId).startsWith("instance-1-");
-            assertThat(coordinator.describeGroup(GROUP).members()).extracting(m -> m.groupInstanceId())
+            assertThat(coordinator.describeGroup(GROUP).join().members()).extracting(m -> m.groupInstanceId())
                     .contains("instance-1");
         }
 
@@ -387,7 +387,7 @@ class GroupCoordinatorTest {
             assertThat(rejoined.memberId()).isNotEqualTo(staticId).startsWith("instance-1-");
             assertThat(rejoined.generationId()).isEqualTo(1);
             assertThat(rejoined.members()).isEmpty();
-            assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.STABLE);
+            assertThat(coordinator.groupState(GROUP).join()).isEqualTo(GroupState.STABLE);
             assertThat(sync(rejoined.memberId(), 1, Map.of()).join().assignment()).isEqualTo(bytes("stat"));
             assertThat(heartbeat(leaderId, 1)).isEqualTo(Errors.NONE);
         }
@@ -397,11 +397,11 @@ class GroupCoordinatorTest {
             join("", "instance-1", subscription("orders")).join();
 
             assertThat(coordinator.heartbeat(new HeartbeatRequestData().setGroupId(GROUP).setMemberId(staticId)
-                    .setGroupInstanceId("instance-1").setGenerationId(1))).isEqualTo(Errors.FENCED_INSTANCE_ID);
+                    .setGroupInstanceId("instance-1").setGenerationId(1)).join()).isEqualTo(Errors.FENCED_INSTANCE_ID);
             assertThat(Errors.forCode(join(staticId, "instance-1", subscription("orders")).join().errorCode()))
                     .isEqualTo(Errors.FENCED_INSTANCE_ID);
             LeaveGroupResponseData leave = coordinator.leaveGroup(GROUP, List.of(
-                    new MemberIdentity().setMemberId(staticId).setGroupInstanceId("instance-1")));
+                    new MemberIdentity().setMemberId(staticId).setGroupInstanceId("instance-1"))).join();
             assertThat(Errors.forCode(leave.members().get(0).errorCode())).isEqualTo(Errors.FENCED_INSTANCE_ID);
         }
 
@@ -410,16 +410,16 @@ class GroupCoordinatorTest {
             CompletableFuture<JoinGroupResponseData> rejoined = join("", "instance-1", subscription("orders", "refunds"));
 
             assertThat(rejoined).isNotDone();
-            assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.PREPARING_REBALANCE);
+            assertThat(coordinator.groupState(GROUP).join()).isEqualTo(GroupState.PREPARING_REBALANCE);
         }
 
         @Test
         void aStaticMemberLeavesByInstanceId() {
             LeaveGroupResponseData leave = coordinator.leaveGroup(GROUP, List.of(
-                    new MemberIdentity().setMemberId("").setGroupInstanceId("instance-1")));
+                    new MemberIdentity().setMemberId("").setGroupInstanceId("instance-1"))).join();
 
             assertThat(Errors.forCode(leave.members().get(0).errorCode())).isEqualTo(Errors.NONE);
-            assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.PREPARING_REBALANCE);
+            assertThat(coordinator.groupState(GROUP).join()).isEqualTo(GroupState.PREPARING_REBALANCE);
         }
     }
 
@@ -435,7 +435,7 @@ class GroupCoordinatorTest {
         assertThat(stored.metadata()).isEqualTo("note");
         assertThat(stored.leaderEpoch()).isEqualTo(7);
         assertThat(stored.commitTimestamp()).isEqualTo(timer.nowMs());
-        assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.EMPTY);
+        assertThat(coordinator.groupState(GROUP).join()).isEqualTo(GroupState.EMPTY);
     }
 
     @Test
@@ -501,10 +501,10 @@ class GroupCoordinatorTest {
         commit(1, a, 10, "").join();
 
         assertThat(coordinator.deleteGroup(GROUP).join()).isEqualTo(Errors.NON_EMPTY_GROUP);
-        coordinator.leaveGroup(GROUP, List.of(new MemberIdentity().setMemberId(a)));
+        coordinator.leaveGroup(GROUP, List.of(new MemberIdentity().setMemberId(a))).join();
         assertThat(coordinator.deleteGroup(GROUP).join()).isEqualTo(Errors.NONE);
         assertThat(store.fetch(GROUP)).isEmpty();
-        assertThat(coordinator.groupState(GROUP)).isNull();
+        assertThat(coordinator.groupState(GROUP).join()).isNull();
         assertThat(coordinator.deleteGroup(GROUP).join()).isEqualTo(Errors.GROUP_ID_NOT_FOUND);
     }
 
@@ -513,7 +513,7 @@ class GroupCoordinatorTest {
         store.commit("restored", Map.of(new TopicPartition("t", 0), new CommittedOffset(1, -1, "", 0, -1))).join();
         stableSingleMember();
 
-        assertThat(coordinator.listGroups()).containsExactlyInAnyOrder(
+        assertThat(coordinator.listGroups().join()).containsExactlyInAnyOrder(
                 new GroupCoordinator.GroupListing("restored", "", GroupState.EMPTY),
                 new GroupCoordinator.GroupListing(GROUP, "consumer", GroupState.STABLE));
     }
@@ -522,7 +522,7 @@ class GroupCoordinatorTest {
     void aStableGroupIsDescribedWithProtocolMembersAndAssignments() {
         String a = stableSingleMember();
 
-        DescribedGroup described = coordinator.describeGroup(GROUP);
+        DescribedGroup described = coordinator.describeGroup(GROUP).join();
         assertThat(described.groupState()).isEqualTo("Stable");
         assertThat(described.protocolType()).isEqualTo("consumer");
         assertThat(described.protocolData()).isEqualTo("range");
@@ -534,7 +534,7 @@ class GroupCoordinatorTest {
             assertThat(ConsumerProtocol.deserializeSubscription(ByteBuffer.wrap(member.memberMetadata())).topics())
                     .containsExactly("orders");
         });
-        assertThat(coordinator.describeGroup("unknown")).isNull();
+        assertThat(coordinator.describeGroup("unknown").join()).isNull();
     }
 
     @Test
@@ -584,13 +584,13 @@ class GroupCoordinatorTest {
 
             assertThat(leaderSync).isNotDone();
             assertThat(followerSync).isNotDone();
-            assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.COMPLETING_REBALANCE);
+            assertThat(coordinator.groupState(GROUP).join()).isEqualTo(GroupState.COMPLETING_REBALANCE);
             assertThat(heartbeat(ids[1], 2)).isEqualTo(Errors.NONE);
 
             replicated.complete(null);
             assertThat(leaderSync.join().assignment()).isEqualTo(bytes("p0"));
             assertThat(followerSync.join().assignment()).isEqualTo(bytes("p1"));
-            assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.STABLE);
+            assertThat(coordinator.groupState(GROUP).join()).isEqualTo(GroupState.STABLE);
         }
 
         @Test
@@ -603,7 +603,7 @@ class GroupCoordinatorTest {
 
             assertThat(Errors.forCode(leaderSync.errorCode())).isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE);
             assertThat(Errors.forCode(followerSync.join().errorCode())).isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE);
-            assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.PREPARING_REBALANCE);
+            assertThat(coordinator.groupState(GROUP).join()).isEqualTo(GroupState.PREPARING_REBALANCE);
             assertThat(store.storedGroup(GROUP).generation()).as("the last stored generation").isEqualTo(1);
         }
 
@@ -625,7 +625,7 @@ class GroupCoordinatorTest {
 
             reloadIntoANewCoordinator();
 
-            assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.STABLE);
+            assertThat(coordinator.groupState(GROUP).join()).isEqualTo(GroupState.STABLE);
             assertThat(heartbeat(ids[0], 2)).isEqualTo(Errors.NONE);
             assertThat(heartbeat(ids[1], 2)).isEqualTo(Errors.NONE);
             assertThat(errors(commit(2, ids[1], 42, "").join())).containsExactly(Errors.NONE);
@@ -636,8 +636,8 @@ class GroupCoordinatorTest {
                 assertThat(heartbeat(ids[0], 2)).isEqualTo(Errors.NONE);
                 assertThat(heartbeat(ids[1], 2)).isEqualTo(Errors.NONE);
             }
-            assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.STABLE);
-            DescribedGroup described = coordinator.describeGroup(GROUP);
+            assertThat(coordinator.groupState(GROUP).join()).isEqualTo(GroupState.STABLE);
+            DescribedGroup described = coordinator.describeGroup(GROUP).join();
             assertThat(described.protocolData()).isEqualTo("range");
             assertThat(described.members()).extracting(m -> m.memberId()).containsExactly(ids[0], ids[1]);
         }
@@ -651,10 +651,10 @@ class GroupCoordinatorTest {
             timer.advance(SESSION_MS / 2);
             assertThat(heartbeat(live, 2)).isEqualTo(Errors.NONE);
             timer.advance(SESSION_MS / 2 - 1);
-            assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.STABLE);
+            assertThat(coordinator.groupState(GROUP).join()).isEqualTo(GroupState.STABLE);
             timer.advance(1);
 
-            assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.PREPARING_REBALANCE);
+            assertThat(coordinator.groupState(GROUP).join()).isEqualTo(GroupState.PREPARING_REBALANCE);
             assertThat(heartbeat(live, 2)).isEqualTo(Errors.REBALANCE_IN_PROGRESS);
             JoinGroupResponseData rejoined = join(live, null, subscription("orders")).join();
             assertThat(rejoined.generationId()).isEqualTo(3);
@@ -665,14 +665,14 @@ class GroupCoordinatorTest {
         @Test
         void anEmptiedGroupIsStoredAndReloadsEmptyKeepingItsGeneration() {
             String id = stableSingleMember();
-            coordinator.leaveGroup(GROUP, List.of(new MemberIdentity().setMemberId(id)));
-            assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.EMPTY);
+            coordinator.leaveGroup(GROUP, List.of(new MemberIdentity().setMemberId(id))).join();
+            assertThat(coordinator.groupState(GROUP).join()).isEqualTo(GroupState.EMPTY);
             assertThat(store.storedGroup(GROUP).members()).isEmpty();
             assertThat(store.storedGroup(GROUP).generation()).isEqualTo(2);
 
             reloadIntoANewCoordinator();
 
-            assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.EMPTY);
+            assertThat(coordinator.groupState(GROUP).join()).isEqualTo(GroupState.EMPTY);
             assertThat(heartbeat(id, 2)).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
             String next = memberId();
             assertThat(join(next, null, subscription("orders")).join().generationId()).isEqualTo(3);
@@ -681,13 +681,13 @@ class GroupCoordinatorTest {
         @Test
         void deletingTheGroupRemovesItsStoredMetadata() {
             String id = stableSingleMember();
-            coordinator.leaveGroup(GROUP, List.of(new MemberIdentity().setMemberId(id)));
+            coordinator.leaveGroup(GROUP, List.of(new MemberIdentity().setMemberId(id))).join();
 
             assertThat(coordinator.deleteGroup(GROUP).join()).isEqualTo(Errors.NONE);
 
             assertThat(store.storedGroup(GROUP)).isNull();
             reloadIntoANewCoordinator();
-            assertThat(coordinator.groupState(GROUP)).isNull();
+            assertThat(coordinator.groupState(GROUP).join()).isNull();
         }
 
         /** The old coordinator goes (its timers with it) and a new one loads what was stored, as after a failover. */
@@ -768,7 +768,7 @@ class GroupCoordinatorTest {
 
     private Errors heartbeat(String memberId, int generation) {
         return coordinator.heartbeat(new HeartbeatRequestData().setGroupId(GROUP).setMemberId(memberId)
-                .setGenerationId(generation));
+                .setGenerationId(generation)).join();
     }
 
     private CompletableFuture<OffsetCommitResponseData> commit(int generation, String memberId, long offset,

@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A waiting member's JoinGroup future is completed by whichever request ends the rebalance, and its callbacks run
- * on that thread: the network layer writes the response there and may run that connection's next pipelined
- * requests. Those requests must find no group monitor held, or a request for another group nests a second
- * monitor (lock-order deadlock) and a request for the same group changes it in the middle of the transition.
+ * on that thread. Requests issued from such a callback (a connection's pipelined requests, were the network layer
+ * to run them inline) must find the group's change finished and no lock held: a request for another group must not
+ * nest inside this one (lock-order deadlock), and one for the same group must not change it in the middle of the
+ * transition. With group events they are queued behind the running event and answered once it has run.
  */
 @Timeout(10)
 class GroupLockHazardTest {
@@ -45,14 +46,14 @@ class GroupLockHazardTest {
         // What the second member's connection has queued behind its JoinGroup: a request for another group, a
         // heartbeat for this one, and a LeaveGroup for the third member, which changes group A's members.
         List<String> monitorsHeld = new ArrayList<>();
-        List<Object> pipelinedAnswers = new ArrayList<>();
+        List<CompletableFuture<Errors>> pipelined = new ArrayList<>();
         CompletableFuture<Void> resumed = secondJoin.thenAccept(joined -> {
             monitorsHeld.addAll(monitorsHeldByThisThread());
-            pipelinedAnswers.add(Errors.forCode(join(GROUP_B, "").join().errorCode()));
-            pipelinedAnswers.add(coordinator.heartbeat(new HeartbeatRequestData().setGroupId(GROUP_A)
+            pipelined.add(join(GROUP_B, "").thenApply(r -> Errors.forCode(r.errorCode())));
+            pipelined.add(coordinator.heartbeat(new HeartbeatRequestData().setGroupId(GROUP_A)
                     .setMemberId(second).setGenerationId(joined.generationId())));
-            pipelinedAnswers.add(Errors.forCode(coordinator.leaveGroup(GROUP_A,
-                    List.of(new MemberIdentity().setMemberId(third))).members().get(0).errorCode()));
+            pipelined.add(coordinator.leaveGroup(GROUP_A, List.of(new MemberIdentity().setMemberId(third)))
+                    .thenApply(r -> Errors.forCode(r.members().get(0).errorCode())));
         });
 
         // The leader's rejoin completes the rebalance on this thread, which runs the second member's callback.
@@ -60,10 +61,11 @@ class GroupLockHazardTest {
 
         assertThat(resumed).isCompleted();
         assertThat(monitorsHeld).as("monitors held while another connection's requests ran").isEmpty();
-        assertThat(pipelinedAnswers).containsExactly(Errors.MEMBER_ID_REQUIRED, Errors.NONE, Errors.NONE);
+        assertThat(pipelined).extracting(CompletableFuture::join)
+                .containsExactly(Errors.MEMBER_ID_REQUIRED, Errors.NONE, Errors.NONE);
         assertThat(leaderJoin.members()).hasSize(3);
         assertThat(thirdJoin.join().generationId()).isEqualTo(leaderJoin.generationId());
-        assertThat(coordinator.groupState(GROUP_A)).isEqualTo(GroupState.PREPARING_REBALANCE);
+        assertThat(coordinator.groupState(GROUP_A).join()).isEqualTo(GroupState.PREPARING_REBALANCE);
     }
 
     private static List<String> monitorsHeldByThisThread() {

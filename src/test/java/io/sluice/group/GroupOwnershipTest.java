@@ -44,7 +44,7 @@ class GroupOwnershipTest {
     private final ManualGroupTimer timer = new ManualGroupTimer();
     private final InMemoryOffsetStore store = new InMemoryOffsetStore();
     private final GroupCoordinator coordinator = new GroupCoordinator(store, timer, new GroupConfig(0, 1000, 60_000, 100),
-            groupId -> notHere.getOrDefault(groupId, Errors.NONE));
+            groupId -> notHere.getOrDefault(groupId, Errors.NONE), Runnable::run);
 
     @Test
     void everyGroupRequestForAGroupCoordinatedElsewhereIsAnsweredNotCoordinator() {
@@ -54,17 +54,17 @@ class GroupOwnershipTest {
         assertThat(Errors.forCode(coordinator.syncGroup(new SyncGroupRequestData().setGroupId(GROUP).setMemberId("m")
                 .setGenerationId(1)).join().errorCode())).isEqualTo(Errors.NOT_COORDINATOR);
         assertThat(coordinator.heartbeat(new HeartbeatRequestData().setGroupId(GROUP).setMemberId("m")
-                .setGenerationId(1))).isEqualTo(Errors.NOT_COORDINATOR);
-        assertThat(Errors.forCode(coordinator.leaveGroup(GROUP, List.of(new MemberIdentity().setMemberId("m")))
+                .setGenerationId(1)).join()).isEqualTo(Errors.NOT_COORDINATOR);
+        assertThat(Errors.forCode(coordinator.leaveGroup(GROUP, List.of(new MemberIdentity().setMemberId("m"))).join()
                 .errorCode())).isEqualTo(Errors.NOT_COORDINATOR);
         assertThat(commitErrors(commit(GROUP, -1, "", 5))).containsOnly(Errors.NOT_COORDINATOR);
         assertThatThrownBy(() -> coordinator.committedOffsets(GROUP)).isInstanceOf(NotCoordinatorException.class);
         assertThat(Errors.forCode(coordinator.deleteOffsets(new OffsetDeleteRequestData().setGroupId(GROUP)).join()
                 .errorCode())).isEqualTo(Errors.NOT_COORDINATOR);
-        assertThat(Errors.forCode(coordinator.describeGroup(GROUP).errorCode())).isEqualTo(Errors.NOT_COORDINATOR);
+        assertThat(Errors.forCode(coordinator.describeGroup(GROUP).join().errorCode())).isEqualTo(Errors.NOT_COORDINATOR);
         assertThat(coordinator.deleteGroup(GROUP).join()).isEqualTo(Errors.NOT_COORDINATOR);
         assertThat(store.fetch(GROUP)).as("nothing was written").isEmpty();
-        assertThat(coordinator.groupState(GROUP)).as("nothing was created").isNull();
+        assertThat(coordinator.groupState(GROUP).join()).as("nothing was created").isNull();
     }
 
     @Test
@@ -99,12 +99,12 @@ class GroupOwnershipTest {
         assertThat(waiting).isCompleted();
         assertThat(Errors.forCode(waiting.join().errorCode())).isEqualTo(Errors.NOT_COORDINATOR);
         assertThat(coordinator.heartbeat(new HeartbeatRequestData().setGroupId(GROUP).setMemberId(first.memberId())
-                .setGenerationId(generation))).isEqualTo(Errors.NOT_COORDINATOR);
-        assertThat(coordinator.groupState(GROUP)).as("forgotten here").isNull();
+                .setGenerationId(generation)).join()).isEqualTo(Errors.NOT_COORDINATOR);
+        assertThat(coordinator.groupState(GROUP).join()).as("forgotten here").isNull();
         // The other group is untouched and still served.
         assertThat(coordinator.heartbeat(new HeartbeatRequestData().setGroupId(OTHER).setMemberId(other.memberId())
-                .setGenerationId(other.generationId()))).isEqualTo(Errors.NONE);
-        assertThat(coordinator.groupState(OTHER)).isEqualTo(GroupState.STABLE);
+                .setGenerationId(other.generationId())).join()).isEqualTo(Errors.NONE);
+        assertThat(coordinator.groupState(OTHER).join()).isEqualTo(GroupState.STABLE);
 
         // Only the other group's session timer is left; the unloaded group's members never time out here.
         coordinator.unloadGroups(OTHER::equals);
@@ -138,7 +138,7 @@ class GroupOwnershipTest {
         notHere.remove(GROUP);
 
         assertThat(coordinator.committedOffsets(GROUP).get(new TopicPartition("t", 0)).offset()).isEqualTo(42);
-        assertThat(coordinator.groupState(GROUP)).isEqualTo(GroupState.EMPTY);
+        assertThat(coordinator.groupState(GROUP).join()).isEqualTo(GroupState.EMPTY);
     }
 
     private JoinGroupResponseData joinWithId(String groupId) {

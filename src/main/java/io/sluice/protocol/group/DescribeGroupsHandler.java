@@ -4,6 +4,8 @@ import io.sluice.group.GroupCoordinator;
 import io.sluice.group.GroupState;
 import io.sluice.protocol.ApiHandler;
 import io.sluice.protocol.RequestContext;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.acl.AclOperation;
@@ -32,21 +34,33 @@ public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsReq
     public CompletableFuture<DescribeGroupsResponseData> handle(RequestContext context, DescribeGroupsRequest request) {
         short version = context.apiVersion();
         boolean withOperations = version >= 3 && request.data().includeAuthorizedOperations();
-        DescribeGroupsResponseData response = new DescribeGroupsResponseData();
+        List<CompletableFuture<DescribedGroup>> lookups = new ArrayList<>();
         for (String groupId : request.data().groups()) {
-            DescribedGroup described = coordinator.describeGroup(groupId);
-            if (described == null) {
-                described = new DescribedGroup().setGroupId(groupId).setGroupState(GroupState.DEAD.kafkaName())
-                        .setProtocolType("").setProtocolData("");
-                if (version >= 6) {
-                    described.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
-                            .setErrorMessage("Group " + groupId + " not found.");
-                }
-            } else if (withOperations) {
-                described.setAuthorizedOperations(ALL_GROUP_OPERATIONS);
-            }
-            response.groups().add(described);
+            lookups.add(coordinator.describeGroup(groupId));
         }
-        return CompletableFuture.completedFuture(response);
+        return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            DescribeGroupsResponseData response = new DescribeGroupsResponseData();
+            for (int i = 0; i < lookups.size(); i++) {
+                response.groups().add(answer(request.data().groups().get(i), lookups.get(i).join(), version,
+                        withOperations));
+            }
+            return response;
+        });
+    }
+
+    /** The coordinator's description, or the answer Kafka gives for a group that does not exist. */
+    private static DescribedGroup answer(String groupId, DescribedGroup found, short version, boolean withOperations) {
+        if (found == null) {
+            DescribedGroup missing = new DescribedGroup().setGroupId(groupId).setGroupState(GroupState.DEAD.kafkaName())
+                    .setProtocolType("").setProtocolData("");
+            if (version >= 6) {
+                missing.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()).setErrorMessage("Group " + groupId + " not found.");
+            }
+            return missing;
+        }
+        if (withOperations) {
+            found.setAuthorizedOperations(ALL_GROUP_OPERATIONS);
+        }
+        return found;
     }
 }

@@ -17,7 +17,7 @@ public final class HeartbeatHandler implements ApiHandler<HeartbeatRequest> {
 
     @Override
     public CompletableFuture<HeartbeatResponseData> handle(RequestContext context, HeartbeatRequest request) {
-        return CompletableFuture.completedFuture(
-                new HeartbeatResponseData().setErrorCode(coordinator.heartbeat(request.data()).code()));
+        return coordinator.heartbeat(request.data())
+                .thenApply(error -> new HeartbeatResponseData().setErrorCode(error.code()));
     }
 }

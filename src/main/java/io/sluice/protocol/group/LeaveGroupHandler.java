@@ -27,15 +27,16 @@ public final class LeaveGroupHandler implements ApiHandler<LeaveGroupRequest> {
         short version = context.apiVersion();
         List<MemberIdentity> leaving = version >= 3 ? request.data().members()
                 : List.of(new MemberIdentity().setMemberId(request.data().memberId()));
-        LeaveGroupResponseData response = coordinator.leaveGroup(request.data().groupId(), leaving);
-        if (version < 3) {
-            if (response.errorCode() == Errors.NONE.code()) {
-                for (MemberResponse member : response.members()) {
-                    response.setErrorCode(member.errorCode());
+        return coordinator.leaveGroup(request.data().groupId(), leaving).thenApply(response -> {
+            if (version < 3) {
+                if (response.errorCode() == Errors.NONE.code()) {
+                    for (MemberResponse member : response.members()) {
+                        response.setErrorCode(member.errorCode());
+                    }
                 }
+                response.members().clear();
             }
-            response.members().clear();
-        }
-        return CompletableFuture.completedFuture(response);
+            return response;
+        });
     }
 }

@@ -31,17 +31,19 @@ public final class ListGroupsHandler implements ApiHandler<ListGroupsRequest> {
         if (!types.isEmpty() && !types.contains(CLASSIC_GROUP_TYPE)) {
             return CompletableFuture.completedFuture(response);
         }
-        List<GroupListing> listings = coordinator.listGroups();
-        listings.sort(Comparator.comparing(GroupListing::groupId));
-        for (GroupListing listing : listings) {
-            String state = listing.state().kafkaName();
-            if (!states.isEmpty() && !states.contains(state.toLowerCase(Locale.ROOT))) {
-                continue;
+        return coordinator.listGroups().thenApply(listings -> {
+            listings.sort(Comparator.comparing(GroupListing::groupId));
+            for (GroupListing listing : listings) {
+                String state = listing.state().kafkaName();
+                if (!states.isEmpty() && !states.contains(state.toLowerCase(Locale.ROOT))) {
+                    continue;
+                }
+                response.groups().add(new ListedGroup().setGroupId(listing.groupId())
+                        .setProtocolType(listing.protocolType()).setGroupState(state)
+                        .setGroupType(CLASSIC_GROUP_TYPE));
             }
-            response.groups().add(new ListedGroup().setGroupId(listing.groupId())
-                    .setProtocolType(listing.protocolType()).setGroupState(state).setGroupType(CLASSIC_GROUP_TYPE));
-        }
-        return CompletableFuture.completedFuture(response);
+            return response;
+        });
     }
 
     private static List<String> lowerCase(List<String> values) {

@@ -72,7 +72,8 @@ class CoordinatorLeadershipTest {
         metadata.addListener(partitions);
         store = new LogOffsetStore(metadata, PartitionWriter.of(partitions), PARTITIONS, 60_000, null, time, Runnable::run);
         store.ensureTopic((short) 1);
-        coordinator = new GroupCoordinator(store, timer, new GroupConfig(0, 1000, 60_000, 100), ownership);
+        coordinator = new GroupCoordinator(store, timer, new GroupConfig(0, 1000, 60_000, 100), ownership,
+                Runnable::run);
     }
 
     @AfterEach
