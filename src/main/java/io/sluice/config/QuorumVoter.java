@@ -48,7 +48,7 @@ public record QuorumVoter(int nodeId, String host, int port) {
         return List.copyOf(voters);
     }
 
-    /** The voter's Raft endpoint, unresolved: it is resolved when connected to, so a restarted peer's new IP is found. */
+    /** The voter's Raft endpoint, unresolved: resolved when connected to, so a restarted peer's new IP is found. */
     public InetSocketAddress address() {
         return InetSocketAddress.createUnresolved(host, port);
     }

@@ -44,7 +44,8 @@ final class TopicControl {
     private final Supplier<Uuid> topicIds;
 
     TopicControl(Supplier<MetadataImage> image, RecordProposer proposer, ControllerQueue queue,
-                 int defaultNumPartitions, short defaultReplicationFactor, Consumer<Map<String, String>> topicConfigValidator,
+                 int defaultNumPartitions, short defaultReplicationFactor,
+                 Consumer<Map<String, String>> topicConfigValidator,
                  Supplier<Uuid> topicIds) {
         this.image = image;
         this.proposer = proposer;

@@ -145,7 +145,8 @@ public final class CoordinatorRuntime<C> {
             completions.add(() -> response.completeExceptionally(e));
             return;
         }
-        PendingWrite<C, T> pending = new PendingWrite<>(result.change(), result.response(), response, context.generation);
+        PendingWrite<C, T> pending = new PendingWrite<>(result.change(), result.response(), response,
+                context.generation);
         context.pending.add(pending);
         if (replicated.isDone()) {
             answered(context, pending, outcomeOf(replicated), completions);
@@ -165,7 +166,8 @@ public final class CoordinatorRuntime<C> {
     }
 
     /** In the partition's event: records one write's outcome and releases, in log order, every answered write. */
-    private void answered(CoordinatorPartition context, PendingWrite<C, ?> write, Errors outcome, List<Runnable> completions) {
+    private void answered(CoordinatorPartition context, PendingWrite<C, ?> write, Errors outcome,
+                          List<Runnable> completions) {
         write.outcome = outcome;
         while (!context.pending.isEmpty() && context.pending.peek().outcome != null) {
             PendingWrite<C, ?> head = context.pending.poll();

@@ -81,15 +81,15 @@ final class ClassicRebalance {
         groups.runDo(group, () -> {
             if (group.is(GroupState.DEAD)) {
                 // Deleted or unloaded since we looked it up: the client rediscovers the coordinator and retries.
-                result.complete(joinError(memberId, Errors.COORDINATOR_NOT_AVAILABLE));
+                DeferredCompletions.complete(result, joinError(memberId, Errors.COORDINATOR_NOT_AVAILABLE));
             } else if (groups.errorFor(groupId) != Errors.NONE) {
                 // Leadership moved while the request was on its way; a group it just created here goes again.
                 if (group.is(GroupState.EMPTY) && group.size() == 0) {
                     groups.remove(group);
                 }
-                result.complete(joinError(memberId, groups.errorFor(groupId)));
+                DeferredCompletions.complete(result, joinError(memberId, groups.errorFor(groupId)));
             } else if (!group.supportsProtocols(request.protocolType(), join.protocols)) {
-                result.complete(joinError(memberId, Errors.INCONSISTENT_GROUP_PROTOCOL));
+                DeferredCompletions.complete(result, joinError(memberId, Errors.INCONSISTENT_GROUP_PROTOCOL));
             } else if (newMember) {
                 joinNewMember(group, join, requireKnownMemberId, result);
             } else {
@@ -122,7 +122,7 @@ final class ClassicRebalance {
     private void joinNewMember(ClassicGroup group, JoinRequest join, boolean requireKnownMemberId,
                                CompletableFuture<JoinGroupResponseData> result) {
         if (group.size() >= config.maxSize()) {
-            result.complete(joinError("", Errors.GROUP_MAX_SIZE_REACHED));
+            DeferredCompletions.complete(result, joinError("", Errors.GROUP_MAX_SIZE_REACHED));
             return;
         }
         String instanceId = join.instanceId();
@@ -137,13 +137,14 @@ final class ClassicRebalance {
         } else if (requireKnownMemberId) {
             int sessionTimeoutMs = join.data.sessionTimeoutMs();
             group.addPending(newMemberId, timer.schedule(sessionTimeoutMs, () -> expirePending(group, newMemberId)));
-            result.complete(joinError(newMemberId, Errors.MEMBER_ID_REQUIRED));
+            DeferredCompletions.complete(result, joinError(newMemberId, Errors.MEMBER_ID_REQUIRED));
         } else {
             addMemberAndRebalance(group, newMemberId, join, result);
         }
     }
 
-    private void joinKnownMember(ClassicGroup group, JoinRequest join, CompletableFuture<JoinGroupResponseData> result) {
+    private void joinKnownMember(ClassicGroup group, JoinRequest join,
+                                 CompletableFuture<JoinGroupResponseData> result) {
         String memberId = join.data.memberId();
         if (group.removePending(memberId)) {
             addMemberAndRebalance(group, memberId, join, result);
@@ -151,7 +152,7 @@ final class ClassicRebalance {
         }
         Errors invalid = validateMember(group, memberId, join.instanceId());
         if (invalid != Errors.NONE) {
-            result.complete(joinError(memberId, invalid));
+            DeferredCompletions.complete(result, joinError(memberId, invalid));
             return;
         }
         GroupMember member = group.member(memberId);
@@ -160,7 +161,8 @@ final class ClassicRebalance {
             case COMPLETING_REBALANCE -> {
                 if (member.matches(join.protocols)) {
                     // A retried JoinGroup whose response was lost: answer with the generation it already joined.
-                    result.complete(joinResponse(group, member, group.leaderId(), group.isLeader(memberId)));
+                    DeferredCompletions.complete(result,
+                            joinResponse(group, member, group.leaderId(), group.isLeader(memberId)));
                 } else {
                     updateMemberAndRebalance(group, member, join, result);
                 }
@@ -171,10 +173,10 @@ final class ClassicRebalance {
                     // needs a new assignment.
                     updateMemberAndRebalance(group, member, join, result);
                 } else {
-                    result.complete(joinResponse(group, member, group.leaderId(), false));
+                    DeferredCompletions.complete(result, joinResponse(group, member, group.leaderId(), false));
                 }
             }
-            case EMPTY, DEAD -> result.complete(joinError(memberId, Errors.UNKNOWN_MEMBER_ID));
+            case EMPTY, DEAD -> DeferredCompletions.complete(result, joinError(memberId, Errors.UNKNOWN_MEMBER_ID));
         }
     }
 
@@ -197,7 +199,8 @@ final class ClassicRebalance {
     }
 
     /** Parks the member's JoinGroup; a superseded one is answered so the connection's later responses flow. */
-    private static void awaitJoin(ClassicGroup group, GroupMember member, CompletableFuture<JoinGroupResponseData> result) {
+    private static void awaitJoin(ClassicGroup group, GroupMember member,
+                                  CompletableFuture<JoinGroupResponseData> result) {
         CompletableFuture<JoinGroupResponseData> superseded = group.rebalance().awaitJoin(member, result);
         if (superseded != null) {
             DeferredCompletions.complete(superseded, joinError(member.memberId(), Errors.REBALANCE_IN_PROGRESS));
@@ -225,7 +228,7 @@ final class ClassicRebalance {
                     log.info("Static member {} of group {} rejoined as {} without a rebalance", join.instanceId(),
                             group.groupId(), newMemberId);
                     scheduleSession(group, member);
-                    result.complete(joinResponse(group, member, leaderBefore, false));
+                    DeferredCompletions.complete(result, joinResponse(group, member, leaderBefore, false));
                 } else {
                     awaitJoin(group, member, result);
                     prepareRebalanceOrTryComplete(group, "static member " + join.instanceId() + " rejoined changed");
@@ -235,7 +238,7 @@ final class ClassicRebalance {
                 awaitJoin(group, member, result);
                 prepareRebalanceOrTryComplete(group, "static member " + join.instanceId() + " rejoined");
             }
-            case EMPTY, DEAD -> result.complete(joinError(newMemberId, Errors.UNKNOWN_MEMBER_ID));
+            case EMPTY, DEAD -> DeferredCompletions.complete(result, joinError(newMemberId, Errors.UNKNOWN_MEMBER_ID));
         }
     }
 
@@ -428,12 +431,13 @@ final class ClassicRebalance {
         groups.runDo(group, () -> {
             Errors invalid = validateSync(group, request);
             if (invalid != Errors.NONE) {
-                result.complete(syncError(invalid));
+                DeferredCompletions.complete(result, syncError(invalid));
                 return;
             }
             GroupMember member = group.member(request.memberId());
             switch (group.state()) {
-                case PREPARING_REBALANCE -> result.complete(syncError(Errors.REBALANCE_IN_PROGRESS));
+                case PREPARING_REBALANCE ->
+                        DeferredCompletions.complete(result, syncError(Errors.REBALANCE_IN_PROGRESS));
                 case COMPLETING_REBALANCE -> {
                     CompletableFuture<SyncGroupResponseData> superseded = group.rebalance().awaitSync(member, result);
                     if (superseded != null) {
@@ -446,9 +450,9 @@ final class ClassicRebalance {
                 }
                 case STABLE -> {
                     scheduleSession(group, member);
-                    result.complete(syncResponse(group, member.assignment()));
+                    DeferredCompletions.complete(result, syncResponse(group, member.assignment()));
                 }
-                case EMPTY, DEAD -> result.complete(syncError(Errors.UNKNOWN_MEMBER_ID));
+                case EMPTY, DEAD -> DeferredCompletions.complete(result, syncError(Errors.UNKNOWN_MEMBER_ID));
             }
         });
         return result;

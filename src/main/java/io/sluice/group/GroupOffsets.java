@@ -90,7 +90,8 @@ final class GroupOffsets {
         String memberId = request.memberId() == null ? "" : request.memberId();
         ClassicGroup found = groups.find(request.groupId());
         if (found == null && generation >= 0) {
-            return CompletableFuture.completedFuture(version >= 9 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION);
+            return CompletableFuture.completedFuture(
+                    version >= 9 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION);
         }
         // A consumer without group management (or an admin tool) commits to a group that only holds offsets.
         ClassicGroup group = found != null ? found : groups.getOrCreate(request.groupId());
@@ -197,9 +198,9 @@ final class GroupOffsets {
             for (OffsetDeleteRequestTopic topic : request.topics()) {
                 OffsetDeleteResponseTopic responseTopic = new OffsetDeleteResponseTopic().setName(topic.name());
                 for (OffsetDeleteRequestPartition partition : topic.partitions()) {
+                    Errors error = outcome.get(new TopicPartition(topic.name(), partition.partitionIndex()));
                     responseTopic.partitions().add(new OffsetDeleteResponsePartition()
-                            .setPartitionIndex(partition.partitionIndex())
-                            .setErrorCode(outcome.get(new TopicPartition(topic.name(), partition.partitionIndex())).code()));
+                            .setPartitionIndex(partition.partitionIndex()).setErrorCode(error.code()));
                 }
                 response.topics().add(responseTopic);
             }

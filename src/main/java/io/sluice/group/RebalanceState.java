@@ -107,7 +107,8 @@ final class RebalanceState {
     }
 
     /** Parks the member's JoinGroup; returns the one it supersedes, or null. */
-    CompletableFuture<JoinGroupResponseData> awaitJoin(GroupMember member, CompletableFuture<JoinGroupResponseData> join) {
+    CompletableFuture<JoinGroupResponseData> awaitJoin(GroupMember member,
+                                                       CompletableFuture<JoinGroupResponseData> join) {
         MemberWaits waits = of(member);
         CompletableFuture<JoinGroupResponseData> previous = waits.join;
         waits.join = join;
@@ -126,7 +127,8 @@ final class RebalanceState {
     }
 
     /** Parks the member's SyncGroup; returns the one it supersedes, or null. */
-    CompletableFuture<SyncGroupResponseData> awaitSync(GroupMember member, CompletableFuture<SyncGroupResponseData> sync) {
+    CompletableFuture<SyncGroupResponseData> awaitSync(GroupMember member,
+                                                       CompletableFuture<SyncGroupResponseData> sync) {
         MemberWaits waits = of(member);
         CompletableFuture<SyncGroupResponseData> previous = waits.sync;
         waits.sync = sync;

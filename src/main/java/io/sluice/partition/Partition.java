@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * One replica of a partition hosted on this broker (Kafka's {@code Partition}): its {@link Log}, its role, the leader
  * epoch, the ISR with any change in flight ({@link IsrState}), the high watermark and, while leading, each follower's
  * progress and the acks=all appends waiting for it. Every append, read, offset lookup, DeleteRecords and follower fetch
- * on this broker goes through here, so there is one answer to "who leads, in which epoch, up to where is it replicated".
+ * on this broker goes through here, so there is one answer to "who leads, in which epoch, up to where is it
+ * replicated".
  *
  * <p>Roles and the transitions {@link #transitionTo} makes, each driven by a metadata image:
  * <pre>
@@ -429,7 +430,8 @@ public final class Partition {
             }
             from = isr.committed();
             isr = isr.propose(wanted);
-            request = new AlterPartitionRequest(self, topicId, tp.partition(), leaderEpoch, isr.partitionEpoch(), wanted);
+            request = new AlterPartitionRequest(self, topicId, tp.partition(), leaderEpoch, isr.partitionEpoch(),
+                    wanted);
         }
         LOG.info("Changing the ISR of {} from {} to {}", tp, from, request.newIsr());
         services.alterPartition().apply(request).whenComplete((image, error) -> onIsrChangeAnswered(request, image, error));
