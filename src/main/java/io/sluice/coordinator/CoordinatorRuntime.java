@@ -70,10 +70,6 @@ public final class CoordinatorRuntime<C> {
         WriteResult<C, T> run(List<C> pending);
     }
 
-    public int numPartitions() {
-        return partitions.size();
-    }
-
     /** Whether the partition's coordinator state is loaded and served here. */
     public boolean isLoaded(int partition) {
         return partitions.get(partition).loaded;

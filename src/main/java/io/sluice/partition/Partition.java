@@ -107,10 +107,6 @@ public final class Partition {
     public record LeaderAppend(LogAppendInfo info, CompletableFuture<Errors> replicated) {
     }
 
-    public TopicPartition topicPartition() {
-        return tp;
-    }
-
     public Uuid topicId() {
         return topicId;
     }
