@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import org.apache.kafka.common.record.DefaultRecordBatch;
 import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.Records;
+import org.apache.kafka.common.utils.ByteUtils;
 
 /**
  * A reusable cursor over the fixed 61-byte header of a magic v2 batch in a segment file, so that
@@ -23,10 +24,14 @@ final class BatchHeader {
     private static final int PRODUCER_EPOCH_OFFSET = 51;
     private static final int BASE_SEQUENCE_OFFSET = 53;
     private static final int RECORDS_COUNT_OFFSET = 57;
+    private static final int TRANSACTIONAL_FLAG = 0x10;
     private static final int CONTROL_FLAG = 0x20;
+    /** Enough for a control record's length, attributes, deltas, key length and 4-byte key. */
+    private static final int CONTROL_RECORD_PREFIX = 32;
     private static final int DELETE_HORIZON_FLAG = 0x40;
 
     private final ByteBuffer buffer = ByteBuffer.allocate(SIZE);
+    private final ByteBuffer controlKey = ByteBuffer.allocate(CONTROL_RECORD_PREFIX);
 
     long baseOffset;
     /** Whole batch size including the 12-byte offset and length prefix. */
@@ -41,7 +46,10 @@ final class BatchHeader {
     int baseSequence;
     int lastSequence;
     int recordCount;
+    boolean transactional;
     boolean control;
+    /** For a control batch, the type in its record's key (0 abort, 1 commit), else -1. */
+    short controlType;
     /** When compaction may drop this batch's tombstones, or -1 if no cleaning pass has set it yet. */
     long deleteHorizonMs;
 
@@ -79,9 +87,38 @@ final class BatchHeader {
                 : DefaultRecordBatch.incrementSequence(baseSequence, lastOffsetDelta);
         recordCount = buffer.getInt(RECORDS_COUNT_OFFSET);
         short attributes = buffer.getShort(ATTRIBUTES_OFFSET);
+        transactional = (attributes & TRANSACTIONAL_FLAG) != 0;
         control = (attributes & CONTROL_FLAG) != 0;
         deleteHorizonMs = (attributes & DELETE_HORIZON_FLAG) != 0 ? buffer.getLong(BASE_TIMESTAMP_OFFSET)
                 : RecordBatch.NO_TIMESTAMP;
+        controlType = control && recordCount > 0 ? readControlType(channel, position + SIZE, position + size) : -1;
         return lastOffsetDelta >= 0;
+    }
+
+    /**
+     * The type of the control record that starts at the position: a transaction marker's batch is never compressed,
+     * so its one record's key (version, type) sits just past the varints that open the record.
+     */
+    private short readControlType(FileChannel channel, long position, long end) throws IOException {
+        controlKey.clear().limit((int) Math.min(CONTROL_RECORD_PREFIX, end - position));
+        while (controlKey.hasRemaining()) {
+            if (channel.read(controlKey, position + controlKey.position()) < 0) {
+                return -1;
+            }
+        }
+        controlKey.flip();
+        try {
+            ByteUtils.readVarint(controlKey); // record length
+            controlKey.get(); // attributes
+            ByteUtils.readVarlong(controlKey); // timestamp delta
+            ByteUtils.readVarint(controlKey); // offset delta
+            if (ByteUtils.readVarint(controlKey) < 4) {
+                return -1;
+            }
+            controlKey.getShort(); // key version
+            return controlKey.getShort();
+        } catch (RuntimeException e) {
+            return -1;
+        }
     }
 }

@@ -7,13 +7,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.record.ControlRecordType;
+import org.apache.kafka.common.record.EndTransactionMarker;
 import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.MutableRecordBatch;
 import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.TimestampType;
@@ -124,8 +128,8 @@ public final class Log {
                                 logStartOffset, true);
                     }
                     long count = batch.lastOffset() - batch.baseOffset() + 1;
-                    ProducerStateManager.stage(pending, producerState.committedView(), batch.producerId(),
-                            batch.producerEpoch(), new ProducerStateEntry.BatchMetadata(batch.baseSequence(),
+                    producerState.stage(pending, batch.producerId(), batch.producerEpoch(), batch.isTransactional(),
+                            new ProducerStateEntry.BatchMetadata(batch.baseSequence(),
                                     batch.lastSequence(), offset, offset + count - 1,
                                     cfg.timestampType() == TimestampType.LOG_APPEND_TIME ? now : batch.maxTimestamp()));
                 }
@@ -180,7 +184,6 @@ public final class Log {
             int bytes = 0;
             long next = logEndOffset;
             long maxTimestamp = RecordBatch.NO_TIMESTAMP;
-            Map<Long, ProducerStateEntry> pending = new HashMap<>();
             for (MutableRecordBatch batch : records.batches()) {
                 if (batch.lastOffset() < next && batches.isEmpty()) {
                     skipBytes += batch.sizeInBytes();
@@ -192,11 +195,6 @@ public final class Log {
                 }
                 if (!batch.isValid()) {
                     throw new CorruptRecordException("Replicated batch at offset " + batch.baseOffset() + " is corrupt");
-                }
-                if (batch.hasProducerId() && !batch.isControlBatch()) {
-                    ProducerStateManager.stage(pending, producerState.committedView(), batch.producerId(),
-                            batch.producerEpoch(), new ProducerStateEntry.BatchMetadata(batch.baseSequence(),
-                                    batch.lastSequence(), batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp()));
                 }
                 maxTimestamp = Math.max(maxTimestamp, batch.maxTimestamp());
                 bytes += batch.sizeInBytes();
@@ -219,7 +217,9 @@ public final class Log {
             } catch (IOException e) {
                 throw new KafkaStorageException("Append to " + activeSegment.logFile() + " failed", e);
             }
-            producerState.commit(pending);
+            for (MutableRecordBatch batch : batches) {
+                replayReplicated(batch);
+            }
             unflushedMessages += next - logEndOffset;
             logEndOffset = next;
             if (unflushedMessages >= cfg.flushMessages()) {
@@ -227,6 +227,91 @@ public final class Log {
             }
             return next;
         }
+    }
+
+    /** Under the lock: a batch copied from the leader updates the producer state as the leader's append did. */
+    private void replayReplicated(MutableRecordBatch batch) {
+        if (!batch.hasProducerId()) {
+            return;
+        }
+        if (batch.isControlBatch()) {
+            Iterator<Record> records = batch.iterator();
+            if (!records.hasNext()) {
+                return;
+            }
+            Record record = records.next();
+            ControlRecordType type = ControlRecordType.parse(record.key());
+            if (type == ControlRecordType.ABORT || type == ControlRecordType.COMMIT) {
+                int coordinatorEpoch = EndTransactionMarker.deserialize(record).coordinatorEpoch();
+                AbortedTxn aborted = producerState.completeTxn(batch.producerId(), batch.producerEpoch(),
+                        coordinatorEpoch, type == ControlRecordType.ABORT, batch.baseOffset());
+                if (aborted != null) {
+                    activeSegment.txnIndex().append(aborted);
+                }
+            }
+            return;
+        }
+        Map<Long, ProducerStateEntry> staged = new HashMap<>(1);
+        producerState.stage(staged, batch.producerId(), batch.producerEpoch(), batch.isTransactional(),
+                new ProducerStateEntry.BatchMetadata(batch.baseSequence(), batch.lastSequence(), batch.baseOffset(),
+                        batch.lastOffset(), batch.maxTimestamp()));
+        producerState.commit(staged);
+    }
+
+    /**
+     * Writes a transaction marker (COMMIT or ABORT, from the transaction coordinator of the given epoch) for the
+     * producer as leader in the leader epoch: it ends the producer's open transaction here, and an abort is added
+     * to the aborted transaction index. Refused with INVALID_PRODUCER_EPOCH or TRANSACTION_COORDINATOR_FENCED when
+     * the marker is older than what this partition has seen.
+     */
+    public LogAppendInfo appendTxnMarker(long producerId, short producerEpoch, int coordinatorEpoch, boolean commit,
+                                         int leaderEpoch) {
+        synchronized (lock) {
+            ensureOpen();
+            producerState.checkMarker(producerId, producerEpoch, coordinatorEpoch);
+            long now = time.milliseconds();
+            long offset = logEndOffset;
+            MemoryRecords marker = MemoryRecords.withEndTransactionMarker(offset, now, leaderEpoch, producerId,
+                    producerEpoch, new EndTransactionMarker(commit ? ControlRecordType.COMMIT : ControlRecordType.ABORT,
+                            coordinatorEpoch));
+            MutableRecordBatch batch = marker.batches().iterator().next();
+            maybeRoll(marker.sizeInBytes(), now, offset, now, config);
+            epochCache.assign(leaderEpoch, offset);
+            try {
+                activeSegment.append(marker.buffer().duplicate(), List.of(batch), config.indexIntervalBytes());
+            } catch (IOException e) {
+                throw new KafkaStorageException("Append to " + activeSegment.logFile() + " failed", e);
+            }
+            AbortedTxn aborted = producerState.completeTxn(producerId, producerEpoch, coordinatorEpoch, !commit, offset);
+            if (aborted != null) {
+                activeSegment.txnIndex().append(aborted);
+            }
+            logEndOffset = offset + 1;
+            unflushedMessages++;
+            if (unflushedMessages >= config.flushMessages()) {
+                flush();
+            }
+            return new LogAppendInfo(offset, offset, -1, logStartOffset, false);
+        }
+    }
+
+    /**
+     * The offset below which read_committed consumers may read, given the high watermark: the first offset of the
+     * oldest transaction not yet decided below it. Lock-free.
+     */
+    public long lastStableOffset(long highWatermark) {
+        return producerState.lastStableOffset(highWatermark);
+    }
+
+    /** The aborted transactions whose records meet [fetchOffset, upperBoundOffset), oldest first. */
+    public List<AbortedTxn> abortedTransactions(long fetchOffset, long upperBoundOffset) {
+        List<AbortedTxn> result = new ArrayList<>();
+        // An abort's entry sits in the segment of its marker, which can be past the bound: the walk goes to the end.
+        for (LogSegment segment = segments.holding(Math.max(fetchOffset, logStartOffset)); segment != null;
+             segment = segments.after(segment)) {
+            segment.txnIndex().collect(fetchOffset, upperBoundOffset, result);
+        }
+        return result;
     }
 
     private void maybeRoll(int incomingBytes, long incomingMaxTimestamp, long lastOffset, long now, LogConfig cfg) {

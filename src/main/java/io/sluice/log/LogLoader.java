@@ -63,7 +63,8 @@ final class LogLoader {
                     bases.add(parseBase(name, LogSegment.LOG_SUFFIX));
                 } else if (name.endsWith(ProducerStateManager.SNAPSHOT_SUFFIX)) {
                     snapshots.add(parseBase(name, ProducerStateManager.SNAPSHOT_SUFFIX));
-                } else if (name.endsWith(LogSegment.INDEX_SUFFIX) || name.endsWith(LogSegment.TIME_INDEX_SUFFIX)) {
+                } else if (name.endsWith(LogSegment.INDEX_SUFFIX) || name.endsWith(LogSegment.TIME_INDEX_SUFFIX)
+                        || name.endsWith(TransactionIndex.SUFFIX)) {
                     indexFiles.add(file);
                 }
             }
@@ -87,7 +88,9 @@ final class LogLoader {
             boolean unflushed = i == ordered.length - 1 || ordered[i + 1] > initialRecoveryPoint;
             if (!cleanShutdown && unflushed) {
                 recoveryRan = true;
-                long truncated = segment.scan(true, true, indexInterval, this::replayRecovered);
+                // Its aborted-transaction entries are rebuilt from the markers that survive.
+                segment.txnIndex().reset();
+                long truncated = segment.scan(true, true, indexInterval, header -> replayRecovered(segment, header));
                 segments.add(segment);
                 if (truncated > 0) {
                     LOG.warn("Truncated {} bytes of torn or corrupt data from {}", truncated, segment.logFile());
@@ -129,9 +132,12 @@ final class LogLoader {
         return new Loaded(logStartOffset, logEndOffset, recoveryPoint, recoveryRan);
     }
 
-    /** A batch that survived recovery: its producer state and the leader epoch that wrote it. */
-    private void replayRecovered(BatchHeader header) {
-        producerState.replay(header);
+    /** A batch that survived recovery: its producer state, its abort if a marker, the leader epoch that wrote it. */
+    private void replayRecovered(LogSegment segment, BatchHeader header) {
+        AbortedTxn aborted = producerState.replay(header);
+        if (aborted != null) {
+            segment.txnIndex().append(aborted);
+        }
         epochCache.assign(header.partitionLeaderEpoch, header.baseOffset);
     }
 

@@ -15,7 +15,8 @@ import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
 
 /**
- * One segment: a .log file of whole record batches plus its sparse .index and .timeindex.
+ * One segment: a .log file of whole record batches plus its sparse .index and .timeindex, and the
+ * .txnindex of the transactions aborted in it.
  * Appends are serialised by the owning Log; readers only see bytes below the committed size,
  * which is published after the bytes are written.
  */
@@ -33,6 +34,7 @@ final class LogSegment {
     private final FileChannel channel;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
+    private final TransactionIndex txnIndex;
     private final long createdMs;
     private Path logFile;
 
@@ -55,6 +57,7 @@ final class LogSegment {
                 StandardOpenOption.WRITE);
         this.offsetIndex = new OffsetIndex(dir.resolve(fileName(baseOffset, INDEX_SUFFIX) + fileSuffix), baseOffset);
         this.timeIndex = new TimeIndex(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX) + fileSuffix), baseOffset);
+        this.txnIndex = new TransactionIndex(dir.resolve(fileName(baseOffset, TransactionIndex.SUFFIX) + fileSuffix));
         this.nextOffset = baseOffset;
     }
 
@@ -74,6 +77,7 @@ final class LogSegment {
             segment.channel.truncate(0);
             segment.offsetIndex.reset();
             segment.timeIndex.reset();
+            segment.txnIndex.reset();
             return segment;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -83,7 +87,9 @@ final class LogSegment {
     /** An existing segment, not yet loaded: call {@link #loadTrusted} or {@link #scan}. */
     static LogSegment open(Path dir, long baseOffset, long nowMs) {
         try {
-            return new LogSegment(dir, baseOffset, nowMs);
+            LogSegment segment = new LogSegment(dir, baseOffset, nowMs);
+            segment.txnIndex.load();
+            return segment;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -287,6 +293,7 @@ final class LogSegment {
         }
         size = (int) position;
         channel.truncate(position);
+        txnIndex.truncateTo(offset);
         scan(false, true, indexIntervalBytes, null);
     }
 
@@ -486,6 +493,7 @@ final class LogSegment {
         }
         offsetIndex.flush();
         timeIndex.flush();
+        txnIndex.flush();
     }
 
     /**
@@ -500,6 +508,7 @@ final class LogSegment {
         logFile = target;
         offsetIndex.renameTo(dir.resolve(offsetIndex.file().getFileName() + DELETED_SUFFIX));
         timeIndex.renameTo(dir.resolve(timeIndex.file().getFileName() + DELETED_SUFFIX));
+        txnIndex.renameTo(dir.resolve(txnIndex.file().getFileName() + DELETED_SUFFIX));
     }
 
     /**
@@ -509,6 +518,7 @@ final class LogSegment {
     void renameSuffix(String from, String to) throws IOException {
         offsetIndex.renameTo(swapSuffix(offsetIndex.file(), from, to));
         timeIndex.renameTo(swapSuffix(timeIndex.file(), from, to));
+        txnIndex.renameTo(swapSuffix(txnIndex.file(), from, to));
         Path target = swapSuffix(logFile, from, to);
         Files.move(logFile, target, StandardCopyOption.REPLACE_EXISTING);
         logFile = target;
@@ -532,6 +542,7 @@ final class LogSegment {
         Files.deleteIfExists(logFile);
         offsetIndex.deleteFile();
         timeIndex.deleteFile();
+        txnIndex.deleteFile();
     }
 
     void close() {
@@ -542,10 +553,16 @@ final class LogSegment {
         }
         offsetIndex.close();
         timeIndex.close();
+        txnIndex.close();
     }
 
     FileChannel channel() {
         return channel;
+    }
+
+    /** The aborted transactions whose markers this segment holds. */
+    TransactionIndex txnIndex() {
+        return txnIndex;
     }
 
     Path logFile() {

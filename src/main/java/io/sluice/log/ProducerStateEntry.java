@@ -3,7 +3,10 @@ package io.sluice.log;
 import java.util.ArrayDeque;
 import org.apache.kafka.common.record.RecordBatch;
 
-/** What the log remembers about one idempotent producer: its epoch and its last few batches. */
+/**
+ * What the log remembers about one idempotent or transactional producer: its epoch, its last few batches, and for a
+ * transactional one the first offset of its open transaction and the epoch of the coordinator that last ended one.
+ */
 final class ProducerStateEntry {
     /** Kafka keeps the metadata of the last five batches, matching max.in.flight.requests.per.connection. */
     static final int RETAINED_BATCHES = 5;
@@ -14,6 +17,10 @@ final class ProducerStateEntry {
     final long producerId;
     private short epoch;
     private final ArrayDeque<BatchMetadata> batches = new ArrayDeque<>(RETAINED_BATCHES);
+    /** Where the producer's open transaction starts here, or -1 when none is open. */
+    long currentTxnFirstOffset = -1;
+    /** The epoch of the transaction coordinator that wrote the last marker, or -1. */
+    int coordinatorEpoch = -1;
 
     ProducerStateEntry(long producerId, short epoch) {
         this.producerId = producerId;
@@ -23,6 +30,8 @@ final class ProducerStateEntry {
     ProducerStateEntry copy() {
         ProducerStateEntry copy = new ProducerStateEntry(producerId, epoch);
         copy.batches.addAll(batches);
+        copy.currentTxnFirstOffset = currentTxnFirstOffset;
+        copy.coordinatorEpoch = coordinatorEpoch;
         return copy;
     }
 
@@ -59,12 +68,17 @@ final class ProducerStateEntry {
         return null;
     }
 
-    /** Records a written batch; a newer epoch forgets the older epoch's batches. */
-    void add(short batchEpoch, BatchMetadata batch) {
-        if (batchEpoch != epoch) {
-            epoch = batchEpoch;
+    /** Takes a newer epoch (from a batch or a transaction marker), forgetting the older epoch's batches. */
+    void updateEpoch(short newEpoch) {
+        if (newEpoch != epoch) {
+            epoch = newEpoch;
             batches.clear();
         }
+    }
+
+    /** Records a written batch; a newer epoch forgets the older epoch's batches. */
+    void add(short batchEpoch, BatchMetadata batch) {
+        updateEpoch(batchEpoch);
         if (batches.size() == RETAINED_BATCHES) {
             batches.removeFirst();
         }

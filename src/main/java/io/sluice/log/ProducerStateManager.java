@@ -12,23 +12,34 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.zip.CRC32;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.TransactionCoordinatorFencedException;
+import org.apache.kafka.common.record.ControlRecordType;
 import org.apache.kafka.common.record.DefaultRecordBatch;
 import org.apache.kafka.common.record.RecordBatch;
 
 /**
- * Idempotent producer bookkeeping for one partition: epochs and the last batches of each producer,
- * used to reject fenced or out-of-order batches and to answer retried batches without rewriting
- * them. Not thread-safe: the owning Log calls it under its append lock.
+ * Producer bookkeeping for one partition: epochs and the last batches of each producer, used to reject fenced or
+ * out-of-order batches and to answer retried batches without rewriting them; and the transactions still undecided
+ * here (open, or ended by a marker the in-sync replicas may not hold yet), whose first offsets bound the last stable
+ * offset.
+ *
+ * <p>Threading: not thread-safe except {@link #lastStableOffset}, which fetches call without a lock; the owning Log
+ * calls everything else under its append lock.
  */
 final class ProducerStateManager {
     static final String SNAPSHOT_SUFFIX = ".snapshot";
-    private static final int SNAPSHOT_VERSION = 1;
+    /** Version 2 added each producer's open transaction and coordinator epoch. */
+    private static final int SNAPSHOT_VERSION = 2;
 
     private final Map<Long, ProducerStateEntry> producers = new HashMap<>();
+    /** First offset of each undecided transaction to the offset of its marker (Long.MAX_VALUE while open). */
+    private final ConcurrentSkipListMap<Long, Long> undecided = new ConcurrentSkipListMap<>();
 
     /** Outcome of checking one batch: null when it is new, else the batch it duplicates. */
     ProducerStateEntry.BatchMetadata check(RecordBatch batch, Map<Long, ProducerStateEntry> pending) {
@@ -39,6 +50,10 @@ final class ProducerStateManager {
             return null;
         }
         short epoch = batch.producerEpoch();
+        if (!batch.isTransactional() && entry.currentTxnFirstOffset >= 0) {
+            throw new InvalidTxnStateException("Expected a transactional write from producer " + producerId
+                    + ", which has a transaction open at offset " + entry.currentTxnFirstOffset);
+        }
         if (epoch < entry.epoch()) {
             throw new InvalidProducerEpochException("Epoch " + epoch + " of producer " + producerId
                     + " is older than the current epoch " + entry.epoch());
@@ -64,45 +79,147 @@ final class ProducerStateManager {
         return null;
     }
 
-    /** Stages a batch that passed {@link #check} so later batches of the same request see it. */
-    static void stage(Map<Long, ProducerStateEntry> pending, Map<Long, ProducerStateEntry> committed,
-                      long producerId, short epoch, ProducerStateEntry.BatchMetadata batch) {
+    /**
+     * Stages a batch that passed {@link #check} so later batches of the same request see it; a transactional batch
+     * of a producer with no open transaction opens one.
+     */
+    void stage(Map<Long, ProducerStateEntry> pending, long producerId, short epoch, boolean transactional,
+               ProducerStateEntry.BatchMetadata batch) {
         ProducerStateEntry entry = pending.get(producerId);
         if (entry == null) {
-            ProducerStateEntry current = committed.get(producerId);
+            ProducerStateEntry current = producers.get(producerId);
             entry = current == null ? new ProducerStateEntry(producerId, epoch) : current.copy();
             pending.put(producerId, entry);
         }
         entry.add(epoch, batch);
-    }
-
-    Map<Long, ProducerStateEntry> committedView() {
-        return producers;
+        if (transactional && entry.currentTxnFirstOffset < 0) {
+            entry.currentTxnFirstOffset = batch.firstOffset();
+        }
     }
 
     void commit(Map<Long, ProducerStateEntry> pending) {
         producers.putAll(pending);
+        for (ProducerStateEntry entry : pending.values()) {
+            if (entry.currentTxnFirstOffset >= 0) {
+                undecided.putIfAbsent(entry.currentTxnFirstOffset, Long.MAX_VALUE);
+            }
+        }
     }
 
-    /** Replays a batch header found in the log (recovery), without validation. */
-    void replay(BatchHeader header) {
-        if (header.producerId < 0 || header.control) {
+    /**
+     * Checks that a coordinator may end a transaction of the producer: its marker must not come from an older
+     * producer epoch or an older coordinator than the last one seen.
+     */
+    void checkMarker(long producerId, short producerEpoch, int coordinatorEpoch) {
+        ProducerStateEntry entry = producers.get(producerId);
+        if (entry == null) {
             return;
+        }
+        if (producerEpoch < entry.epoch()) {
+            throw new InvalidProducerEpochException("Transaction marker of producer " + producerId + " has epoch "
+                    + producerEpoch + ", older than the current epoch " + entry.epoch());
+        }
+        if (coordinatorEpoch < entry.coordinatorEpoch) {
+            throw new TransactionCoordinatorFencedException("Transaction marker of producer " + producerId
+                    + " comes from coordinator epoch " + coordinatorEpoch + ", older than " + entry.coordinatorEpoch);
+        }
+    }
+
+    /**
+     * A marker at markerOffset ended the producer's transaction (one with no records here too). Returns the
+     * index entry an abort adds, or null for a commit.
+     */
+    AbortedTxn completeTxn(long producerId, short producerEpoch, int coordinatorEpoch, boolean abort,
+                           long markerOffset) {
+        ProducerStateEntry entry = producers.computeIfAbsent(producerId, id -> new ProducerStateEntry(id, producerEpoch));
+        entry.updateEpoch(producerEpoch);
+        entry.coordinatorEpoch = Math.max(entry.coordinatorEpoch, coordinatorEpoch);
+        long firstOffset = entry.currentTxnFirstOffset >= 0 ? entry.currentTxnFirstOffset : markerOffset;
+        if (entry.currentTxnFirstOffset >= 0) {
+            undecided.put(entry.currentTxnFirstOffset, markerOffset);
+        }
+        entry.currentTxnFirstOffset = -1;
+        if (!abort) {
+            return null;
+        }
+        Long firstOpen = null;
+        for (Map.Entry<Long, Long> txn : undecided.entrySet()) {
+            if (txn.getValue() == Long.MAX_VALUE) {
+                firstOpen = txn.getKey();
+                break;
+            }
+        }
+        return new AbortedTxn(producerId, firstOffset, markerOffset, firstOpen == null ? markerOffset + 1 : firstOpen);
+    }
+
+    /**
+     * The last stable offset for a high watermark: the first offset of the oldest transaction still open, or ended
+     * by a marker at or past the high watermark; else the high watermark. Transactions decided below it are dropped.
+     */
+    long lastStableOffset(long highWatermark) {
+        while (true) {
+            Map.Entry<Long, Long> oldest = undecided.firstEntry();
+            if (oldest == null || oldest.getKey() >= highWatermark) {
+                return highWatermark;
+            }
+            if (oldest.getValue() >= highWatermark) {
+                return oldest.getKey();
+            }
+            undecided.remove(oldest.getKey(), oldest.getValue());
+        }
+    }
+
+    /** The first offset of the oldest open transaction, or -1. */
+    long firstOpenTxnOffset() {
+        for (Map.Entry<Long, Long> txn : undecided.entrySet()) {
+            if (txn.getValue() == Long.MAX_VALUE) {
+                return txn.getKey();
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Replays a batch header found in the log (loading or recovery), without validation; returns the entry an abort
+     * marker adds to the aborted transaction index, else null.
+     */
+    AbortedTxn replay(BatchHeader header) {
+        if (header.producerId < 0) {
+            return null;
+        }
+        if (header.control) {
+            boolean abort = header.controlType == ControlRecordType.ABORT.type();
+            if (!abort && header.controlType != ControlRecordType.COMMIT.type()) {
+                return null;
+            }
+            ProducerStateEntry entry = producers.get(header.producerId);
+            if (entry != null && header.producerEpoch < entry.epoch()) {
+                return null;
+            }
+            AbortedTxn aborted = completeTxn(header.producerId, header.producerEpoch, -1, abort, header.baseOffset);
+            // Replayed markers are below the log end, which a replica reaches only once they are replicated.
+            undecided.values().remove(header.baseOffset);
+            return aborted;
         }
         ProducerStateEntry entry = producers.computeIfAbsent(header.producerId,
                 id -> new ProducerStateEntry(id, header.producerEpoch));
         if (header.producerEpoch < entry.epoch()) {
-            return;
+            return null;
         }
         entry.add(header.producerEpoch, new ProducerStateEntry.BatchMetadata(header.baseSequence,
                 header.lastSequence, header.baseOffset, header.lastOffset, header.maxTimestamp));
+        if (header.transactional && entry.currentTxnFirstOffset < 0) {
+            entry.currentTxnFirstOffset = header.baseOffset;
+            undecided.put(header.baseOffset, Long.MAX_VALUE);
+        }
+        return null;
     }
 
     List<ProducerInfo> activeProducers() {
         List<ProducerInfo> result = new ArrayList<>(producers.size());
         for (ProducerStateEntry entry : producers.values()) {
             result.add(new ProducerInfo(entry.producerId, entry.epoch(), entry.lastSequence(),
-                    entry.lastTimestamp(), -1L));
+                    entry.lastTimestamp(), entry.currentTxnFirstOffset, entry.coordinatorEpoch));
         }
         return result;
     }
@@ -120,6 +237,7 @@ final class ProducerStateManager {
 
     void clear() {
         producers.clear();
+        undecided.clear();
     }
 
     static Path snapshotFile(Path dir, long offset) {
@@ -136,6 +254,8 @@ final class ProducerStateManager {
             for (ProducerStateEntry entry : producers.values()) {
                 out.writeLong(entry.producerId);
                 out.writeShort(entry.epoch());
+                out.writeLong(entry.currentTxnFirstOffset);
+                out.writeInt(entry.coordinatorEpoch);
                 List<ProducerStateEntry.BatchMetadata> batches = new ArrayList<>();
                 entry.batches().forEach(batches::add);
                 out.writeInt(batches.size());
@@ -174,7 +294,8 @@ final class ProducerStateManager {
                 return false;
             }
             DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(data, 0, data.length - 8));
-            if (in.readInt() != SNAPSHOT_VERSION) {
+            int version = in.readInt();
+            if (version != 1 && version != SNAPSHOT_VERSION) {
                 return false;
             }
             Map<Long, ProducerStateEntry> loaded = new HashMap<>();
@@ -183,15 +304,24 @@ final class ProducerStateManager {
                 long producerId = in.readLong();
                 short epoch = in.readShort();
                 ProducerStateEntry entry = new ProducerStateEntry(producerId, epoch);
+                long txnFirstOffset = version >= 2 ? in.readLong() : -1;
+                int coordinatorEpoch = version >= 2 ? in.readInt() : -1;
                 int batches = in.readInt();
                 for (int b = 0; b < batches; b++) {
                     entry.add(epoch, new ProducerStateEntry.BatchMetadata(in.readInt(), in.readInt(),
                             in.readLong(), in.readLong(), in.readLong()));
                 }
+                entry.currentTxnFirstOffset = txnFirstOffset;
+                entry.coordinatorEpoch = coordinatorEpoch;
                 loaded.put(producerId, entry);
             }
-            producers.clear();
+            clear();
             producers.putAll(loaded);
+            for (ProducerStateEntry entry : loaded.values()) {
+                if (entry.currentTxnFirstOffset >= 0) {
+                    undecided.put(entry.currentTxnFirstOffset, Long.MAX_VALUE);
+                }
+            }
             return true;
         } catch (IOException | CorruptRecordException e) {
             return false;

@@ -1,6 +1,7 @@
 package io.sluice.partition;
 
 import io.sluice.controller.AlterPartitionRequest;
+import io.sluice.log.AbortedTxn;
 import io.sluice.log.EpochEndOffset;
 import io.sluice.log.Log;
 import io.sluice.log.LogAppendInfo;
@@ -19,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -243,6 +245,20 @@ public final class Partition {
      * the in-sync replicas to hold the batches.
      */
     public LeaderAppend appendAsLeader(MemoryRecords records, short requiredAcks, long timeoutMs) {
+        return appendAsLeader(log -> log.append(records, leaderEpoch), requiredAcks, timeoutMs);
+    }
+
+    /**
+     * Writes a transaction coordinator's COMMIT or ABORT marker for the producer as leader, with acks=all, as Kafka's
+     * WriteTxnMarkers does: the coordinator considers the transaction ended here once the in-sync replicas hold it.
+     */
+    public LeaderAppend appendTxnMarker(long producerId, short producerEpoch, int coordinatorEpoch, boolean commit,
+                                        long timeoutMs) {
+        return appendAsLeader(log -> log.appendTxnMarker(producerId, producerEpoch, coordinatorEpoch, commit,
+                leaderEpoch), (short) -1, timeoutMs);
+    }
+
+    private LeaderAppend appendAsLeader(Function<Log, LogAppendInfo> append, short requiredAcks, long timeoutMs) {
         LogAppendInfo info;
         int minInsync;
         roleLock.readLock().lock();
@@ -256,7 +272,7 @@ public final class Partition {
                             + ") are fewer than min.insync.replicas (" + minInsync + ")");
                 }
             }
-            info = log.append(records, leaderEpoch);
+            info = append.apply(log);
         } finally {
             roleLock.readLock().unlock();
         }
@@ -306,16 +322,22 @@ public final class Partition {
         if (params.lastFetchedEpoch() >= 0) {
             EpochEndOffset diverging = divergence(params);
             if (diverging != null) {
-                return new FetchResult(null, diverging, highWatermark(), log.logStartOffset());
+                long hw = highWatermark();
+                return new FetchResult(null, diverging, hw, log.lastStableOffset(hw), log.logStartOffset(), null);
             }
         }
         if (params.fromFollower() && params.recordProgress()) {
             recordFollowerFetch(params.replicaId(), params.fetchOffset());
         }
         long hw = highWatermark();
+        long lso = log.lastStableOffset(hw);
+        long readLimit = params.fromFollower() ? Long.MAX_VALUE : params.readCommitted() ? lso : hw;
         LogReadInfo info = log.read(params.fetchOffset(), Math.max(params.maxBytes(), 0), params.minOneBatch(),
-                params.fromFollower() ? Long.MAX_VALUE : hw);
-        return new FetchResult(info, null, Math.min(hw, info.logEndOffset()), info.logStartOffset());
+                readLimit);
+        List<AbortedTxn> aborted = params.readCommitted() && info.slice().size() > 0
+                ? log.abortedTransactions(params.fetchOffset(), lso) : params.readCommitted() ? List.of() : null;
+        return new FetchResult(info, null, Math.min(hw, info.logEndOffset()), Math.min(lso, info.logEndOffset()),
+                info.logStartOffset(), aborted);
     }
 
     /**
@@ -496,14 +518,15 @@ public final class Partition {
     }
 
     /**
-     * ListOffsets: the log start for EARLIEST, the high watermark for LATEST (what consumers can read), the batch
-     * with the largest timestamp for MAX_TIMESTAMP, else the first offset at or after the timestamp; null when none.
+     * ListOffsets: the log start for EARLIEST, for LATEST what consumers can read (the high watermark, or the last
+     * stable offset for read_committed), the batch with the largest timestamp for MAX_TIMESTAMP, else the first
+     * offset at or after the timestamp; null when none.
      */
-    public TimestampOffset offsetForTimestamp(long timestamp, int currentLeaderEpoch) {
+    public TimestampOffset offsetForTimestamp(long timestamp, int currentLeaderEpoch, boolean readCommitted) {
         checkLeaderEpoch(currentLeaderEpoch);
         requireLeader();
         if (timestamp == ListOffsetsRequest.LATEST_TIMESTAMP) {
-            return new TimestampOffset(RecordBatch.NO_TIMESTAMP, highWatermark());
+            return new TimestampOffset(RecordBatch.NO_TIMESTAMP, readCommitted ? lastStableOffset() : highWatermark());
         }
         if (timestamp == ListOffsetsRequest.EARLIEST_TIMESTAMP || timestamp == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {
             return new TimestampOffset(RecordBatch.NO_TIMESTAMP, log.logStartOffset());
@@ -537,6 +560,11 @@ public final class Partition {
         } finally {
             roleLock.readLock().unlock();
         }
+    }
+
+    /** The offset below which every transaction is decided and replicated: read_committed consumers stop there. */
+    public long lastStableOffset() {
+        return log.lastStableOffset(highWatermark());
     }
 
     public List<ProducerInfo> activeProducers() {

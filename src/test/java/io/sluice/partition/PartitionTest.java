@@ -106,7 +106,7 @@ class PartitionTest {
     }
 
     private FetchResult consumerRead(long offset) {
-        return partition.read(new FetchParams(-1, offset, -1, -1, 1 << 20, true, true));
+        return partition.read(new FetchParams(-1, offset, -1, -1, 1 << 20, true, true, false));
     }
 
     @Test
@@ -150,7 +150,7 @@ class PartitionTest {
         assertThat(consumer.info().slice().size()).isPositive();
         assertThat(consumerRead(4).info().slice().size()).isZero();
 
-        FetchResult follower = partition.read(new FetchParams(2, 7, 5, 5, 1 << 20, true, true));
+        FetchResult follower = partition.read(new FetchParams(2, 7, 5, 5, 1 << 20, true, true, false));
         assertThat(follower.info().slice().size()).as("past the high watermark").isPositive();
         assertThat(follower.highWatermark()).as("the follower's fetch offset moved it").isEqualTo(7);
         assertThat(wakeUps).as("waiting consumers hear the high watermark move").hasValue(1);
@@ -159,13 +159,13 @@ class PartitionTest {
     @Test
     void readsCheckTheLeaderEpochThenLeadership() {
         lead(List.of(1));
-        assertThatThrownBy(() -> partition.read(new FetchParams(-1, 0, 4, -1, 100, true, true)))
+        assertThatThrownBy(() -> partition.read(new FetchParams(-1, 0, 4, -1, 100, true, true, false)))
                 .isInstanceOf(FencedLeaderEpochException.class);
-        assertThatThrownBy(() -> partition.read(new FetchParams(-1, 0, 6, -1, 100, true, true)))
+        assertThatThrownBy(() -> partition.read(new FetchParams(-1, 0, 6, -1, 100, true, true, false)))
                 .isInstanceOf(UnknownLeaderEpochException.class);
 
         partition.apply(image(List.of(2, 1), 2, 6, 2));
-        assertThatThrownBy(() -> partition.read(new FetchParams(-1, 0, 6, -1, 100, true, true)))
+        assertThatThrownBy(() -> partition.read(new FetchParams(-1, 0, 6, -1, 100, true, true, false)))
                 .isInstanceOf(NotLeaderOrFollowerException.class);
     }
 
@@ -174,7 +174,7 @@ class PartitionTest {
         lead(List.of(1, 2));
         append(5, (short) 1);
         // The follower claims 8 offsets of epoch 5; epoch 5 ends at 5 here.
-        FetchResult diverged = partition.read(new FetchParams(2, 8, 5, 5, 1 << 20, true, true));
+        FetchResult diverged = partition.read(new FetchParams(2, 8, 5, 5, 1 << 20, true, true, false));
         assertThat(diverged.diverged()).isTrue();
         assertThat(diverged.divergingEpoch()).isEqualTo(new EpochEndOffset(5, 5));
         assertThat(partition.highWatermark()).as("a diverged fetch offset is not progress").isZero();

@@ -51,7 +51,8 @@ public final class DescribeProducersHandler implements ApiHandler<DescribeProduc
                 states.add(new ProducerState().setProducerId(producer.producerId())
                         .setProducerEpoch(producer.producerEpoch()).setLastSequence(producer.lastSequence())
                         .setLastTimestamp(producer.lastTimestamp()).setCoordinatorEpoch(NO_COORDINATOR_EPOCH)
-                        .setCurrentTxnStartOffset(producer.currentTxnStartOffset()));
+                        .setCurrentTxnStartOffset(producer.currentTxnStartOffset())
+                        .setCoordinatorEpoch(producer.coordinatorEpoch()));
             }
             return response.setErrorCode(Errors.NONE.code()).setActiveProducers(states);
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.sluice.protocol.data;
 
+import io.sluice.log.AbortedTxn;
 import io.sluice.metadata.MetadataImage;
 import io.sluice.metadata.TopicImage;
 import io.sluice.network.FileSliceRecords;
@@ -79,7 +80,7 @@ final class FetchRead {
                 } else {
                     TopicPartition tp = new TopicPartition(name, fetch.partition());
                     int size = readPartition(tp, fetch, Math.min(remaining, fetch.partitionMaxBytes()),
-                            bytes == 0, data);
+                            bytes == 0, readCommitted, data);
                     boolean ledElsewhere = data.errorCode() == Errors.NOT_LEADER_OR_FOLLOWER.code()
                             || data.errorCode() == Errors.FENCED_LEADER_EPOCH.code();
                     if (ledElsewhere && version >= FIRST_VERSION_WITH_LEADER_HINT) {
@@ -115,15 +116,24 @@ final class FetchRead {
     }
 
     private int readPartition(TopicPartition tp, FetchPartition fetch, int maxBytes, boolean minOneBatch,
-                              PartitionData data) {
+                              boolean readCommitted, PartitionData data) {
         Partition partition = null;
         try {
             partition = partitions.partition(tp);
             FetchResult result = partition.read(new FetchParams(replicaId, fetch.fetchOffset(),
-                    fetch.currentLeaderEpoch(), fetch.lastFetchedEpoch(), maxBytes, minOneBatch, !followerFetchRecorded));
+                    fetch.currentLeaderEpoch(), fetch.lastFetchedEpoch(), maxBytes, minOneBatch, !followerFetchRecorded,
+                    readCommitted && replicaId < 0));
             data.setHighWatermark(result.highWatermark())
-                    .setLastStableOffset(result.highWatermark())
+                    .setLastStableOffset(result.lastStableOffset())
                     .setLogStartOffset(result.logStartOffset());
+            if (result.abortedTransactions() != null) {
+                List<FetchResponseData.AbortedTransaction> aborted = new ArrayList<>(result.abortedTransactions().size());
+                for (AbortedTxn txn : result.abortedTransactions()) {
+                    aborted.add(new FetchResponseData.AbortedTransaction().setProducerId(txn.producerId())
+                            .setFirstOffset(txn.firstOffset()));
+                }
+                data.setAbortedTransactions(aborted);
+            }
             if (result.diverged()) {
                 data.setDivergingEpoch(new FetchResponseData.EpochEndOffset().setEpoch(result.divergingEpoch().epoch())
                         .setEndOffset(result.divergingEpoch().endOffset())).setRecords(MemoryRecords.EMPTY);
@@ -134,8 +144,7 @@ final class FetchRead {
         } catch (ApiException e) {
             data.setErrorCode(Errors.forException(e).code()).setRecords(MemoryRecords.EMPTY);
             if (e instanceof OffsetOutOfRangeException && partition != null) {
-                long highWatermark = partition.highWatermark();
-                data.setHighWatermark(highWatermark).setLastStableOffset(highWatermark)
+                data.setHighWatermark(partition.highWatermark()).setLastStableOffset(partition.lastStableOffset())
                         .setLogStartOffset(partition.logStartOffset());
             }
             return 0;

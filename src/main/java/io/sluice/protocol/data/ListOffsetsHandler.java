@@ -6,6 +6,7 @@ import io.sluice.partition.PartitionLookup;
 import io.sluice.protocol.ApiHandler;
 import io.sluice.protocol.RequestContext;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ListOffsetsRequestData.ListOffsetsPartition;
@@ -28,11 +29,13 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
     @Override
     public CompletableFuture<ListOffsetsResponseData> handle(RequestContext context, ListOffsetsRequest request) {
         ListOffsetsResponseData response = new ListOffsetsResponseData();
+        boolean readCommitted = request.data().isolationLevel() == IsolationLevel.READ_COMMITTED.id();
         for (ListOffsetsTopic topic : request.data().topics()) {
             ListOffsetsTopicResponse topicResponse = new ListOffsetsTopicResponse().setName(topic.name());
             for (ListOffsetsPartition partition : topic.partitions()) {
                 topicResponse.partitions().add(lookUp(new TopicPartition(topic.name(), partition.partitionIndex()),
-                        partition.timestamp(), partition.currentLeaderEpoch(), context.apiVersion() >= 4));
+                        partition.timestamp(), partition.currentLeaderEpoch(), context.apiVersion() >= 4,
+                        readCommitted));
             }
             response.topics().add(topicResponse);
         }
@@ -40,11 +43,11 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
     }
 
     private ListOffsetsPartitionResponse lookUp(TopicPartition tp, long timestamp, int currentLeaderEpoch,
-                                                boolean withLeaderEpoch) {
+                                                boolean withLeaderEpoch, boolean readCommitted) {
         ListOffsetsPartitionResponse result = new ListOffsetsPartitionResponse().setPartitionIndex(tp.partition());
         try {
             Partition partition = partitions.partition(tp);
-            TimestampOffset found = partition.offsetForTimestamp(timestamp, currentLeaderEpoch);
+            TimestampOffset found = partition.offsetForTimestamp(timestamp, currentLeaderEpoch, readCommitted);
             return result.setTimestamp(found == null ? RecordBatch.NO_TIMESTAMP : found.timestamp())
                     .setOffset(found == null ? -1 : found.offset())
                     .setLeaderEpoch(found == null || !withLeaderEpoch ? -1 : partition.leaderEpoch());

@@ -1,0 +1,165 @@
+package io.sluice.log;
+
+import static io.sluice.log.LogTestSupport.NOW;
+import static io.sluice.log.LogTestSupport.batch;
+import static io.sluice.log.LogTestSupport.config;
+import static io.sluice.log.LogTestSupport.idempotent;
+import static io.sluice.log.LogTestSupport.readAll;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.testing.ManualTime;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
+import org.apache.kafka.common.errors.TransactionCoordinatorFencedException;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.SimpleRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Transactional batches and markers in one log: the last stable offset, the aborted index and their recovery. */
+class LogTransactionsTest {
+    static final long PID = 7L;
+    static final long OTHER = 8L;
+    @TempDir
+    Path root;
+    final ManualTime time = new ManualTime(NOW);
+    final LogTestSupport.ManualScheduler scheduler = new LogTestSupport.ManualScheduler();
+
+    private Log open(boolean clean) {
+        return Log.open(root.resolve("t-0"), config(Map.of()), 0L, clean, time, scheduler);
+    }
+
+    static MemoryRecords transactional(long producerId, short epoch, int firstSeq, String... values) {
+        SimpleRecord[] records = new SimpleRecord[values.length];
+        for (int i = 0; i < values.length; i++) {
+            records[i] = new SimpleRecord(NOW, values[i].getBytes());
+        }
+        return MemoryRecords.withTransactionalRecords(Compression.NONE, producerId, epoch, firstSeq, records);
+    }
+
+    @Test
+    void anOpenTransactionHoldsTheLastStableOffsetUntilItsMarker() {
+        Log log = open(true);
+        log.append(batch(NOW, "plain"), 0);
+        log.append(transactional(PID, (short) 0, 0, "t1", "t2"), 0);
+        log.append(batch(NOW, "after"), 0);
+
+        assertThat(log.lastStableOffset(log.logEndOffset())).isEqualTo(1);
+        assertThat(log.lastStableOffset(1)).isEqualTo(1);
+        assertThat(log.lastStableOffset(0)).isEqualTo(0);
+
+        LogAppendInfo marker = log.appendTxnMarker(PID, (short) 0, 3, true, 0);
+        assertThat(marker.firstOffset()).isEqualTo(4);
+        // Until the high watermark passes the marker, the transaction is not decided for consumers.
+        assertThat(log.lastStableOffset(4)).isEqualTo(1);
+        assertThat(log.lastStableOffset(5)).isEqualTo(5);
+        assertThat(log.abortedTransactions(0, 5)).isEmpty();
+        log.close();
+    }
+
+    @Test
+    void anAbortIsIndexedAndListedForTheRangesItMeets() throws Exception {
+        Log log = open(true);
+        log.append(transactional(PID, (short) 0, 0, "a1", "a2"), 0);
+        log.append(transactional(OTHER, (short) 0, 0, "c1"), 0);
+        log.appendTxnMarker(PID, (short) 0, 0, false, 0);
+        log.appendTxnMarker(OTHER, (short) 0, 0, true, 0);
+
+        assertThat(log.abortedTransactions(0, 5)).singleElement().satisfies(txn -> {
+            assertThat(txn.producerId()).isEqualTo(PID);
+            assertThat(txn.firstOffset()).isEqualTo(0);
+            assertThat(txn.lastOffset()).isEqualTo(3);
+        });
+        assertThat(log.abortedTransactions(4, 5)).isEmpty();
+        assertThat(log.lastStableOffset(5)).isEqualTo(5);
+        assertThat(readAll(log, 0)).hasSize(5);
+        log.close();
+        assertThat(Files.size(root.resolve("t-0").resolve(LogSegment.fileName(0, TransactionIndex.SUFFIX))))
+                .isEqualTo(TransactionIndex.ENTRY_SIZE);
+    }
+
+    @Test
+    void aNonTransactionalWriteDuringAnOpenTransactionIsRefused() {
+        Log log = open(true);
+        log.append(transactional(PID, (short) 0, 0, "t"), 0);
+        assertThatThrownBy(() -> log.append(idempotent(PID, (short) 0, 1, NOW, "x"), 0))
+                .isInstanceOf(InvalidTxnStateException.class);
+        log.close();
+    }
+
+    @Test
+    void markersFromOlderProducerEpochsOrCoordinatorsAreFenced() {
+        Log log = open(true);
+        log.append(transactional(PID, (short) 2, 0, "t"), 0);
+        log.appendTxnMarker(PID, (short) 3, 5, false, 0);
+        assertThatThrownBy(() -> log.appendTxnMarker(PID, (short) 2, 5, false, 0))
+                .isInstanceOf(InvalidProducerEpochException.class);
+        assertThatThrownBy(() -> log.appendTxnMarker(PID, (short) 3, 4, false, 0))
+                .isInstanceOf(TransactionCoordinatorFencedException.class);
+        // A marker with a bumped epoch (fencing) lets the producer start over at sequence 0.
+        log.append(transactional(PID, (short) 3, 0, "again"), 0);
+        log.close();
+    }
+
+    @Test
+    void openTransactionsAndAbortsSurviveACleanRestartAndACrash() {
+        Log log = open(true);
+        log.append(transactional(PID, (short) 0, 0, "aborted"), 0);
+        log.appendTxnMarker(PID, (short) 0, 0, false, 0);
+        log.append(transactional(OTHER, (short) 0, 0, "open"), 0);
+        log.close();
+
+        Log clean = open(true);
+        assertThat(clean.recoveryRan()).isFalse();
+        assertThat(clean.lastStableOffset(clean.logEndOffset())).isEqualTo(2);
+        assertThat(clean.abortedTransactions(0, 3)).extracting(AbortedTxn::producerId).containsExactly(PID);
+        assertThat(clean.activeProducers()).filteredOn(p -> p.producerId() == OTHER).singleElement()
+                .satisfies(p -> assertThat(p.currentTxnStartOffset()).isEqualTo(2));
+        clean.flush();
+        // Simulates kill -9: no close, so no snapshot; the next open recovers from the segments.
+
+        Log crashed = open(false);
+        assertThat(crashed.recoveryRan()).isTrue();
+        assertThat(crashed.lastStableOffset(crashed.logEndOffset())).isEqualTo(2);
+        assertThat(crashed.abortedTransactions(0, 3)).extracting(AbortedTxn::producerId).containsExactly(PID);
+        crashed.appendTxnMarker(OTHER, (short) 0, 0, true, 0);
+        assertThat(crashed.lastStableOffset(crashed.logEndOffset())).isEqualTo(crashed.logEndOffset());
+        crashed.close();
+    }
+
+    @Test
+    void truncatingAMarkerAwayReopensItsTransactionAndDropsItsIndexEntry() {
+        Log log = open(true);
+        log.append(transactional(PID, (short) 0, 0, "t1", "t2"), 0);
+        log.appendTxnMarker(PID, (short) 0, 0, false, 0);
+        assertThat(log.abortedTransactions(0, 3)).hasSize(1);
+
+        log.truncateTo(2);
+
+        assertThat(log.abortedTransactions(0, 3)).isEmpty();
+        assertThat(log.lastStableOffset(2)).isEqualTo(0);
+        log.close();
+    }
+
+    @Test
+    void aFollowerCopyingTheLeadersBatchesKeepsTheSameTransactionState() {
+        Log leader = open(true);
+        leader.append(transactional(PID, (short) 0, 0, "t1"), 0);
+        leader.appendTxnMarker(PID, (short) 0, 1, false, 0);
+        leader.append(transactional(OTHER, (short) 0, 0, "open"), 0);
+        MemoryRecords copied = LogTestSupport.read(leader.read(0, 1 << 20, true).slice());
+
+        Log follower = Log.open(root.resolve("f-0"), config(Map.of()), 0L, true, time, scheduler);
+        follower.appendAsFollower(copied);
+
+        assertThat(follower.lastStableOffset(follower.logEndOffset())).isEqualTo(2);
+        assertThat(follower.abortedTransactions(0, 3)).extracting(AbortedTxn::lastOffset).containsExactly(1L);
+        leader.close();
+        follower.close();
+    }
+}
