@@ -4,6 +4,7 @@ import io.sluice.util.DaemonThreads;
 import io.sluice.broker.BrokerLifecycle;
 import io.sluice.broker.ProducerIdManager;
 import io.sluice.config.BrokerConfig;
+import io.sluice.coordinator.CoordinatorOwnership;
 import io.sluice.config.Endpoint;
 import io.sluice.config.QuorumVoter;
 import io.sluice.group.DeferredOffsetStore;
@@ -11,7 +12,6 @@ import io.sluice.group.ExecutorGroupTimer;
 import io.sluice.group.GroupConfig;
 import io.sluice.group.GroupCoordinator;
 import io.sluice.group.offsets.GroupCoordination;
-import io.sluice.group.offsets.PartitionOwnership;
 import io.sluice.log.LogConfig;
 import io.sluice.log.LogManager;
 import io.sluice.quorum.MetadataServiceConfig;
@@ -122,13 +122,13 @@ public final class SluiceServer implements AutoCloseable {
         ExecutorGroupTimer groupTimer = new ExecutorGroupTimer();
         stopOrder.add(groupTimer);
         DeferredOffsetStore offsetStore = new DeferredOffsetStore();
-        PartitionOwnership ownership = new PartitionOwnership();
+        CoordinatorOwnership ownership = new CoordinatorOwnership();
         ExecutorService groupEvents = Executors.newFixedThreadPool(GROUP_EVENT_THREADS,
                 DaemonThreads.numbered("sluice-group-events"));
         stopOrder.add(groupEvents::shutdownNow);
         GroupCoordinator groups = new GroupCoordinator(offsetStore, groupTimer, new GroupConfig(
                 config.groupInitialRebalanceDelayMs(), config.groupMinSessionTimeoutMs(),
-                config.groupMaxSessionTimeoutMs(), config.groupMaxSize()), ownership, groupEvents);
+                config.groupMaxSessionTimeoutMs(), config.groupMaxSize()), ownership::errorFor, groupEvents);
         stopOrder.add(groups);
         GroupApis.register(registry, groups, metadata);
 

@@ -1,6 +1,8 @@
 package io.sluice.group.offsets;
 
 import io.sluice.util.DaemonThreads;
+import io.sluice.coordinator.CoordinatorLeadership;
+import io.sluice.coordinator.CoordinatorOwnership;
 import io.sluice.coordinator.PartitionWriter;
 import io.sluice.partition.PartitionLookup;
 import io.sluice.config.BrokerConfig;
@@ -20,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * Brings up the broker's side of consumer groups once it is registered, on a loader thread of its own so that
  * neither the request threads nor the shared timer wait: creates __consumer_offsets if missing (replication factor
  * offsets.topic.replication.factor, capped at the live brokers), opens the log-backed store, then follows the
- * leadership of the offsets partitions ({@link CoordinatorLeadership}). Until then group requests answer
+ * leadership of the offsets partitions ({@link #leadership}). Until then group requests answer
  * COORDINATOR_LOAD_IN_PROGRESS and FindCoordinator names nobody, as Kafka does while its coordinator starts.
  */
 public final class GroupCoordination implements AutoCloseable {
@@ -39,7 +41,7 @@ public final class GroupCoordination implements AutoCloseable {
     /** Starts in the background; group requests are served as partitions load. */
     public static GroupCoordination startInBackground(MetadataService metadata, PartitionLookup partitions,
                                                       BrokerConfig config, GroupCoordinator coordinator,
-                                                      DeferredOffsetStore offsetStore, PartitionOwnership ownership,
+                                                      DeferredOffsetStore offsetStore, CoordinatorOwnership ownership,
                                                       ScheduledExecutorService timer) {
         ScheduledExecutorService loader = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("sluice-group-loader"));
         GroupCoordination coordination = new GroupCoordination(loader);
@@ -57,7 +59,7 @@ public final class GroupCoordination implements AutoCloseable {
     }
 
     private void open(MetadataService metadata, PartitionLookup partitions, BrokerConfig config,
-                      GroupCoordinator coordinator, DeferredOffsetStore offsetStore, PartitionOwnership ownership,
+                      GroupCoordinator coordinator, DeferredOffsetStore offsetStore, CoordinatorOwnership ownership,
                       ScheduledExecutorService timer, long brokersDeadline) {
         short configured = config.offsetsTopicReplicationFactor();
         short replicationFactor = LogOffsetStore.cappedReplicationFactor(configured, metadata.image());
@@ -85,9 +87,32 @@ public final class GroupCoordination implements AutoCloseable {
         }
         store = opened;
         offsetStore.complete(opened);
-        CoordinatorLeadership leadership = new CoordinatorLeadership(config.nodeId(), opened, ownership, coordinator,
-                loader);
-        metadata.addListener(leadership);
+        metadata.addListener(leadership(config.nodeId(), opened, ownership, coordinator, loader));
+    }
+
+    /**
+     * Group coordination following the leadership of the offsets partitions: a partition led here is replayed into
+     * the store and its groups rebuilt; one led elsewhere unloads its groups (waiting members are sent to find the
+     * new coordinator) and its offsets.
+     */
+    public static CoordinatorLeadership leadership(int nodeId, LogOffsetStore store, CoordinatorOwnership ownership,
+                                                   GroupCoordinator coordinator, ScheduledExecutorService loader) {
+        int count = store.numPartitions();
+        return new CoordinatorLeadership(OffsetsTopic.NAME, "the groups", nodeId, count, ownership,
+                new CoordinatorLeadership.Shards() {
+                    @Override
+                    public void load(int partition) {
+                        store.loadPartition(partition);
+                        coordinator.loadGroups(store.storedGroups(
+                                groupId -> OffsetsTopic.partitionFor(groupId, count) == partition));
+                    }
+
+                    @Override
+                    public void unload(int partition) {
+                        coordinator.unloadGroups(groupId -> OffsetsTopic.partitionFor(groupId, count) == partition);
+                        store.unloadPartition(partition);
+                    }
+                }, loader);
     }
 
     @Override

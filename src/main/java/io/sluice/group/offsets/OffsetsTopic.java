@@ -1,8 +1,9 @@
 package io.sluice.group.offsets;
 
+import io.sluice.coordinator.CoordinatorOwnership;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.utils.Utils;
+
 
 /** The internal topic holding committed offsets, and which of its partitions a group writes to. */
 public final class OffsetsTopic {
@@ -18,7 +19,7 @@ public final class OffsetsTopic {
 
     /** Kafka's rule, so a group maps to the same partition (and coordinator) as on a Kafka cluster. */
     public static int partitionFor(String groupId, int numPartitions) {
-        return Utils.abs(groupId.hashCode()) % numPartitions;
+        return CoordinatorOwnership.partitionFor(groupId, numPartitions);
     }
 
     public static TopicPartition topicPartition(String groupId, int numPartitions) {

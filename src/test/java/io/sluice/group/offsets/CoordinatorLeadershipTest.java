@@ -2,6 +2,8 @@ package io.sluice.group.offsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.coordinator.CoordinatorLeadership;
+import io.sluice.coordinator.CoordinatorOwnership;
 import io.sluice.coordinator.PartitionWriter;
 import io.sluice.partition.ReplicaManager;
 import io.sluice.testing.TestReplicas;
@@ -57,7 +59,7 @@ class CoordinatorLeadershipTest {
     private final ManualTime time = new ManualTime(1_700_000_000_000L);
     private final ManualGroupTimer timer = new ManualGroupTimer();
     private final OffsetsTestMetadata metadata = new OffsetsTestMetadata();
-    private final PartitionOwnership ownership = new PartitionOwnership();
+    private final CoordinatorOwnership ownership = new CoordinatorOwnership();
     private final ScheduledExecutorService loader = Executors.newSingleThreadScheduledExecutor();
     private LogManager logs;
     private LogOffsetStore store;
@@ -72,7 +74,7 @@ class CoordinatorLeadershipTest {
         metadata.addListener(partitions);
         store = new LogOffsetStore(metadata, PartitionWriter.of(partitions), PARTITIONS, 60_000, null, time, Runnable::run);
         store.ensureTopic((short) 1);
-        coordinator = new GroupCoordinator(store, timer, new GroupConfig(0, 1000, 60_000, 100), ownership,
+        coordinator = new GroupCoordinator(store, timer, new GroupConfig(0, 1000, 60_000, 100), ownership::errorFor,
                 Runnable::run);
     }
 
@@ -84,7 +86,7 @@ class CoordinatorLeadershipTest {
     }
 
     private CoordinatorLeadership followLeadership() {
-        CoordinatorLeadership leadership = new CoordinatorLeadership(OffsetsTestMetadata.NODE_ID, store, ownership,
+        CoordinatorLeadership leadership = GroupCoordination.leadership(OffsetsTestMetadata.NODE_ID, store, ownership,
                 coordinator, loader);
         metadata.addListener(leadership);
         return leadership;

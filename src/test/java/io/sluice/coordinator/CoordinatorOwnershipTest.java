@@ -1,16 +1,16 @@
-package io.sluice.group.offsets;
+package io.sluice.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.Test;
 
-class PartitionOwnershipTest {
+class CoordinatorOwnershipTest {
     private static final int PARTITIONS = 10;
     private static final String GROUP = "billing";
-    private static final int GROUP_PARTITION = OffsetsTopic.partitionFor(GROUP, PARTITIONS);
+    private static final int GROUP_PARTITION = CoordinatorOwnership.partitionFor(GROUP, PARTITIONS);
 
-    private final PartitionOwnership ownership = new PartitionOwnership();
+    private final CoordinatorOwnership ownership = new CoordinatorOwnership();
 
     @Test
     void beforeTheOffsetsTopicIsKnownEveryGroupIsLoading() {
@@ -29,11 +29,11 @@ class PartitionOwnershipTest {
 
         assertThat(ownership.beginLoad(GROUP_PARTITION, 4)).isTrue();
         assertThat(ownership.errorFor(GROUP)).isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS);
-        assertThat(ownership.state(GROUP_PARTITION)).isEqualTo(PartitionOwnership.State.LOADING);
+        assertThat(ownership.state(GROUP_PARTITION)).isEqualTo(CoordinatorOwnership.State.LOADING);
 
         assertThat(ownership.completeLoad(GROUP_PARTITION, 4)).isTrue();
         assertThat(ownership.errorFor(GROUP)).isEqualTo(Errors.NONE);
-        assertThat(ownership.state(GROUP_PARTITION)).isEqualTo(PartitionOwnership.State.LOADED);
+        assertThat(ownership.state(GROUP_PARTITION)).isEqualTo(CoordinatorOwnership.State.LOADED);
 
         assertThat(ownership.unload(GROUP_PARTITION)).isTrue();
         assertThat(ownership.errorFor(GROUP)).isEqualTo(Errors.NOT_COORDINATOR);
@@ -75,7 +75,7 @@ class PartitionOwnershipTest {
         ownership.beginLoad(GROUP_PARTITION, 1);
         ownership.completeLoad(GROUP_PARTITION, 1);
         String elsewhere = java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "group-" + i)
-                .filter(g -> OffsetsTopic.partitionFor(g, PARTITIONS) != GROUP_PARTITION).findFirst().orElseThrow();
+                .filter(g -> CoordinatorOwnership.partitionFor(g, PARTITIONS) != GROUP_PARTITION).findFirst().orElseThrow();
 
         assertThat(ownership.errorFor(GROUP)).isEqualTo(Errors.NONE);
         assertThat(ownership.errorFor(elsewhere)).isEqualTo(Errors.NOT_COORDINATOR);

@@ -1,18 +1,19 @@
-package io.sluice.group.offsets;
+package io.sluice.coordinator;
 
-import io.sluice.group.GroupOwnership;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.utils.Utils;
 
 /**
- * Which __consumer_offsets partitions this node coordinates the groups of, and in which leader epoch: a partition
- * is LOADING from the moment this node becomes its leader until its groups are read back from the log, then
- * LOADED until leadership moves away. Before {@link #start(int)} (the offsets topic does not exist yet) every
- * group is loading. Methods are synchronized: leadership changes come from the metadata thread, loads end on the
- * loader thread, and requests read from many threads.
+ * Which partitions of a coordinator topic (__consumer_offsets, __transaction_state) this node coordinates the keys
+ * of, and in which leader epoch: a partition is LOADING from the moment this node becomes its leader until its state
+ * is read back from the log, then LOADED until leadership moves away. Before {@link #start(int)} (the topic does not
+ * exist yet) every key is loading. A key maps to a partition by Kafka's rule, so it has the same coordinator as on a
+ * Kafka cluster. Methods are synchronized: leadership changes come from the metadata thread, loads end on the loader
+ * thread, and requests read from many threads.
  */
-public final class PartitionOwnership implements GroupOwnership {
+public final class CoordinatorOwnership {
     /** A partition's place in its life here. */
     public enum State {
         LOADING, LOADED
@@ -24,7 +25,7 @@ public final class PartitionOwnership implements GroupOwnership {
     private final Map<Integer, Owned> owned = new HashMap<>();
     private int numPartitions;
 
-    /** The offsets topic exists with this many partitions: groups map to partitions from now on. */
+    /** The topic exists with this many partitions: keys map to partitions from now on. */
     public synchronized void start(int partitions) {
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be at least 1");
@@ -36,17 +37,25 @@ public final class PartitionOwnership implements GroupOwnership {
         return numPartitions;
     }
 
-    /** The offsets partition holding the group; -1 before start. */
-    public synchronized int partitionFor(String groupId) {
-        return numPartitions == 0 ? -1 : OffsetsTopic.partitionFor(groupId, numPartitions);
+    /** Kafka's rule: the partition of a group id or transactional id among numPartitions. */
+    public static int partitionFor(String key, int numPartitions) {
+        return Utils.abs(key.hashCode()) % numPartitions;
     }
 
-    @Override
-    public synchronized Errors errorFor(String groupId) {
+    /** The partition holding the key; -1 before start. */
+    public synchronized int partitionFor(String key) {
+        return numPartitions == 0 ? -1 : partitionFor(key, numPartitions);
+    }
+
+    /**
+     * Whether this node may serve the key now: NONE when it coordinates it, NOT_COORDINATOR when another node does
+     * (the client asks FindCoordinator again), COORDINATOR_LOAD_IN_PROGRESS while its state is still being read.
+     */
+    public synchronized Errors errorFor(String key) {
         if (numPartitions == 0) {
             return Errors.COORDINATOR_LOAD_IN_PROGRESS;
         }
-        Owned partition = owned.get(OffsetsTopic.partitionFor(groupId, numPartitions));
+        Owned partition = owned.get(partitionFor(key, numPartitions));
         if (partition == null) {
             return Errors.NOT_COORDINATOR;
         }
