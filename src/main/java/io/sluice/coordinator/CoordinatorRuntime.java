@@ -14,13 +14,13 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
 
 /**
- * Runs the coordinators kept in the partitions of an internal topic (today __consumer_offsets for the group
- * coordinator; next the transaction coordinator's), modelled on Kafka's {@code CoordinatorRuntime}. Each coordinator
+ * Runs the coordinators kept in the partitions of an internal topic (__consumer_offsets for the group coordinator,
+ * __transaction_state for the transaction coordinator), modelled on Kafka's {@code CoordinatorRuntime}. Each coordinator
  * partition has a queue of events (writes, loads, unloads, replication answers) that run one at a time, in order,
  * on the given executor; different partitions run in parallel.
  *
- * <p>A write operation sees the changes still waiting for replication and returns the records to append, the change
- * they make and its response. The runtime appends the records as leader (acks=all) and parks the response: the
+ * <p>A write operation sees the changes still waiting for replication and returns the records to append (or a
+ * transaction marker to write), the change they make and its response. The runtime appends the records as leader (acks=all) and parks the response: the
  * change reaches the coordinator's state ({@code applyCommitted}), and the response is released, only once the
  * in-sync replicas hold the records, in log order. A write answered after its partition was unloaded or reloaded
  * never reaches the state; its response carries the replication outcome.
@@ -57,10 +57,25 @@ public final class CoordinatorRuntime<C> {
         this.partitions = List.copyOf(all);
     }
 
-    /** What a write operation decided: records to append (null: nothing to write), the change, the response. */
-    public record WriteResult<C, T>(MemoryRecords records, C change, T response) {
+    /**
+     * What a write operation decided: records to append or a transaction marker to write (neither: nothing to
+     * write), the change, the response.
+     */
+    public record WriteResult<C, T>(MemoryRecords records, TxnMarker marker, C change, T response) {
+        public WriteResult(MemoryRecords records, C change, T response) {
+            this(records, null, change, response);
+        }
+
         public static <C, T> WriteResult<C, T> nothing(T response) {
-            return new WriteResult<>(null, null, response);
+            return new WriteResult<>(null, null, null, response);
+        }
+
+        public static <C, T> WriteResult<C, T> marker(TxnMarker marker, C change, T response) {
+            return new WriteResult<>(null, marker, change, response);
+        }
+
+        boolean writesNothing() {
+            return marker == null && (records == null || records.sizeInBytes() == 0);
         }
     }
 
@@ -132,11 +147,13 @@ public final class CoordinatorRuntime<C> {
         CompletableFuture<Errors> replicated;
         try {
             result = operation.run(context.pendingChanges());
-            if (result.records() == null || result.records().sizeInBytes() == 0) {
+            if (result.writesNothing()) {
                 completions.add(() -> response.complete(result.response()));
                 return;
             }
-            replicated = writer.appendAsLeader(context.tp, result.records(), writeTimeoutMs).replicated();
+            replicated = (result.marker() != null
+                    ? writer.appendTxnMarker(context.tp, result.marker(), writeTimeoutMs)
+                    : writer.appendAsLeader(context.tp, result.records(), writeTimeoutMs)).replicated();
         } catch (RuntimeException e) {
             completions.add(() -> response.completeExceptionally(e));
             return;

@@ -1,5 +1,6 @@
 package io.sluice.coordinator;
 
+import io.sluice.log.AppendOrigin;
 import io.sluice.log.Log;
 import io.sluice.partition.Partition;
 import io.sluice.partition.PartitionLookup;
@@ -18,6 +19,9 @@ public interface PartitionWriter {
     /** Appends as leader with acks=all, waiting up to timeoutMs for the in-sync replicas. */
     Partition.LeaderAppend appendAsLeader(TopicPartition tp, MemoryRecords records, long timeoutMs);
 
+    /** Writes a transaction marker as leader with acks=all ({@link Partition#appendTxnMarker}). */
+    Partition.LeaderAppend appendTxnMarker(TopicPartition tp, TxnMarker marker, long timeoutMs);
+
     /** The real partitions of this broker. */
     static PartitionWriter of(PartitionLookup partitions) {
         return new PartitionWriter() {
@@ -28,7 +32,13 @@ public interface PartitionWriter {
 
             @Override
             public Partition.LeaderAppend appendAsLeader(TopicPartition tp, MemoryRecords records, long timeoutMs) {
-                return partitions.partition(tp).appendAsLeader(records, (short) -1, timeoutMs);
+                return partitions.partition(tp).appendAsLeader(records, (short) -1, timeoutMs, AppendOrigin.COORDINATOR);
+            }
+
+            @Override
+            public Partition.LeaderAppend appendTxnMarker(TopicPartition tp, TxnMarker marker, long timeoutMs) {
+                return partitions.partition(tp).appendTxnMarker(marker.producerId(), marker.producerEpoch(),
+                        marker.coordinatorEpoch(), marker.commit(), timeoutMs);
             }
         };
     }

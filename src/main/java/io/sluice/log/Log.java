@@ -105,6 +105,11 @@ public final class Log {
      * ProducerFencedException, InvalidTimestampException.
      */
     public LogAppendInfo append(MemoryRecords records, int leaderEpoch) {
+        return append(records, leaderEpoch, AppendOrigin.CLIENT);
+    }
+
+    /** As {@link #append(MemoryRecords, int)}; a coordinator's batches skip the sequence checks ({@link AppendOrigin}). */
+    public LogAppendInfo append(MemoryRecords records, int leaderEpoch, AppendOrigin origin) {
         LogConfig cfg = config;
         if (records.sizeInBytes() > cfg.segmentBytes()) {
             throw new RecordBatchTooLargeException("Message batch size is " + records.sizeInBytes()
@@ -121,7 +126,7 @@ public final class Log {
             long offset = logEndOffset;
             for (MutableRecordBatch batch : validated.batches()) {
                 if (batch.hasProducerId()) {
-                    ProducerStateEntry.BatchMetadata duplicate = producerState.check(batch, pending);
+                    ProducerStateEntry.BatchMetadata duplicate = producerState.check(batch, pending, origin);
                     if (duplicate != null) {
                         return new LogAppendInfo(duplicate.firstOffset(), duplicate.lastOffset(),
                                 cfg.timestampType() == TimestampType.LOG_APPEND_TIME ? duplicate.timestamp() : -1,

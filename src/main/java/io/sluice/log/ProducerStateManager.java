@@ -42,7 +42,8 @@ final class ProducerStateManager {
     private final ConcurrentSkipListMap<Long, Long> undecided = new ConcurrentSkipListMap<>();
 
     /** Outcome of checking one batch: null when it is new, else the batch it duplicates. */
-    ProducerStateEntry.BatchMetadata check(RecordBatch batch, Map<Long, ProducerStateEntry> pending) {
+    ProducerStateEntry.BatchMetadata check(RecordBatch batch, Map<Long, ProducerStateEntry> pending,
+                                           AppendOrigin origin) {
         long producerId = batch.producerId();
         ProducerStateEntry entry = pending.containsKey(producerId) ? pending.get(producerId) : producers.get(producerId);
         if (entry == null) {
@@ -57,6 +58,9 @@ final class ProducerStateManager {
         if (epoch < entry.epoch()) {
             throw new InvalidProducerEpochException("Epoch " + epoch + " of producer " + producerId
                     + " is older than the current epoch " + entry.epoch());
+        }
+        if (origin == AppendOrigin.COORDINATOR) {
+            return null;
         }
         int firstSeq = batch.baseSequence();
         int lastSeq = batch.lastSequence();

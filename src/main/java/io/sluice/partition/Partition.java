@@ -2,6 +2,7 @@ package io.sluice.partition;
 
 import io.sluice.controller.AlterPartitionRequest;
 import io.sluice.log.AbortedTxn;
+import io.sluice.log.AppendOrigin;
 import io.sluice.log.EpochEndOffset;
 import io.sluice.log.Log;
 import io.sluice.log.LogAppendInfo;
@@ -245,7 +246,12 @@ public final class Partition {
      * the in-sync replicas to hold the batches.
      */
     public LeaderAppend appendAsLeader(MemoryRecords records, short requiredAcks, long timeoutMs) {
-        return appendAsLeader(log -> log.append(records, leaderEpoch), requiredAcks, timeoutMs);
+        return appendAsLeader(records, requiredAcks, timeoutMs, AppendOrigin.CLIENT);
+    }
+
+    /** As {@link #appendAsLeader(MemoryRecords, short, long)}, for a client or a coordinator ({@link AppendOrigin}). */
+    public LeaderAppend appendAsLeader(MemoryRecords records, short requiredAcks, long timeoutMs, AppendOrigin origin) {
+        return appendAsLeader(log -> log.append(records, leaderEpoch, origin), requiredAcks, timeoutMs);
     }
 
     /**

@@ -57,6 +57,11 @@ class CoordinatorRuntimeTest {
             nextOffset += 1;
             return new Partition.LeaderAppend(new LogAppendInfo(first, first, -1, 0, false), replicated);
         }
+
+        @Override
+        public Partition.LeaderAppend appendTxnMarker(TopicPartition tp, TxnMarker marker, long timeoutMs) {
+            throw new UnsupportedOperationException("no markers in these tests");
+        }
     };
 
     private CoordinatorRuntime<String> runtime(java.util.concurrent.Executor executor) {

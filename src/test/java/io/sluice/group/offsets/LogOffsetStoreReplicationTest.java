@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.coordinator.PartitionWriter;
+import io.sluice.coordinator.TxnMarker;
 import io.sluice.config.BrokerConfig;
 import io.sluice.group.CommittedOffset;
 import io.sluice.log.LogManager;
@@ -73,6 +74,11 @@ class LogOffsetStoreReplicationTest {
                 Wait wait = new Wait(tp, info.lastOffset() + 1, new CompletableFuture<>());
                 waits.add(wait);
                 return new Partition.LeaderAppend(info, wait.future);
+            }
+
+            @Override
+            public Partition.LeaderAppend appendTxnMarker(TopicPartition tp, TxnMarker marker, long timeoutMs) {
+                throw new UnsupportedOperationException("no markers in these tests");
             }
         };
         store = new LogOffsetStore(metadata, writer, PARTITIONS, 60_000, null, time, Runnable::run);
