@@ -317,6 +317,34 @@ public final class BrokerConfig {
 
     public long offsetsRetentionCheckIntervalMs() { return longValue(OFFSETS_RETENTION_CHECK_INTERVAL_MS); }
 
+    public short transactionStateLogReplicationFactor() { return shortValue(TRANSACTION_STATE_LOG_REPLICATION_FACTOR); }
+
+    public int transactionStateLogMinIsr() { return intValue(TRANSACTION_STATE_LOG_MIN_ISR); }
+
+    public int transactionStateLogNumPartitions() { return intValue(TRANSACTION_STATE_LOG_NUM_PARTITIONS); }
+
+    public int transactionStateLogSegmentBytes() { return intValue(TRANSACTION_STATE_LOG_SEGMENT_BYTES); }
+
+    public int transactionMaxTimeoutMs() { return intValue(TRANSACTION_MAX_TIMEOUT_MS); }
+
+    public long transactionalIdExpirationMs() { return longValue(TRANSACTIONAL_ID_EXPIRATION_MS); }
+
+    public long transactionAbortTimedOutCleanupIntervalMs() {
+        return longValue(TRANSACTION_ABORT_TIMED_OUT_CLEANUP_INTERVAL_MS);
+    }
+
+    public long transactionRemoveExpiredCleanupIntervalMs() {
+        return longValue(TRANSACTION_REMOVE_EXPIRED_CLEANUP_INTERVAL_MS);
+    }
+
+    public boolean transactionPartitionVerificationEnable() {
+        return boolValue(TRANSACTION_PARTITION_VERIFICATION_ENABLE);
+    }
+
+    public long producerIdExpirationMs() { return longValue(PRODUCER_ID_EXPIRATION_MS); }
+
+    public long producerIdExpirationCheckIntervalMs() { return longValue(PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS); }
+
     public int groupInitialRebalanceDelayMs() { return intValue(GROUP_INITIAL_REBALANCE_DELAY_MS); }
 
     public int groupMinSessionTimeoutMs() { return intValue(GROUP_MIN_SESSION_TIMEOUT_MS); }

@@ -76,6 +76,17 @@ public final class BrokerConfigKeys {
     public static final String NUM_RECOVERY_THREADS_PER_DATA_DIR = "num.recovery.threads.per.data.dir";
     public static final String TRANSACTION_STATE_LOG_REPLICATION_FACTOR = "transaction.state.log.replication.factor";
     public static final String TRANSACTION_STATE_LOG_MIN_ISR = "transaction.state.log.min.isr";
+    public static final String TRANSACTION_STATE_LOG_NUM_PARTITIONS = "transaction.state.log.num.partitions";
+    public static final String TRANSACTION_STATE_LOG_SEGMENT_BYTES = "transaction.state.log.segment.bytes";
+    public static final String TRANSACTION_MAX_TIMEOUT_MS = "transaction.max.timeout.ms";
+    public static final String TRANSACTIONAL_ID_EXPIRATION_MS = "transactional.id.expiration.ms";
+    public static final String TRANSACTION_ABORT_TIMED_OUT_CLEANUP_INTERVAL_MS =
+            "transaction.abort.timed.out.transaction.cleanup.interval.ms";
+    public static final String TRANSACTION_REMOVE_EXPIRED_CLEANUP_INTERVAL_MS =
+            "transaction.remove.expired.transaction.cleanup.interval.ms";
+    public static final String TRANSACTION_PARTITION_VERIFICATION_ENABLE = "transaction.partition.verification.enable";
+    public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
+    public static final String PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = "producer.id.expiration.check.interval.ms";
 
     /** Keys in declaration order. */
     static final Map<String, ConfigKey> KEYS;
@@ -142,8 +153,18 @@ public final class BrokerConfigKeys {
         define(keys, SOCKET_SEND_BUFFER_BYTES, ConfigType.INT, "102400", intAtLeast(-1));
         define(keys, SOCKET_RECEIVE_BUFFER_BYTES, ConfigType.INT, "102400", intAtLeast(-1));
         define(keys, NUM_RECOVERY_THREADS_PER_DATA_DIR, ConfigType.INT, "1", intAtLeast(1));
-        define(keys, TRANSACTION_STATE_LOG_REPLICATION_FACTOR, ConfigType.SHORT, "1", shortAtLeast(1));
-        define(keys, TRANSACTION_STATE_LOG_MIN_ISR, ConfigType.INT, "1", intAtLeast(1));
+        // Kafka's defaults; both are capped at the live brokers when __transaction_state is created.
+        define(keys, TRANSACTION_STATE_LOG_REPLICATION_FACTOR, ConfigType.SHORT, "3", shortAtLeast(1));
+        define(keys, TRANSACTION_STATE_LOG_MIN_ISR, ConfigType.INT, "2", intAtLeast(1));
+        define(keys, TRANSACTION_STATE_LOG_NUM_PARTITIONS, ConfigType.INT, "50", intAtLeast(1));
+        define(keys, TRANSACTION_STATE_LOG_SEGMENT_BYTES, ConfigType.INT, "104857600", intAtLeast(1));
+        define(keys, TRANSACTION_MAX_TIMEOUT_MS, ConfigType.INT, "900000", intAtLeast(1));
+        define(keys, TRANSACTIONAL_ID_EXPIRATION_MS, ConfigType.LONG, "604800000", longAtLeast(1));
+        define(keys, TRANSACTION_ABORT_TIMED_OUT_CLEANUP_INTERVAL_MS, ConfigType.LONG, "10000", longAtLeast(1));
+        define(keys, TRANSACTION_REMOVE_EXPIRED_CLEANUP_INTERVAL_MS, ConfigType.LONG, "3600000", longAtLeast(1));
+        define(keys, TRANSACTION_PARTITION_VERIFICATION_ENABLE, ConfigType.BOOLEAN, "true", ANY);
+        define(keys, PRODUCER_ID_EXPIRATION_MS, ConfigType.LONG, "86400000", longAtLeast(1));
+        define(keys, PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, ConfigType.LONG, "600000", longAtLeast(1));
         KEYS = Collections.unmodifiableMap(keys);
     }
 

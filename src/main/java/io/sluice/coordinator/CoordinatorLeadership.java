@@ -6,6 +6,7 @@ import io.sluice.metadata.PartitionImage;
 import io.sluice.metadata.TopicImage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,10 @@ public final class CoordinatorLeadership implements MetadataListener {
     private final Shards shards;
     private final ScheduledExecutorService loader;
     private long lastImageOffset = Long.MIN_VALUE;
+    /** Loads queued and not yet finished, and those finished since the last summary line (loader thread only). */
+    private final AtomicInteger loadsQueued = new AtomicInteger();
+    private int loadedSinceSummary;
+    private long firstLoadNanos;
 
     /** @param what what the partitions hold, for the log ("the groups", "the transactions") */
     public CoordinatorLeadership(String topic, String what, int nodeId, int numPartitions,
@@ -61,6 +66,7 @@ public final class CoordinatorLeadership implements MetadataListener {
         }
         lastImageOffset = current.offset();
         TopicImage image = current.topic(topic);
+        int unloaded = 0;
         for (int partition = 0; partition < numPartitions; partition++) {
             PartitionImage partitionImage = image == null ? null : image.partitions().get(partition);
             if (partitionImage != null && partitionImage.leader() == nodeId) {
@@ -74,19 +80,37 @@ public final class CoordinatorLeadership implements MetadataListener {
                 }
             } else if (ownership.unload(partition)) {
                 shards.unload(partition);
-                log.info("No longer coordinating {} of {}-{} (leader now {})", what, topic, partition,
+                unloaded++;
+                log.debug("No longer coordinating {} of {}-{} (leader now {})", what, topic, partition,
                         partitionImage == null ? -1 : partitionImage.leader());
             }
+        }
+        if (unloaded > 0) {
+            log.info("No longer coordinating {} of {} partitions of {}", what, unloaded, topic);
         }
     }
 
     private void scheduleLoad(int partition, int leaderEpoch) {
-        loader.execute(() -> load(partition, leaderEpoch));
+        loadsQueued.incrementAndGet();
+        loader.execute(() -> {
+            try {
+                load(partition, leaderEpoch);
+            } finally {
+                loadsQueued.decrementAndGet();
+            }
+        });
     }
 
     /** The partition's log may not exist yet here (the metadata just arrived): try again shortly. */
     private void retryLoad(int partition, int leaderEpoch) {
-        loader.schedule(() -> load(partition, leaderEpoch), LOAD_RETRY_MS, TimeUnit.MILLISECONDS);
+        loadsQueued.incrementAndGet();
+        loader.schedule(() -> {
+            try {
+                load(partition, leaderEpoch);
+            } finally {
+                loadsQueued.decrementAndGet();
+            }
+        }, LOAD_RETRY_MS, TimeUnit.MILLISECONDS);
     }
 
     private void load(int partition, int leaderEpoch) {
@@ -105,8 +129,17 @@ public final class CoordinatorLeadership implements MetadataListener {
             return;
         }
         if (ownership.completeLoad(partition, leaderEpoch)) {
-            log.info("Coordinating {} of {}-{} in leader epoch {} (loaded in {} ms)", what, topic, partition,
+            log.debug("Coordinating {} of {}-{} in leader epoch {} (loaded in {} ms)", what, topic, partition,
                     leaderEpoch, (System.nanoTime() - startNanos) / 1_000_000);
+            if (loadedSinceSummary++ == 0) {
+                firstLoadNanos = startNanos;
+            }
+            if (loadsQueued.get() == 1) {
+                // The last load queued: one line for the batch, not one per partition.
+                log.info("Coordinating {} of {} partitions of {} (loaded in {} ms)", what, loadedSinceSummary, topic,
+                        (System.nanoTime() - firstLoadNanos) / 1_000_000);
+                loadedSinceSummary = 0;
+            }
         } else if (ownership.state(partition) == null) {
             // Leadership moved on while the log was replayed: its unload may have run before the load finished.
             shards.unload(partition);

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +45,13 @@ public final class EventQueue {
             }
             draining = true;
         }
-        executor.execute(this::drain);
+        try {
+            executor.execute(this::drain);
+        } catch (RejectedExecutionException stopping) {
+            // The broker is stopping and its event threads are gone; the events still run (an unload waited on by
+            // the metadata thread must answer), here, holding no lock.
+            drain();
+        }
     }
 
     /** Runs the queued events one after another until none is left. */

@@ -1,5 +1,6 @@
 package io.sluice.group;
 
+import io.sluice.coordinator.TxnMarker;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +31,25 @@ public final class DeferredOffsetStore implements OffsetStore {
     public CompletableFuture<Void> commit(String groupId, Map<TopicPartition, CommittedOffset> offsets) {
         OffsetStore store = target;
         return store == null ? loading() : store.commit(groupId, offsets);
+    }
+
+    @Override
+    public CompletableFuture<Void> commitTransactional(String groupId, long producerId, short producerEpoch,
+                                                       Map<TopicPartition, CommittedOffset> offsets) {
+        OffsetStore store = target;
+        return store == null ? loading() : store.commitTransactional(groupId, producerId, producerEpoch, offsets);
+    }
+
+    @Override
+    public CompletableFuture<Void> completeTransaction(int partition, TxnMarker marker) {
+        OffsetStore store = target;
+        return store == null ? loading() : store.completeTransaction(partition, marker);
+    }
+
+    @Override
+    public boolean hasPendingTransactionalOffset(String groupId, TopicPartition tp) {
+        OffsetStore store = target;
+        return store != null && store.hasPendingTransactionalOffset(groupId, tp);
     }
 
     @Override

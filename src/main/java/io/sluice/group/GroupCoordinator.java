@@ -20,6 +20,8 @@ import org.apache.kafka.common.message.OffsetDeleteRequestData;
 import org.apache.kafka.common.message.OffsetDeleteResponseData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
@@ -96,6 +98,16 @@ public final class GroupCoordinator implements AutoCloseable {
 
     public CompletableFuture<OffsetCommitResponseData> commitOffsets(OffsetCommitRequestData request, short version) {
         return offsets.commitOffsets(request, version);
+    }
+
+    /** TxnOffsetCommit: offsets a producer's transaction commits, the group's once the transaction commits. */
+    public CompletableFuture<TxnOffsetCommitResponseData> commitTransactionalOffsets(TxnOffsetCommitRequestData request) {
+        return offsets.commitTransactionalOffsets(request);
+    }
+
+    /** Whether an undecided transaction commits an offset of the group's partition (OffsetFetch require_stable). */
+    public boolean hasPendingTransactionalOffset(String groupId, TopicPartition tp) {
+        return offsets.hasPendingTransactionalOffset(groupId, tp);
     }
 
     /** The group's committed offsets (OffsetFetch); throws the ApiException of a group not served here. */

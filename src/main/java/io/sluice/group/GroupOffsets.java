@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestPartition;
 import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestTopic;
@@ -20,13 +21,19 @@ import org.apache.kafka.common.message.OffsetDeleteRequestData.OffsetDeleteReque
 import org.apache.kafka.common.message.OffsetDeleteResponseData;
 import org.apache.kafka.common.message.OffsetDeleteResponseData.OffsetDeleteResponsePartition;
 import org.apache.kafka.common.message.OffsetDeleteResponseData.OffsetDeleteResponseTopic;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData.TxnOffsetCommitResponsePartition;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The group side of committed offsets: OffsetCommit (checking the committer's membership and generation),
- * OffsetFetch and OffsetDelete (refused for topics an active group consumes), stored through the
+ * The group side of committed offsets: OffsetCommit and TxnOffsetCommit (checking the committer's membership and
+ * generation), OffsetFetch and OffsetDelete (refused for topics an active group consumes), stored through the
  * {@link OffsetStore}.
  *
  * <p>Threading: a group's membership is read in its event ({@link Groups#run}); the store is written after it.
@@ -50,7 +57,8 @@ final class GroupOffsets {
     CompletableFuture<OffsetCommitResponseData> commitOffsets(OffsetCommitRequestData request, short version) {
         Errors notHere = groups.errorFor(request.groupId());
         CompletableFuture<Errors> validated = notHere != Errors.NONE ? CompletableFuture.completedFuture(notHere)
-                : validateCommit(request, version);
+                : validateCommit(request.groupId(), request.generationIdOrMemberEpoch(), request.memberId(),
+                        request.groupInstanceId(), false, version >= 9);
         return validated.thenCompose(invalid -> invalid != Errors.NONE
                 ? CompletableFuture.completedFuture(commitResponse(request, invalid, Map.of()))
                 : store(request));
@@ -85,16 +93,22 @@ final class GroupOffsets {
         });
     }
 
-    private CompletableFuture<Errors> validateCommit(OffsetCommitRequestData request, short version) {
-        int generation = request.generationIdOrMemberEpoch();
-        String memberId = request.memberId() == null ? "" : request.memberId();
-        ClassicGroup found = groups.find(request.groupId());
+    /**
+     * Kafka's checks of a committer: an empty group takes commits from anyone; otherwise the committer must be a
+     * member of the current generation, except that a transactional commit without member details (a producer
+     * outside the group, KIP-447's older clients) is accepted.
+     */
+    private CompletableFuture<Errors> validateCommit(String groupId, int generation, String member,
+                                                     String groupInstanceId, boolean transactional,
+                                                     boolean groupNotFoundError) {
+        String memberId = member == null ? "" : member;
+        ClassicGroup found = groups.find(groupId);
         if (found == null && generation >= 0) {
             return CompletableFuture.completedFuture(
-                    version >= 9 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION);
+                    groupNotFoundError ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION);
         }
         // A consumer without group management (or an admin tool) commits to a group that only holds offsets.
-        ClassicGroup group = found != null ? found : groups.getOrCreate(request.groupId());
+        ClassicGroup group = found != null ? found : groups.getOrCreate(groupId);
         return groups.run(group, () -> {
             if (group.is(GroupState.DEAD)) {
                 return Errors.COORDINATOR_NOT_AVAILABLE;
@@ -102,15 +116,15 @@ final class GroupOffsets {
             if (generation < 0 && group.is(GroupState.EMPTY)) {
                 return Errors.NONE;
             }
-            if (generation >= 0 || !memberId.isEmpty() || request.groupInstanceId() != null) {
-                Errors invalid = ClassicRebalance.validateMember(group, memberId, request.groupInstanceId());
+            if (generation >= 0 || !memberId.isEmpty() || groupInstanceId != null) {
+                Errors invalid = ClassicRebalance.validateMember(group, memberId, groupInstanceId);
                 if (invalid != Errors.NONE) {
                     return invalid;
                 }
                 if (generation != group.generationId()) {
                     return Errors.ILLEGAL_GENERATION;
                 }
-            } else {
+            } else if (!transactional) {
                 // Someone outside the group commits while it is managed by its members.
                 return Errors.UNKNOWN_MEMBER_ID;
             }
@@ -136,6 +150,76 @@ final class GroupOffsets {
             response.topics().add(responseTopic);
         }
         return response;
+    }
+
+    /**
+     * TxnOffsetCommit: checks the committer as OffsetCommit does (KIP-447: with the member and generation a
+     * consume-transform-produce producer sends from its consumer's group metadata), then stores the offsets as the
+     * producer's transactional records; they become committed when its transaction commits.
+     */
+    CompletableFuture<TxnOffsetCommitResponseData> commitTransactionalOffsets(TxnOffsetCommitRequestData request) {
+        Errors notHere = groups.errorFor(request.groupId());
+        CompletableFuture<Errors> validated = notHere != Errors.NONE ? CompletableFuture.completedFuture(notHere)
+                : validateCommit(request.groupId(), request.generationId(), request.memberId(),
+                        request.groupInstanceId(), true, false);
+        return validated.thenCompose(invalid -> {
+            if (invalid != Errors.NONE) {
+                return CompletableFuture.completedFuture(txnCommitResponse(request, invalid, Map.of()));
+            }
+            long now = timer.nowMs();
+            Map<TopicPartition, CommittedOffset> accepted = new HashMap<>();
+            Map<TopicPartition, Errors> rejected = new HashMap<>();
+            for (TxnOffsetCommitRequestTopic topic : request.topics()) {
+                for (TxnOffsetCommitRequestPartition partition : topic.partitions()) {
+                    TopicPartition tp = new TopicPartition(topic.name(), partition.partitionIndex());
+                    String metadata = partition.committedMetadata() == null ? "" : partition.committedMetadata();
+                    if (metadata.length() > MAX_OFFSET_METADATA_BYTES) {
+                        rejected.put(tp, Errors.OFFSET_METADATA_TOO_LARGE);
+                    } else {
+                        accepted.put(tp, new CommittedOffset(partition.committedOffset(),
+                                partition.committedLeaderEpoch(), metadata, now, -1));
+                    }
+                }
+            }
+            if (accepted.isEmpty()) {
+                return CompletableFuture.completedFuture(txnCommitResponse(request, Errors.NONE, rejected));
+            }
+            return offsets.commitTransactional(request.groupId(), request.producerId(), request.producerEpoch(),
+                    accepted).handle((done, failure) -> {
+                        if (failure == null) {
+                            return txnCommitResponse(request, Errors.NONE, rejected);
+                        }
+                        if (unwrap(failure) instanceof InvalidProducerEpochException) {
+                            // The producer's epoch was bumped: a newer instance of it took over.
+                            return txnCommitResponse(request, Errors.PRODUCER_FENCED, rejected);
+                        }
+                        Errors error = storeError(failure);
+                        log.warn("Could not store transactional offsets of group {}: {}", request.groupId(), error,
+                                unwrap(failure));
+                        return txnCommitResponse(request, error, rejected);
+                    });
+        });
+    }
+
+    private static TxnOffsetCommitResponseData txnCommitResponse(TxnOffsetCommitRequestData request, Errors error,
+                                                                 Map<TopicPartition, Errors> perPartition) {
+        TxnOffsetCommitResponseData response = new TxnOffsetCommitResponseData();
+        for (TxnOffsetCommitRequestTopic topic : request.topics()) {
+            TxnOffsetCommitResponseTopic responseTopic = new TxnOffsetCommitResponseTopic().setName(topic.name());
+            for (TxnOffsetCommitRequestPartition partition : topic.partitions()) {
+                Errors partitionError = perPartition.getOrDefault(
+                        new TopicPartition(topic.name(), partition.partitionIndex()), error);
+                responseTopic.partitions().add(new TxnOffsetCommitResponsePartition()
+                        .setPartitionIndex(partition.partitionIndex()).setErrorCode(partitionError.code()));
+            }
+            response.topics().add(responseTopic);
+        }
+        return response;
+    }
+
+    /** Whether an undecided transaction commits an offset of the group's partition. */
+    boolean hasPendingTransactionalOffset(String groupId, TopicPartition tp) {
+        return offsets.hasPendingTransactionalOffset(groupId, tp);
     }
 
     /** The group's committed offsets (OffsetFetch); throws the ApiException of a group not served here. */

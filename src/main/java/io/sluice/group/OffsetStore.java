@@ -1,5 +1,6 @@
 package io.sluice.group;
 
+import io.sluice.coordinator.TxnMarker;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,6 +16,22 @@ import org.apache.kafka.common.TopicPartition;
 public interface OffsetStore {
     /** Stores the offsets durably (appended to the log) before completing. */
     CompletableFuture<Void> commit(String groupId, Map<TopicPartition, CommittedOffset> offsets);
+
+    /**
+     * Stores offsets a producer's transaction commits (TxnOffsetCommit) as its transactional records; they become
+     * the group's committed offsets when the transaction commits ({@link #completeTransaction}).
+     */
+    CompletableFuture<Void> commitTransactional(String groupId, long producerId, short producerEpoch,
+                                                Map<TopicPartition, CommittedOffset> offsets);
+
+    /**
+     * Writes a transaction coordinator's marker to an offsets partition: the producer's pending offsets for that
+     * partition's groups become committed (COMMIT) or are dropped (ABORT), once replicated.
+     */
+    CompletableFuture<Void> completeTransaction(int partition, TxnMarker marker);
+
+    /** Whether an undecided transaction holds an offset of the group's partition (OffsetFetch require_stable). */
+    boolean hasPendingTransactionalOffset(String groupId, TopicPartition tp);
 
     /** Every committed offset of the group (empty map if none). */
     Map<TopicPartition, CommittedOffset> fetch(String groupId);

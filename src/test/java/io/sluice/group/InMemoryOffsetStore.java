@@ -1,5 +1,6 @@
 package io.sluice.group;
 
+import io.sluice.coordinator.TxnMarker;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +16,8 @@ import org.apache.kafka.common.errors.NotEnoughReplicasException;
 public final class InMemoryOffsetStore implements OffsetStore {
     private final Map<String, Map<TopicPartition, CommittedOffset>> byGroup = new ConcurrentHashMap<>();
     private final Map<String, GroupMetadata> groupMetadata = new ConcurrentHashMap<>();
+    private final Map<Long, Map<String, Map<TopicPartition, CommittedOffset>>> pendingByProducer =
+            new ConcurrentHashMap<>();
     private volatile boolean failNextCommit;
     private volatile boolean failNextGroupStore;
 
@@ -48,6 +51,31 @@ public final class InMemoryOffsetStore implements OffsetStore {
         }
         byGroup.computeIfAbsent(groupId, id -> new ConcurrentHashMap<>()).putAll(offsets);
         return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletableFuture<Void> commitTransactional(String groupId, long producerId, short producerEpoch,
+                                                       Map<TopicPartition, CommittedOffset> offsets) {
+        pendingByProducer.computeIfAbsent(producerId, id -> new ConcurrentHashMap<>())
+                .computeIfAbsent(groupId, id -> new ConcurrentHashMap<>()).putAll(offsets);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** Ends the producer's transaction in every group, whatever the partition: one partition in memory. */
+    @Override
+    public CompletableFuture<Void> completeTransaction(int partition, TxnMarker marker) {
+        Map<String, Map<TopicPartition, CommittedOffset>> pending = pendingByProducer.remove(marker.producerId());
+        if (pending != null && marker.commit()) {
+            pending.forEach((groupId, offsets) -> byGroup.computeIfAbsent(groupId, id -> new ConcurrentHashMap<>())
+                    .putAll(offsets));
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public boolean hasPendingTransactionalOffset(String groupId, TopicPartition tp) {
+        return pendingByProducer.values().stream().anyMatch(groups -> groups.getOrDefault(groupId, Map.of())
+                .containsKey(tp));
     }
 
     @Override

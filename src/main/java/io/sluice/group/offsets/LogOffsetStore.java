@@ -1,7 +1,9 @@
 package io.sluice.group.offsets;
 
 import io.sluice.coordinator.CoordinatorRuntime;
+import io.sluice.coordinator.LogReplay;
 import io.sluice.coordinator.PartitionWriter;
+import io.sluice.coordinator.TxnMarker;
 import io.sluice.util.DaemonThreads;
 import io.sluice.util.Futures;
 import io.sluice.config.BrokerConfig;
@@ -34,6 +36,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.record.ControlRecordType;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.SimpleRecord;
@@ -64,7 +67,8 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
     private final long retentionMs;
     private final Predicate<String> isGroupEmpty;
     private final Time time;
-    private final CoordinatorRuntime<GroupWrite> runtime;
+    private final CoordinatorRuntime<OffsetsChange> runtime;
+    private final TransactionalOffsets transactional = new TransactionalOffsets();
     private final Map<String, Map<TopicPartition, CommittedOffset>> offsets = new ConcurrentHashMap<>();
     /** The latest replicated group metadata record of each loaded group that has one. */
     private final Map<String, GroupMetadata> groupMetadata = new ConcurrentHashMap<>();
@@ -89,8 +93,21 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
         }
     }
 
-    /** One write of one group, as the runtime holds it until replicated. */
-    private record GroupWrite(String groupId, Changes changes) {
+    /** What one write changes, as the runtime holds it until replicated. */
+    private sealed interface OffsetsChange permits GroupWrite, TxnOffsets, TxnEnd {
+    }
+
+    /** One write of one group. */
+    private record GroupWrite(String groupId, Changes changes) implements OffsetsChange {
+    }
+
+    /** Offsets a producer's transaction commits for a group, not the group's until the COMMIT marker. */
+    private record TxnOffsets(String groupId, long producerId, Map<TopicPartition, CommittedOffset> offsets)
+            implements OffsetsChange {
+    }
+
+    /** A transaction marker written to one offsets partition. */
+    private record TxnEnd(int partition, long producerId, boolean commit) implements OffsetsChange {
     }
 
     /**
@@ -224,14 +241,32 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
             forgetGroupsOf(partition);
             Map<String, Map<TopicPartition, CommittedOffset>> loaded = new HashMap<>();
             Map<String, GroupMetadata> loadedGroups = new HashMap<>();
-            long records = LogReplay.replay(partitionLog, record -> apply(loaded, loadedGroups, record));
+            TransactionalOffsets undecided = new TransactionalOffsets();
+            long records = LogReplay.replay(partitionLog, (batch, record) -> {
+                if (batch.isControlBatch()) {
+                    ControlRecordType type = ControlRecordType.parse(record.key());
+                    if (type == ControlRecordType.COMMIT || type == ControlRecordType.ABORT) {
+                        Map<String, Map<TopicPartition, CommittedOffset>> ended = undecided.complete(
+                                batch.producerId(), group -> true);
+                        if (type == ControlRecordType.COMMIT) {
+                            ended.forEach((group, groupOffsets) -> loaded.computeIfAbsent(group,
+                                    g -> new HashMap<>()).putAll(groupOffsets));
+                        }
+                    }
+                } else if (batch.isTransactional()) {
+                    applyTransactional(undecided, batch.producerId(), record);
+                } else {
+                    apply(loaded, loadedGroups, record);
+                }
+            });
+            undecided.moveTo(transactional);
             loaded.forEach((group, groupOffsets) -> {
                 if (!groupOffsets.isEmpty()) {
                     offsets.put(group, Collections.unmodifiableMap(groupOffsets));
                 }
             });
             groupMetadata.putAll(loadedGroups);
-            log.info("Loaded committed offsets of {} groups and metadata of {} groups from {} records of {} in {} ms",
+            log.debug("Loaded committed offsets of {} groups and metadata of {} groups from {} records of {} in {} ms",
                     loaded.size(), loadedGroups.size(), records, tp,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
             return records;
@@ -259,8 +294,20 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
     }
 
     private void forgetGroupsOf(int partition) {
-        offsets.keySet().removeIf(groupId -> OffsetsTopic.partitionFor(groupId, numPartitions) == partition);
-        groupMetadata.keySet().removeIf(groupId -> OffsetsTopic.partitionFor(groupId, numPartitions) == partition);
+        Predicate<String> ofPartition = groupId -> OffsetsTopic.partitionFor(groupId, numPartitions) == partition;
+        offsets.keySet().removeIf(ofPartition);
+        groupMetadata.keySet().removeIf(ofPartition);
+        transactional.forget(ofPartition);
+    }
+
+    /** An offset record of a transaction found while loading: pending until the producer's marker. */
+    private static void applyTransactional(TransactionalOffsets undecided, long producerId, Record record) {
+        OffsetRecordCodec.Key key = record.hasKey() && !GroupMetadataCodec.isGroupKey(record.key())
+                ? OffsetRecordCodec.decodeKey(record.key()) : null;
+        if (key != null && record.hasValue()) {
+            undecided.add(producerId, key.groupId(), Map.of(key.partition(),
+                    OffsetRecordCodec.decodeValue(record.value())));
+        }
     }
 
     private static void apply(Map<String, Map<TopicPartition, CommittedOffset>> target,
@@ -312,6 +359,27 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
     public CompletableFuture<Void> commit(String groupId, Map<TopicPartition, CommittedOffset> commits) {
         Changes changes = new Changes(Map.copyOf(commits), null);
         return write(groupId, current -> changes);
+    }
+
+    @Override
+    public CompletableFuture<Void> commitTransactional(String groupId, long producerId, short producerEpoch,
+                                                      Map<TopicPartition, CommittedOffset> commits) {
+        int partition = OffsetsTopic.partitionFor(groupId, numPartitions);
+        Map<TopicPartition, CommittedOffset> copy = Map.copyOf(commits);
+        return runtime.scheduleWrite(partition, pending -> new CoordinatorRuntime.WriteResult<>(
+                encodeTransactional(groupId, producerId, producerEpoch, copy),
+                new TxnOffsets(groupId, producerId, copy), null));
+    }
+
+    @Override
+    public CompletableFuture<Void> completeTransaction(int partition, TxnMarker marker) {
+        return runtime.scheduleWrite(partition, pending -> CoordinatorRuntime.WriteResult.marker(marker,
+                new TxnEnd(partition, marker.producerId(), marker.commit()), null));
+    }
+
+    @Override
+    public boolean hasPendingTransactionalOffset(String groupId, TopicPartition tp) {
+        return transactional.isPending(groupId, tp);
     }
 
     @Override
@@ -421,6 +489,19 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
         });
     }
 
+    private MemoryRecords encodeTransactional(String groupId, long producerId, short producerEpoch,
+                                              Map<TopicPartition, CommittedOffset> commits) {
+        long now = time.milliseconds();
+        SimpleRecord[] records = new SimpleRecord[commits.size()];
+        int i = 0;
+        for (Map.Entry<TopicPartition, CommittedOffset> commit : commits.entrySet()) {
+            records[i++] = new SimpleRecord(now, OffsetRecordCodec.encodeKey(groupId, commit.getKey()),
+                    OffsetRecordCodec.encodeValue(commit.getValue()));
+        }
+        // As Kafka's coordinator writes them: the producer's id and epoch, no sequence of its own (base 0).
+        return MemoryRecords.withTransactionalRecords(Compression.NONE, producerId, producerEpoch, 0, records);
+    }
+
     private MemoryRecords encode(String groupId, Changes changes) {
         long now = time.milliseconds();
         SimpleRecord[] records = new SimpleRecord[changes.offsets().size() + (changes.group() == null ? 0 : 1)];
@@ -439,11 +520,11 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
     }
 
     /** The group's replicated offsets with its writes still waiting for replication laid over them. */
-    private Map<TopicPartition, CommittedOffset> withPending(List<GroupWrite> pending, String groupId) {
+    private Map<TopicPartition, CommittedOffset> withPending(List<OffsetsChange> pending, String groupId) {
         Map<TopicPartition, CommittedOffset> current = fetch(groupId);
         Map<TopicPartition, CommittedOffset> view = null;
-        for (GroupWrite write : pending) {
-            if (write.groupId().equals(groupId)) {
+        for (OffsetsChange queued : pending) {
+            if (queued instanceof GroupWrite write && write.groupId().equals(groupId)) {
                 if (view == null) {
                     view = new HashMap<>(current);
                 }
@@ -460,6 +541,20 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
     }
 
     /** A replicated write reaches memory (in its partition's event, in log order). */
+    private void applyToMemory(OffsetsChange change) {
+        if (change instanceof GroupWrite write) {
+            applyToMemory(write);
+        } else if (change instanceof TxnOffsets txn) {
+            transactional.add(txn.producerId(), txn.groupId(), txn.offsets());
+        } else if (change instanceof TxnEnd end) {
+            Map<String, Map<TopicPartition, CommittedOffset>> ended = transactional.complete(end.producerId(),
+                    groupId -> OffsetsTopic.partitionFor(groupId, numPartitions) == end.partition());
+            if (end.commit()) {
+                ended.forEach((groupId, groupOffsets) -> applyToMemory(groupId, fetch(groupId), groupOffsets));
+            }
+        }
+    }
+
     private void applyToMemory(GroupWrite write) {
         if (!write.changes().offsets().isEmpty()) {
             applyToMemory(write.groupId(), fetch(write.groupId()), write.changes().offsets());

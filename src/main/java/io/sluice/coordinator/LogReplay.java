@@ -1,4 +1,4 @@
-package io.sluice.group.offsets;
+package io.sluice.coordinator;
 
 import io.sluice.log.FileSlice;
 import io.sluice.log.Log;
@@ -12,16 +12,34 @@ import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
 
-/** Reads a partition log from its start to its end, record by record, in offset order. */
-final class LogReplay {
+/**
+ * Reads a coordinator partition's log from its start to its end, record by record, in offset order, as a coordinator
+ * rebuilds its state when it takes the partition over. Stateless.
+ */
+public final class LogReplay {
     /** Read size per step; a larger first batch is still read whole. */
     private static final int READ_BYTES = 1024 * 1024;
 
     private LogReplay() {
     }
 
-    /** Feeds every record below the log end offset (as of the call) to the consumer; returns how many. */
-    static long replay(Log log, Consumer<Record> consumer) {
+    /** What a replay feeds each record to, with its batch (a transaction's, or a control batch of markers). */
+    @FunctionalInterface
+    public interface RecordVisitor {
+        void visit(RecordBatch batch, Record record);
+    }
+
+    /** Feeds every data record below the log end offset (as of the call) to the consumer; returns how many. */
+    public static long replay(Log log, Consumer<Record> consumer) {
+        return replay(log, (batch, record) -> {
+            if (!batch.isControlBatch()) {
+                consumer.accept(record);
+            }
+        });
+    }
+
+    /** Feeds every record, control records included, below the log end offset to the visitor; returns how many. */
+    public static long replay(Log log, RecordVisitor visitor) {
         long end = log.logEndOffset();
         long next = log.logStartOffset();
         long count = 0;
@@ -47,7 +65,7 @@ final class LogReplay {
                 }
                 for (Record record : batch) {
                     if (record.offset() >= next) {
-                        consumer.accept(record);
+                        visitor.visit(batch, record);
                         count++;
                     }
                 }
