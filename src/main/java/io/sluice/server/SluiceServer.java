@@ -5,6 +5,7 @@ import io.sluice.broker.BrokerLifecycle;
 import io.sluice.broker.ProducerIdManager;
 import io.sluice.config.BrokerConfig;
 import io.sluice.coordinator.CoordinatorOwnership;
+import io.sluice.coordinator.PartitionWriter;
 import io.sluice.config.Endpoint;
 import io.sluice.config.QuorumVoter;
 import io.sluice.group.DeferredOffsetStore;
@@ -32,6 +33,9 @@ import io.sluice.protocol.data.MetadataHandler;
 import io.sluice.protocol.data.OffsetForLeaderEpochHandler;
 import io.sluice.protocol.data.ProduceHandler;
 import io.sluice.protocol.group.GroupApis;
+import io.sluice.protocol.txn.PartitionMarkerWriter;
+import io.sluice.protocol.txn.TransactionApis;
+import io.sluice.transaction.TransactionCoordination;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -116,8 +120,7 @@ public final class SluiceServer implements AutoCloseable {
                 .register(ApiKeys.FETCH, 4, 17, new FetchHandler(metadata, partitions, partitions.watchers(), timer,
                         requestThreads))
                 .register(ApiKeys.LIST_OFFSETS, 1, 10, new ListOffsetsHandler(partitions))
-                .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4, new OffsetForLeaderEpochHandler(partitions))
-                .register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(new ProducerIdManager(nodeId, metadata.controller())));
+                .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4, new OffsetForLeaderEpochHandler(partitions));
         AdminApis.register(registry, metadata, partitions, config, nodeId);
         ExecutorGroupTimer groupTimer = new ExecutorGroupTimer();
         stopOrder.add(groupTimer);
@@ -130,7 +133,15 @@ public final class SluiceServer implements AutoCloseable {
                 config.groupInitialRebalanceDelayMs(), config.groupMinSessionTimeoutMs(),
                 config.groupMaxSessionTimeoutMs(), config.groupMaxSize()), ownership::errorFor, groupEvents);
         stopOrder.add(groups);
-        GroupApis.register(registry, groups, metadata);
+        ProducerIdManager producerIds = new ProducerIdManager(nodeId, metadata.controller());
+        PartitionMarkerWriter markers = new PartitionMarkerWriter(partitions, offsetStore);
+        TransactionCoordination transactions = TransactionCoordination.start(metadata, PartitionWriter.of(partitions),
+                config, producerIds::nextId, markers, timer);
+        stopOrder.add(transactions);
+        registry.register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(producerIds,
+                transactions.coordinator()));
+        GroupApis.register(registry, groups, metadata, transactions::ensureTopic);
+        TransactionApis.register(registry, transactions.coordinator(), metadata, markers);
 
         Endpoint endpoint = config.listeners().get(0);
         listener = KafkaListener.bind(endpoint, config.numNetworkThreads(), config.socketRequestMaxBytes(),

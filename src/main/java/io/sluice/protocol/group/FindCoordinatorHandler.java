@@ -1,6 +1,8 @@
 package io.sluice.protocol.group;
 
+import io.sluice.coordinator.CoordinatorOwnership;
 import io.sluice.group.offsets.OffsetsTopic;
+import io.sluice.transaction.TransactionStateTopic;
 import io.sluice.metadata.BrokerImage;
 import io.sluice.metadata.MetadataImage;
 import io.sluice.quorum.MetadataService;
@@ -18,15 +20,19 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
 
 /**
  * FindCoordinator v0-6: a group's coordinator is the current leader of the __consumer_offsets partition the group
- * maps to, as in Kafka; until that topic exists, or while the partition has no leader, there is none
- * (COORDINATOR_NOT_AVAILABLE, which clients retry). Transactions are not implemented, so no node coordinates them;
- * v4+ answers a batch of keys.
+ * maps to, a transactional id's the leader of its __transaction_state partition, as in Kafka; until the topic exists,
+ * or while the partition has no leader, there is none (COORDINATOR_NOT_AVAILABLE, which clients retry). As in Kafka,
+ * the first lookup of a transactional id has __transaction_state created. Share groups are not served. v4+ answers a
+ * batch of keys.
  */
 public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequest> {
     private final MetadataService metadata;
+    private final Runnable transactionTopicNeeded;
 
-    public FindCoordinatorHandler(MetadataService metadata) {
+    /** @param transactionTopicNeeded has __transaction_state created (in the background) when it is missing */
+    public FindCoordinatorHandler(MetadataService metadata, Runnable transactionTopicNeeded) {
         this.metadata = metadata;
+        this.transactionTopicNeeded = transactionTopicNeeded;
     }
 
     @Override
@@ -50,21 +56,31 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
 
     private Coordinator coordinatorFor(String key, byte keyType) {
         Coordinator coordinator = new Coordinator().setKey(key);
-        if (keyType != CoordinatorType.GROUP.id()) {
-            boolean known = keyType == CoordinatorType.TRANSACTION.id() || keyType == CoordinatorType.SHARE.id();
+        boolean transaction = keyType == CoordinatorType.TRANSACTION.id();
+        if (keyType != CoordinatorType.GROUP.id() && !transaction) {
+            boolean known = keyType == CoordinatorType.SHARE.id();
             return failed(coordinator, known ? Errors.COORDINATOR_NOT_AVAILABLE : Errors.INVALID_REQUEST,
                     known ? "This broker does not coordinate " + CoordinatorType.forId(keyType) + " keys"
                             : "Unknown coordinator key type " + keyType);
         }
-        MetadataImage image = metadata.image();
-        TopicImage offsets = image.topic(OffsetsTopic.NAME);
-        if (offsets == null || offsets.partitions().isEmpty()) {
-            return failed(coordinator, Errors.COORDINATOR_NOT_AVAILABLE, OffsetsTopic.NAME + " does not exist yet");
+        if (transaction && (key == null || key.isEmpty())) {
+            return failed(coordinator, Errors.INVALID_REQUEST, "A transactional id must not be empty");
         }
-        PartitionImage partition = offsets.partitions().get(OffsetsTopic.partitionFor(key, offsets.partitions().size()));
+        String topicName = transaction ? TransactionStateTopic.NAME : OffsetsTopic.NAME;
+        MetadataImage image = metadata.image();
+        TopicImage topic = image.topic(topicName);
+        if (topic == null || topic.partitions().isEmpty()) {
+            if (transaction) {
+                transactionTopicNeeded.run();
+            }
+            return failed(coordinator, Errors.COORDINATOR_NOT_AVAILABLE, topicName + " does not exist yet");
+        }
+        PartitionImage partition = topic.partitions().get(
+                CoordinatorOwnership.partitionFor(key, topic.partitions().size()));
         BrokerImage leader = partition == null ? null : image.brokers().get(partition.leader());
         if (leader == null) {
-            return failed(coordinator, Errors.COORDINATOR_NOT_AVAILABLE, "The group's offsets partition has no leader");
+            return failed(coordinator, Errors.COORDINATOR_NOT_AVAILABLE, "The key's partition of " + topicName
+                    + " has no leader");
         }
         return coordinator.setErrorCode(Errors.NONE.code()).setErrorMessage(null)
                 .setNodeId(leader.id()).setHost(leader.host()).setPort(leader.port());

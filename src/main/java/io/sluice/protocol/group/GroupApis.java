@@ -10,9 +10,13 @@ public final class GroupApis {
     private GroupApis() {
     }
 
-    /** FindCoordinator answers from the metadata; the other APIs go to the coordinator. */
-    public static void register(ApiRegistry registry, GroupCoordinator coordinator, MetadataService metadata) {
-        registry.register(ApiKeys.FIND_COORDINATOR, 0, 6, new FindCoordinatorHandler(metadata))
+    /**
+     * FindCoordinator answers from the metadata (for transactional ids too, asking for __transaction_state with
+     * {@code transactionTopicNeeded} when it is missing); the other APIs go to the coordinator.
+     */
+    public static void register(ApiRegistry registry, GroupCoordinator coordinator, MetadataService metadata,
+                                Runnable transactionTopicNeeded) {
+        registry.register(ApiKeys.FIND_COORDINATOR, 0, 6, new FindCoordinatorHandler(metadata, transactionTopicNeeded))
                 .register(ApiKeys.JOIN_GROUP, 0, 9, new JoinGroupHandler(coordinator))
                 .register(ApiKeys.SYNC_GROUP, 0, 5, new SyncGroupHandler(coordinator))
                 .register(ApiKeys.HEARTBEAT, 0, 4, new HeartbeatHandler(coordinator))
@@ -22,6 +26,7 @@ public final class GroupApis {
                 .register(ApiKeys.LIST_GROUPS, 0, 5, new ListGroupsHandler(coordinator))
                 .register(ApiKeys.DESCRIBE_GROUPS, 0, 6, new DescribeGroupsHandler(coordinator))
                 .register(ApiKeys.DELETE_GROUPS, 0, 2, new DeleteGroupsHandler(coordinator))
-                .register(ApiKeys.OFFSET_DELETE, 0, 0, new OffsetDeleteHandler(coordinator));
+                .register(ApiKeys.OFFSET_DELETE, 0, 0, new OffsetDeleteHandler(coordinator))
+                .register(ApiKeys.TXN_OFFSET_COMMIT, 0, 4, new TxnOffsetCommitHandler(coordinator));
     }
 }

@@ -25,13 +25,17 @@ import org.apache.kafka.common.requests.OffsetFetchRequest;
 
 /**
  * OffsetFetch v1-9: one group (v1-7) or several (v8+); null topics (v2+) mean every committed partition.
- * A partition without a committed offset answers offset -1. There are no transactional offsets, so
- * requireStable never has anything to wait for.
+ * A partition without a committed offset answers offset -1. With require_stable (v7+, KIP-447), a partition
+ * whose offset an undecided transaction commits answers UNSTABLE_OFFSET_COMMIT, which the consumer retries, so that
+ * it never starts from an offset the transaction's abort would roll back.
  */
 public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> {
     /** A requested partition, or all partitions when the topic list is null. */
     private record Requested(String topic, List<Integer> partitions) {
     }
+
+    /** Stands for a partition with a transactional offset still undecided. */
+    private static final CommittedOffset UNSTABLE = new CommittedOffset(-1L, -1, "", -1L, -1L);
 
     private final GroupCoordinator coordinator;
 
@@ -50,11 +54,12 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> 
                     requested.add(new Requested(topic.name(), topic.partitionIndexes()));
                 }
             }
-            Map<String, Map<Integer, CommittedOffset>> found = lookUp(request.data().groupId(), requested);
+            Map<String, Map<Integer, CommittedOffset>> found = lookUp(request.data().groupId(), requested,
+                    request.data().requireStable());
             found.forEach((topic, partitions) -> {
                 OffsetFetchResponseTopic responseTopic = new OffsetFetchResponseTopic().setName(topic);
                 partitions.forEach((partition, offset) -> responseTopic.partitions().add(
-                        new OffsetFetchResponsePartition().setPartitionIndex(partition).setErrorCode(Errors.NONE.code())
+                        new OffsetFetchResponsePartition().setPartitionIndex(partition).setErrorCode(errorOf(offset))
                                 .setCommittedOffset(offset.offset()).setCommittedLeaderEpoch(offset.leaderEpoch())
                                 .setMetadata(offset.metadata() == null ? "" : offset.metadata())));
                 response.topics().add(responseTopic);
@@ -73,7 +78,7 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> 
                     .setErrorCode(Errors.NONE.code());
             Map<String, Map<Integer, CommittedOffset>> found;
             try {
-                found = lookUp(group.groupId(), requested);
+                found = lookUp(group.groupId(), requested, request.data().requireStable());
             } catch (ApiException e) {
                 // A group coordinated elsewhere or still loading: only that group of the batch fails.
                 response.groups().add(responseGroup.setErrorCode(Errors.forException(e).code()));
@@ -82,7 +87,7 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> 
             found.forEach((topic, partitions) -> {
                 OffsetFetchResponseTopics responseTopic = new OffsetFetchResponseTopics().setName(topic);
                 partitions.forEach((partition, offset) -> responseTopic.partitions().add(
-                        new OffsetFetchResponsePartitions().setPartitionIndex(partition).setErrorCode(Errors.NONE.code())
+                        new OffsetFetchResponsePartitions().setPartitionIndex(partition).setErrorCode(errorOf(offset))
                                 .setCommittedOffset(offset.offset()).setCommittedLeaderEpoch(offset.leaderEpoch())
                                 .setMetadata(offset.metadata() == null ? "" : offset.metadata())));
                 responseGroup.topics().add(responseTopic);
@@ -93,21 +98,31 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> 
     }
 
     /** Committed offsets by topic and partition, with "none" (-1) entries for requested partitions never committed. */
-    private Map<String, Map<Integer, CommittedOffset>> lookUp(String groupId, List<Requested> requested) {
+    private Map<String, Map<Integer, CommittedOffset>> lookUp(String groupId, List<Requested> requested,
+                                                              boolean requireStable) {
         Map<TopicPartition, CommittedOffset> committed = coordinator.committedOffsets(groupId);
         Map<String, Map<Integer, CommittedOffset>> result = new TreeMap<>();
         if (requested == null) {
-            committed.forEach((tp, offset) ->
-                    result.computeIfAbsent(tp.topic(), t -> new TreeMap<>()).put(tp.partition(), offset));
+            committed.forEach((tp, offset) -> result.computeIfAbsent(tp.topic(), t -> new TreeMap<>())
+                    .put(tp.partition(), stable(groupId, tp, offset, requireStable)));
             return result;
         }
         CommittedOffset none = new CommittedOffset(-1L, -1, "", -1L, -1L);
         for (Requested topic : requested) {
             Map<Integer, CommittedOffset> partitions = result.computeIfAbsent(topic.topic(), t -> new TreeMap<>());
             for (int partition : topic.partitions()) {
-                partitions.put(partition, committed.getOrDefault(new TopicPartition(topic.topic(), partition), none));
+                TopicPartition tp = new TopicPartition(topic.topic(), partition);
+                partitions.put(partition, stable(groupId, tp, committed.getOrDefault(tp, none), requireStable));
             }
         }
         return result;
+    }
+
+    private CommittedOffset stable(String groupId, TopicPartition tp, CommittedOffset offset, boolean requireStable) {
+        return requireStable && coordinator.hasPendingTransactionalOffset(groupId, tp) ? UNSTABLE : offset;
+    }
+
+    private static short errorOf(CommittedOffset offset) {
+        return (offset == UNSTABLE ? Errors.UNSTABLE_OFFSET_COMMIT : Errors.NONE).code();
     }
 }

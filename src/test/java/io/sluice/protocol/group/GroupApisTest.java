@@ -90,7 +90,7 @@ class GroupApisTest {
     private final TwoBrokers metadata = new TwoBrokers();
 
     GroupApisTest() {
-        GroupApis.register(registry, coordinator, metadata);
+        GroupApis.register(registry, coordinator, metadata, () -> { });
     }
 
     static IntStream findCoordinatorVersions() {
