@@ -12,6 +12,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the coordinators kept in the partitions of an internal topic (__consumer_offsets for the group coordinator,
@@ -32,6 +34,7 @@ import org.apache.kafka.common.record.MemoryRecords;
  * @param <C> what one write changes in the coordinator's state
  */
 public final class CoordinatorRuntime<C> {
+    private static final Logger LOG = LoggerFactory.getLogger(CoordinatorRuntime.class);
     private final String topic;
     private final PartitionWriter writer;
     private final Consumer<C> applyCommitted;
@@ -185,7 +188,12 @@ public final class CoordinatorRuntime<C> {
         while (!context.pending.isEmpty() && context.pending.peek().outcome != null) {
             PendingWrite<C, ?> head = context.pending.poll();
             if (head.outcome == Errors.NONE && context.loaded && head.generation == context.generation) {
-                applyCommitted.accept(head.change);
+                try {
+                    applyCommitted.accept(head.change);
+                } catch (RuntimeException e) {
+                    // The write is in the log whatever the state did with it; its caller still gets an answer.
+                    LOG.error("Applying a replicated write of {} failed", context.tp, e);
+                }
             }
             completions.add(head::complete);
         }

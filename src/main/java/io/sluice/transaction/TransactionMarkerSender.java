@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -85,7 +86,12 @@ public final class TransactionMarkerSender implements AutoCloseable {
     /** Starts writing the markers; returns at once. */
     public void send(String transactionalId, TxnMarker marker, Collection<TopicPartition> partitions) {
         Pending pending = new Pending(transactionalId, marker, partitions);
-        thread.execute(() -> attempt(pending));
+        try {
+            thread.execute(() -> attempt(pending));
+        } catch (RejectedExecutionException stopping) {
+            // The broker is stopping: whoever coordinates the id next finds it decided and writes its markers.
+            log.debug("Not writing the markers of {}: the sender is stopped", transactionalId);
+        }
     }
 
     private void attempt(Pending pending) {
@@ -139,8 +145,14 @@ public final class TransactionMarkerSender implements AutoCloseable {
         } catch (RuntimeException e) {
             written = CompletableFuture.failedFuture(e);
         }
-        written.whenComplete((error, failure) -> thread.execute(() -> answered(pending, tp,
-                failure == null ? error : Errors.forException(Futures.unwrap(failure)))));
+        written.whenComplete((error, failure) -> {
+            try {
+                thread.execute(() -> answered(pending, tp,
+                        failure == null ? error : Errors.forException(Futures.unwrap(failure))));
+            } catch (RejectedExecutionException stopping) {
+                log.debug("Marker of {} for {} answered after the sender stopped", pending.transactionalId, tp);
+            }
+        });
     }
 
     private void writeRemotely(Pending pending, BrokerImage leader, List<TopicPartition> tps) {

@@ -88,9 +88,11 @@ class GroupApisTest {
     private final GroupCoordinator coordinator = new GroupCoordinator(store, timer, new GroupConfig(0, 1000, 60_000, 10));
     private final ApiRegistry registry = new ApiRegistry();
     private final TwoBrokers metadata = new TwoBrokers();
+    private final java.util.concurrent.atomic.AtomicInteger transactionTopicRequests =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     GroupApisTest() {
-        GroupApis.register(registry, coordinator, metadata, () -> { });
+        GroupApis.register(registry, coordinator, metadata, transactionTopicRequests::incrementAndGet);
     }
 
     static IntStream findCoordinatorVersions() {
@@ -128,7 +130,8 @@ class GroupApisTest {
                 Map.entry(ApiKeys.HEARTBEAT, new int[] {0, 4}), Map.entry(ApiKeys.LEAVE_GROUP, new int[] {0, 5}),
                 Map.entry(ApiKeys.OFFSET_COMMIT, new int[] {2, 9}), Map.entry(ApiKeys.OFFSET_FETCH, new int[] {1, 9}),
                 Map.entry(ApiKeys.LIST_GROUPS, new int[] {0, 5}), Map.entry(ApiKeys.DESCRIBE_GROUPS, new int[] {0, 6}),
-                Map.entry(ApiKeys.DELETE_GROUPS, new int[] {0, 2}), Map.entry(ApiKeys.OFFSET_DELETE, new int[] {0, 0}));
+                Map.entry(ApiKeys.DELETE_GROUPS, new int[] {0, 2}), Map.entry(ApiKeys.OFFSET_DELETE, new int[] {0, 0}),
+                Map.entry(ApiKeys.TXN_OFFSET_COMMIT, new int[] {0, 4}));
         assertThat(registry.entries()).hasSize(expected.size());
         expected.forEach((key, range) -> {
             assertThat(registry.get(key).minVersion()).as(key.name).isEqualTo((short) range[0]);
@@ -143,7 +146,7 @@ class GroupApisTest {
 
     @ParameterizedTest
     @MethodSource("findCoordinatorVersions")
-    void findCoordinatorNamesTheLeaderOfTheGroupsOffsetsPartitionAndNobodyForTransactions(int version) {
+    void findCoordinatorNamesTheLeaderOfTheGroupsOffsetsPartitionAndAsksForTheTransactionTopic(int version) {
         List<String> groups = List.of("g1", "g2", "g3", "g4", "g5", "g6");
         assertThat(groups.stream().map(GroupApisTest::leaderOf).distinct()).as("both brokers coordinate some")
                 .containsExactlyInAnyOrder(1, 2);
@@ -174,7 +177,9 @@ class GroupApisTest {
                     : new FindCoordinatorRequestData().setKey("tx").setKeyType((byte) 1);
             FindCoordinatorResponseData refused = call(ApiKeys.FIND_COORDINATOR, txn, version);
             short error = version >= 4 ? refused.coordinators().get(0).errorCode() : refused.errorCode();
+            // __transaction_state does not exist in this metadata: the client retries while it is created.
             assertThat(Errors.forCode(error)).isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE);
+            assertThat(transactionTopicRequests).hasValue(1);
         }
     }
 
