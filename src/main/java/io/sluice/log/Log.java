@@ -636,15 +636,32 @@ public final class Log {
      */
     long firstUncleanableOffset(long nowMs) {
         LogSegment active = activeSegment;
+        long limit = active.baseOffset;
+        long firstUndecided = producerState.lastStableOffset(logEndOffset);
+        if (firstUndecided < logEndOffset) {
+            // An undecided transaction may still abort: its segment and later ones wait, as Kafka's cleaner stops
+            // at the last stable offset.
+            LogSegment holding = segments.holding(firstUndecided);
+            limit = Math.min(limit, holding == null ? limit : holding.baseOffset);
+        }
         long minLag = config.minCompactionLagMs();
         if (minLag > 0) {
-            for (LogSegment segment : segments.basedBelow(active.baseOffset)) {
+            for (LogSegment segment : segments.basedBelow(limit)) {
                 if (segment.largestTimestamp() > nowMs - minLag) {
                     return segment.baseOffset;
                 }
             }
         }
-        return active.baseOffset;
+        return limit;
+    }
+
+    /** The aborted transactions of producers, by producer id, whose markers sit at or after the offset. */
+    Map<Long, List<AbortedTxn>> abortedTransactionsByProducer(long fromOffset) {
+        Map<Long, List<AbortedTxn>> byProducer = new HashMap<>();
+        for (AbortedTxn txn : abortedTransactions(fromOffset, Long.MAX_VALUE)) {
+            byProducer.computeIfAbsent(txn.producerId(), id -> new ArrayList<>()).add(txn);
+        }
+        return byProducer;
     }
 
     /** The inactive segments whose base is below the offset, oldest first. */

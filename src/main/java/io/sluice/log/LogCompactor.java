@@ -69,12 +69,13 @@ final class LogCompactor {
                 dirty.add(segment);
             }
         }
+        AbortedBatches aborted = new AbortedBatches(log.abortedTransactionsByProducer(cleanable.get(0).baseOffset));
         OffsetMap map = new OffsetMap((int) Math.min(maxMapEntries, countRecords(dirty)));
-        long end = buildMap(dirty, firstDirty, uncleanable, map);
+        long end = buildMap(dirty, firstDirty, uncleanable, map, aborted);
 
         Stats stats = new Stats();
         CompactionFilter filter = new CompactionFilter(nowMs, config.deleteRetentionMs(), map,
-                log.lastBatchOffsetsOfProducers());
+                log.lastBatchOffsetsOfProducers(), aborted);
         List<LogSegment> toClean = new ArrayList<>();
         for (LogSegment segment : cleanable) {
             if (segment.baseOffset < end) {
@@ -119,7 +120,8 @@ final class LogCompactor {
      * Maps keys of records at or after firstDirty in the dirty segments; returns the offset the map
      * covers up to (exclusive): the uncleanable offset, or less when the map filled up first.
      */
-    private long buildMap(List<LogSegment> dirty, long firstDirty, long uncleanable, OffsetMap map) throws IOException {
+    private long buildMap(List<LogSegment> dirty, long firstDirty, long uncleanable, OffsetMap map,
+                          AbortedBatches aborted) throws IOException {
         boolean[] full = {false};
         for (LogSegment segment : dirty) {
             reader.forEachChunk(segment, chunk -> {
@@ -128,7 +130,8 @@ final class LogCompactor {
                     return;
                 }
                 for (MutableRecordBatch batch : chunk.batches()) {
-                    if (batch.isControlBatch() || batch.lastOffset() < firstDirty) {
+                    // An aborted transaction's records never were the latest value of their keys.
+                    if (batch.isControlBatch() || batch.lastOffset() < firstDirty || aborted.contains(batch)) {
                         continue;
                     }
                     try (CloseableIterator<Record> records = batch.streamingIterator(decompression)) {
@@ -220,6 +223,8 @@ final class LogCompactor {
                 stats.bytesWritten += output.remaining();
                 cleaned.append(output, batches, config.indexIntervalBytes());
             });
+            // Markers are always kept, so every abort the originals indexed still ends in the cleaned segment.
+            segment.txnIndex().entries().forEach(cleaned.txnIndex()::append);
         }
         cleaned.onBecomeInactive();
         cleaned.flush();
@@ -237,18 +242,59 @@ final class LogCompactor {
     }
 
     /**
+     * The batches of aborted transactions: a transactional batch inside an abort's range of its producer. The answer
+     * for the last batch asked about is kept, as the filter asks once per record.
+     */
+    private static final class AbortedBatches {
+        private final Map<Long, List<AbortedTxn>> byProducer;
+        private RecordBatch lastAsked;
+        private boolean lastAnswer;
+
+        AbortedBatches(Map<Long, List<AbortedTxn>> byProducer) {
+            this.byProducer = byProducer;
+        }
+
+        boolean contains(RecordBatch batch) {
+            if (batch != lastAsked) {
+                lastAsked = batch;
+                lastAnswer = isAborted(batch);
+            }
+            return lastAnswer;
+        }
+
+        private boolean isAborted(RecordBatch batch) {
+            if (!batch.isTransactional() || batch.isControlBatch()) {
+                return false;
+            }
+            List<AbortedTxn> aborts = byProducer.get(batch.producerId());
+            if (aborts != null) {
+                for (AbortedTxn txn : aborts) {
+                    if (batch.baseOffset() >= txn.firstOffset() && batch.lastOffset() < txn.lastOffset()) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+    }
+
+    /**
      * Keeps a record when it is the latest for its key (or its key was not seen in the dirty range),
-     * and a tombstone only until the delete horizon stamped on its batch by an earlier pass. The last
-     * batch of each idempotent producer survives even when emptied, so its sequence state does.
+     * and a tombstone only until the delete horizon stamped on its batch by an earlier pass; drops the
+     * records of aborted transactions, as Kafka's cleaner does, and keeps every transaction marker. The
+     * last batch of each idempotent producer survives even when emptied, so its sequence state does.
      */
     private static final class CompactionFilter extends MemoryRecords.RecordFilter {
         private final OffsetMap map;
         private final Map<Long, Long> lastBatchOffsetByProducer;
+        private final AbortedBatches aborted;
 
-        CompactionFilter(long nowMs, long deleteRetentionMs, OffsetMap map, Map<Long, Long> lastBatchOffsetByProducer) {
+        CompactionFilter(long nowMs, long deleteRetentionMs, OffsetMap map, Map<Long, Long> lastBatchOffsetByProducer,
+                         AbortedBatches aborted) {
             super(nowMs, deleteRetentionMs);
             this.map = map;
             this.lastBatchOffsetByProducer = lastBatchOffsetByProducer;
+            this.aborted = aborted;
         }
 
         @Override
@@ -263,6 +309,9 @@ final class LogCompactor {
         protected boolean shouldRetainRecord(RecordBatch batch, Record record) {
             if (batch.isControlBatch()) {
                 return true;
+            }
+            if (aborted.contains(batch)) {
+                return false;
             }
             if (!record.hasKey()) {
                 return false;

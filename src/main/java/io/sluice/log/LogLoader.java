@@ -171,7 +171,16 @@ final class LogLoader {
                     Files.deleteIfExists(file);
                 } else if (name.endsWith(LogSegment.LOG_SUFFIX + LogSegment.SWAP_SUFFIX)) {
                     swaps.add(file);
-                } else if (name.endsWith(LogSegment.SWAP_SUFFIX)) {
+                }
+            }
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                String name = file.getFileName().toString();
+                boolean cleanedTxnIndex = name.endsWith(TransactionIndex.SUFFIX + LogSegment.SWAP_SUFFIX)
+                        && Files.exists(dir.resolve(name.replace(TransactionIndex.SUFFIX, LogSegment.LOG_SUFFIX)));
+                if (name.endsWith(LogSegment.SWAP_SUFFIX) && !name.endsWith(LogSegment.LOG_SUFFIX + LogSegment.SWAP_SUFFIX)
+                        && !cleanedTxnIndex) {
                     Files.deleteIfExists(file);
                 }
             }
@@ -184,7 +193,8 @@ final class LogLoader {
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path file : (Iterable<Path>) files::iterator) {
                     String other = file.getFileName().toString();
-                    for (String suffix : List.of(LogSegment.LOG_SUFFIX, LogSegment.INDEX_SUFFIX, LogSegment.TIME_INDEX_SUFFIX)) {
+                    for (String suffix : List.of(LogSegment.LOG_SUFFIX, LogSegment.INDEX_SUFFIX,
+                            LogSegment.TIME_INDEX_SUFFIX, TransactionIndex.SUFFIX)) {
                         if (other.endsWith(suffix)) {
                             long otherBase = parseBase(other, suffix);
                             if (otherBase >= base && (otherBase < next || otherBase == base)) {
@@ -196,6 +206,12 @@ final class LogLoader {
             }
             for (Path original : originals) {
                 Files.deleteIfExists(original);
+            }
+            // The cleaned segment's aborted-transaction entries, renamed before its .log (the offset and time
+            // indexes are rebuilt instead).
+            Path txnSwap = dir.resolve(LogSegment.fileName(base, TransactionIndex.SUFFIX) + LogSegment.SWAP_SUFFIX);
+            if (Files.exists(txnSwap)) {
+                Files.move(txnSwap, dir.resolve(LogSegment.fileName(base, TransactionIndex.SUFFIX)));
             }
             Files.move(swap, dir.resolve(LogSegment.fileName(base, LogSegment.LOG_SUFFIX)));
             LOG.info("Completed an interrupted compaction swap of {} in {}", name, dir);

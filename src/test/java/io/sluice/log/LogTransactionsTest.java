@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sluice.testing.ManualTime;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
@@ -144,6 +145,45 @@ class LogTransactionsTest {
         assertThat(log.abortedTransactions(0, 3)).isEmpty();
         assertThat(log.lastStableOffset(2)).isEqualTo(0);
         log.close();
+    }
+
+    @Test
+    void compactionDropsAbortedRecordsKeepsMarkersAndStopsAtAnOpenTransaction() throws Exception {
+        Log log = Log.open(root.resolve("compacted-0"), config(Map.of(LogConfig.CLEANUP_POLICY, "compact",
+                LogConfig.SEGMENT_BYTES, "400")), 0L, true, time, scheduler);
+        log.append(CompactionTestSupport.keyed("k", "committed"), 0);
+        log.append(keyedTransactional(PID, "k", "aborted"), 0);
+        log.appendTxnMarker(PID, (short) 0, 0, false, 0);
+        for (int i = 0; i < 10; i++) {
+            log.append(CompactionTestSupport.keyed("filler-" + i, "x"), 0);
+        }
+        long openAt = log.logEndOffset();
+        log.append(keyedTransactional(OTHER, "k", "open"), 0);
+        for (int i = 0; i < 10; i++) {
+            log.append(CompactionTestSupport.keyed("more-" + i, "y"), 0);
+        }
+        assertThat(log.numberOfSegments()).isGreaterThan(3);
+
+        log.compact(NOW);
+
+        List<String> values = CompactionTestSupport.describe(log, 0);
+        // The aborted value neither survives nor hides the committed one; the open transaction's segment waits.
+        assertThat(values).anyMatch(line -> line.contains("k=committed"));
+        assertThat(values).noneMatch(line -> line.contains("aborted"));
+        assertThat(values).anyMatch(line -> line.contains("k=open"));
+        assertThat(log.abortedTransactions(0, openAt)).extracting(AbortedTxn::producerId).containsExactly(PID);
+        assertThat(log.lastStableOffset(log.logEndOffset())).isEqualTo(openAt);
+        log.close();
+        Log reopened = Log.open(root.resolve("compacted-0"), config(Map.of(LogConfig.CLEANUP_POLICY, "compact",
+                LogConfig.SEGMENT_BYTES, "400")), 0L, false, time, scheduler);
+        assertThat(reopened.abortedTransactions(0, openAt)).extracting(AbortedTxn::producerId).containsExactly(PID);
+        assertThat(reopened.lastStableOffset(reopened.logEndOffset())).isEqualTo(openAt);
+        reopened.close();
+    }
+
+    private static MemoryRecords keyedTransactional(long producerId, String key, String value) {
+        return MemoryRecords.withTransactionalRecords(Compression.NONE, producerId, (short) 0, 0,
+                new SimpleRecord(NOW, key.getBytes(), value.getBytes()));
     }
 
     @Test
