@@ -26,8 +26,8 @@ final class BatchHeader {
     private static final int RECORDS_COUNT_OFFSET = 57;
     private static final int TRANSACTIONAL_FLAG = 0x10;
     private static final int CONTROL_FLAG = 0x20;
-    /** Enough for a control record's length, attributes, deltas, key length and 4-byte key. */
-    private static final int CONTROL_RECORD_PREFIX = 32;
+    /** Enough for a control record's length, attributes, deltas, 4-byte key and 6-byte marker value. */
+    private static final int CONTROL_RECORD_PREFIX = 40;
     private static final int DELETE_HORIZON_FLAG = 0x40;
 
     private final ByteBuffer buffer = ByteBuffer.allocate(SIZE);
@@ -50,6 +50,8 @@ final class BatchHeader {
     boolean control;
     /** For a control batch, the type in its record's key (0 abort, 1 commit), else -1. */
     short controlType;
+    /** For a transaction marker, the epoch of the coordinator that wrote it, else -1. */
+    int coordinatorEpoch;
     /** When compaction may drop this batch's tombstones, or -1 if no cleaning pass has set it yet. */
     long deleteHorizonMs;
 
@@ -91,19 +93,24 @@ final class BatchHeader {
         control = (attributes & CONTROL_FLAG) != 0;
         deleteHorizonMs = (attributes & DELETE_HORIZON_FLAG) != 0 ? buffer.getLong(BASE_TIMESTAMP_OFFSET)
                 : RecordBatch.NO_TIMESTAMP;
-        controlType = control && recordCount > 0 ? readControlType(channel, position + SIZE, position + size) : -1;
+        controlType = -1;
+        coordinatorEpoch = -1;
+        if (control && recordCount > 0) {
+            readControlRecord(channel, position + SIZE, position + size);
+        }
         return lastOffsetDelta >= 0;
     }
 
     /**
-     * The type of the control record that starts at the position: a transaction marker's batch is never compressed,
-     * so its one record's key (version, type) sits just past the varints that open the record.
+     * Reads the control record that starts at the position: a transaction marker's batch is never compressed, so
+     * its one record's key (version, type) and value (version, coordinator epoch) sit just past the varints that
+     * open the record.
      */
-    private short readControlType(FileChannel channel, long position, long end) throws IOException {
+    private void readControlRecord(FileChannel channel, long position, long end) throws IOException {
         controlKey.clear().limit((int) Math.min(CONTROL_RECORD_PREFIX, end - position));
         while (controlKey.hasRemaining()) {
             if (channel.read(controlKey, position + controlKey.position()) < 0) {
-                return -1;
+                return;
             }
         }
         controlKey.flip();
@@ -113,12 +120,16 @@ final class BatchHeader {
             ByteUtils.readVarlong(controlKey); // timestamp delta
             ByteUtils.readVarint(controlKey); // offset delta
             if (ByteUtils.readVarint(controlKey) < 4) {
-                return -1;
+                return;
             }
             controlKey.getShort(); // key version
-            return controlKey.getShort();
+            controlType = controlKey.getShort();
+            if (ByteUtils.readVarint(controlKey) >= 6) {
+                controlKey.getShort(); // value version
+                coordinatorEpoch = controlKey.getInt();
+            }
         } catch (RuntimeException e) {
-            return -1;
+            // A short or odd record: what was read stands.
         }
     }
 }

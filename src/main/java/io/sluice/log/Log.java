@@ -58,6 +58,7 @@ public final class Log {
     private volatile long earliestDeleteHorizon = UNKNOWN_HORIZON;
     private long unflushedMessages;
     private boolean recoveryRan;
+    private long producerBatchesReplayed;
 
     private Log(Path dir, LogConfig config, Time time, Scheduler scheduler) {
         this.dir = dir;
@@ -91,6 +92,7 @@ public final class Log {
         log.logStartOffset = loaded.logStartOffset();
         log.recoveryPoint = loaded.recoveryPoint();
         log.recoveryRan = loaded.recoveryRan();
+        log.producerBatchesReplayed = loaded.producerBatchesReplayed();
         if (!cleanShutdown) {
             log.flush();
         }
@@ -341,6 +343,10 @@ public final class Log {
         LogSegment next = LogSegment.create(dir, base, now);
         segments.add(next);
         activeSegment = next;
+        // The producer state as of the new segment's base: after a crash, only the segments from the newest such
+        // snapshot below the recovery point are read again, not the whole log.
+        producerState.writeSnapshot(dir, base);
+        ProducerStateManager.pruneSnapshots(dir, ProducerStateManager.SNAPSHOTS_KEPT);
         scheduler.schedule("flush-rolled-segment", 0, () -> flushUpTo(base));
     }
 
@@ -443,6 +449,7 @@ public final class Log {
             }
             recoveryPoint = Math.min(recoveryPoint, logEndOffset);
             epochCache.truncateFromEnd(logEndOffset);
+            ProducerStateManager.deleteSnapshotsAfter(dir, logEndOffset);
             rebuildProducerState();
             LOG.info("Truncated {} to offset {}, removing offsets {} to {}", dir, logEndOffset, logEndOffset,
                     previousEnd - 1);
@@ -467,6 +474,7 @@ public final class Log {
             recoveryPoint = offset;
             epochCache.clear();
             producerState.clear();
+            ProducerStateManager.deleteSnapshotsAfter(dir, -1);
             LOG.info("Emptied {} to restart at offset {}", dir, offset);
         }
     }
@@ -772,6 +780,11 @@ public final class Log {
 
     /** The partition directory. */
     public Path dir() { return dir; }
+
+    /** How many batch headers opening this log read to rebuild the producer state (0 from a snapshot at the end). */
+    long producerBatchesReplayed() {
+        return producerBatchesReplayed;
+    }
 
     /** True when opening this log had to scan segments for torn or corrupt data (unclean shutdown). */
     public boolean recoveryRan() { return recoveryRan; }

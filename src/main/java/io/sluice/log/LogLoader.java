@@ -24,7 +24,9 @@ final class LogLoader {
     private static final Logger LOG = LoggerFactory.getLogger(LogLoader.class);
 
     /** Where the loaded log starts and ends, up to where it is known flushed, and whether recovery had to run. */
-    record Loaded(long logStartOffset, long logEndOffset, long recoveryPoint, boolean recoveryRan) {
+    /** What loading found; {@code producerBatchesReplayed} counts the batch headers read for the producer state. */
+    record Loaded(long logStartOffset, long logEndOffset, long recoveryPoint, boolean recoveryRan,
+                  long producerBatchesReplayed) {
     }
 
     private final Path dir;
@@ -32,6 +34,7 @@ final class LogLoader {
     private final Time time;
     private final LogSegments segments;
     private final ProducerStateManager producerState;
+    private long producerBatchesReplayed;
     private final LeaderEpochCache epochCache;
     private boolean recoveryRan;
 
@@ -77,8 +80,9 @@ final class LogLoader {
         }
         long persistedStart = LogStartOffsetFile.read(dir);
         long now = time.milliseconds();
-        boolean snapshotLoaded = cleanShutdown && !snapshots.isEmpty()
-                && producerState.loadSnapshot(ProducerStateManager.snapshotFile(dir, snapshots.last()));
+        long snapshotOffset = chooseSnapshot(cleanShutdown, snapshots, bases, initialRecoveryPoint);
+        boolean snapshotLoaded = snapshotOffset >= 0
+                && producerState.loadSnapshot(ProducerStateManager.snapshotFile(dir, snapshotOffset));
         int indexInterval = indexIntervalBytes;
         Long[] ordered = bases.toArray(new Long[0]);
         for (int i = 0; i < ordered.length; i++) {
@@ -101,8 +105,9 @@ final class LogLoader {
                     break;
                 }
             } else {
-                if (!snapshotLoaded) {
-                    segment.scan(false, !indexesOk, indexInterval, producerState::replay);
+                if (!snapshotLoaded || base >= snapshotOffset) {
+                    // The producer state as of the snapshot, then of every batch after it.
+                    segment.scan(false, !indexesOk, indexInterval, this::replay);
                 } else if (!indexesOk) {
                     segment.scan(false, true, indexInterval, null);
                 } else {
@@ -116,25 +121,53 @@ final class LogLoader {
             segments.add(LogSegment.create(dir, base, now));
         }
         long logEndOffset = segments.last().nextOffset();
-        if (snapshotLoaded && snapshots.last() != logEndOffset) {
-            // The snapshot does not describe this log's end: rebuild from the batch headers instead.
+        if (snapshotLoaded && (cleanShutdown ? snapshotOffset != logEndOffset : snapshotOffset > logEndOffset)) {
+            // The snapshot does not describe this log (its end, or a torn tail cut below it): rebuild instead.
             producerState.clear();
             for (LogSegment segment : segments.all()) {
-                segment.scan(false, false, indexInterval, producerState::replay);
+                segment.scan(false, false, indexInterval, this::replay);
             }
         }
+        // Snapshots taken at segment rolls stay for the next crash; the one written at close is stale once
+        // anything is appended.
         for (long snapshot : snapshots) {
-            Files.deleteIfExists(ProducerStateManager.snapshotFile(dir, snapshot));
+            if (!segments.baseOffsets().contains(snapshot) || snapshot > logEndOffset) {
+                Files.deleteIfExists(ProducerStateManager.snapshotFile(dir, snapshot));
+            }
         }
         long logStartOffset = Math.min(Math.max(segments.firstBase(), persistedStart), logEndOffset);
         long recoveryPoint = cleanShutdown ? Math.min(initialRecoveryPoint, logEndOffset) : logEndOffset;
         loadLeaderEpochs(logStartOffset, logEndOffset);
-        return new Loaded(logStartOffset, logEndOffset, recoveryPoint, recoveryRan);
+        return new Loaded(logStartOffset, logEndOffset, recoveryPoint, recoveryRan, producerBatchesReplayed);
+    }
+
+    /**
+     * The producer-state snapshot to start from, or -1: after a clean shutdown the newest (written at close);
+     * after a crash the newest taken at a segment roll at or below the recovery point, so that only the segments
+     * from there on are replayed rather than the whole log.
+     */
+    private static long chooseSnapshot(boolean cleanShutdown, TreeSet<Long> snapshots, TreeSet<Long> bases,
+                                       long recoveryPoint) {
+        if (cleanShutdown) {
+            return snapshots.isEmpty() ? -1 : snapshots.last();
+        }
+        for (Long snapshot : snapshots.descendingSet()) {
+            if (snapshot <= recoveryPoint && bases.contains(snapshot)) {
+                return snapshot;
+            }
+        }
+        return -1;
+    }
+
+    private void replay(BatchHeader header) {
+        producerState.replay(header);
+        producerBatchesReplayed++;
     }
 
     /** A batch that survived recovery: its producer state, its abort if a marker, the leader epoch that wrote it. */
     private void replayRecovered(LogSegment segment, BatchHeader header) {
         AbortedTxn aborted = producerState.replay(header);
+        producerBatchesReplayed++;
         if (aborted != null) {
             segment.txnIndex().append(aborted);
         }

@@ -200,7 +200,8 @@ final class ProducerStateManager {
             if (entry != null && header.producerEpoch < entry.epoch()) {
                 return null;
             }
-            AbortedTxn aborted = completeTxn(header.producerId, header.producerEpoch, -1, abort, header.baseOffset);
+            AbortedTxn aborted = completeTxn(header.producerId, header.producerEpoch, header.coordinatorEpoch, abort,
+                    header.baseOffset);
             // Replayed markers are below the log end, which a replica reaches only once they are replicated.
             undecided.values().remove(header.baseOffset);
             return aborted;
@@ -242,6 +243,50 @@ final class ProducerStateManager {
     void clear() {
         producers.clear();
         undecided.clear();
+    }
+
+    /**
+     * Snapshots kept at segment rolls: the recovery point (checkpointed now and then) can lag a few rolls behind,
+     * and a crash replays from the newest snapshot at or below it.
+     */
+    static final int SNAPSHOTS_KEPT = 3;
+
+    /** Deletes all but the newest {@code keep} snapshot files of the directory. */
+    static void pruneSnapshots(Path dir, int keep) {
+        List<Long> offsets = snapshotOffsets(dir);
+        for (int i = 0; i < offsets.size() - keep; i++) {
+            deleteSnapshot(dir, offsets.get(i));
+        }
+    }
+
+    /** Deletes the snapshots past the offset: a truncation removed what they describe. */
+    static void deleteSnapshotsAfter(Path dir, long offset) {
+        for (long snapshot : snapshotOffsets(dir)) {
+            if (snapshot > offset) {
+                deleteSnapshot(dir, snapshot);
+            }
+        }
+    }
+
+    private static List<Long> snapshotOffsets(Path dir) {
+        List<Long> offsets = new ArrayList<>();
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            files.map(file -> file.getFileName().toString()).filter(name -> name.endsWith(SNAPSHOT_SUFFIX))
+                    .forEach(name -> offsets.add(Long.parseLong(name.substring(0, name.length()
+                            - SNAPSHOT_SUFFIX.length()))));
+        } catch (IOException | NumberFormatException e) {
+            // Unreadable names are left alone; loading picks only the snapshots it can use.
+        }
+        offsets.sort(null);
+        return offsets;
+    }
+
+    private static void deleteSnapshot(Path dir, long offset) {
+        try {
+            Files.deleteIfExists(snapshotFile(dir, offset));
+        } catch (IOException e) {
+            // A snapshot left behind costs disk only.
+        }
     }
 
     static Path snapshotFile(Path dir, long offset) {

@@ -134,6 +134,56 @@ class LogTransactionsTest {
     }
 
     @Test
+    void aCrashReplaysOnlyTheSegmentsAfterTheNewestProducerSnapshot() throws Exception {
+        Map<String, String> small = Map.of(LogConfig.SEGMENT_BYTES, "16384");
+        Path logDir = root.resolve("snapshots-0");
+        Log log = Log.open(logDir, config(small), 0L, true, time, scheduler);
+        int batches = 0;
+        for (int i = 0; i < 6000; i++) {
+            long producer = 100 + i % 50;
+            log.append(transactional(producer, (short) 0, i / 50, "v" + i), 0);
+            batches++;
+            if (i % 50 == 49) {
+                for (long p = 100; p < 150; p++) {
+                    log.appendTxnMarker(p, (short) 0, 0, p % 2 == 0, 0);
+                    batches++;
+                }
+            }
+        }
+        log.append(transactional(7, (short) 0, 0, "left open"), 0);
+        batches++;
+        log.flush();
+        long recoveryPoint = log.recoveryPoint();
+        List<AbortedTxn> aborted = log.abortedTransactions(0, log.logEndOffset());
+        long lso = log.lastStableOffset(log.logEndOffset());
+        int segments = log.numberOfSegments();
+        // kill -9: no close, so no snapshot at the end, only those of the rolls.
+
+        long start = System.nanoTime();
+        Log withSnapshot = Log.open(logDir, config(small), recoveryPoint, false, time, scheduler);
+        long withSnapshotMicros = (System.nanoTime() - start) / 1000;
+        assertThat(withSnapshot.producerBatchesReplayed()).isLessThan(batches / 4);
+        assertThat(withSnapshot.lastStableOffset(withSnapshot.logEndOffset())).isEqualTo(lso);
+        assertThat(withSnapshot.abortedTransactions(0, withSnapshot.logEndOffset())).isEqualTo(aborted);
+        List<ProducerInfo> producers = withSnapshot.activeProducers();
+        withSnapshot.flush();
+
+        try (java.util.stream.Stream<Path> files = Files.list(logDir)) {
+            files.filter(f -> f.toString().endsWith(ProducerStateManager.SNAPSHOT_SUFFIX)).forEach(f -> f.toFile().delete());
+        }
+        start = System.nanoTime();
+        Log withoutSnapshot = Log.open(logDir, config(small), recoveryPoint, false, time, scheduler);
+        long withoutSnapshotMicros = (System.nanoTime() - start) / 1000;
+        assertThat(withoutSnapshot.producerBatchesReplayed()).isEqualTo(batches);
+        assertThat(withoutSnapshot.lastStableOffset(withoutSnapshot.logEndOffset())).isEqualTo(lso);
+        assertThat(withoutSnapshot.activeProducers()).containsExactlyInAnyOrderElementsOf(producers);
+        System.out.printf("Crash recovery of %d batches in %d segments: %d batches replayed in %d us with producer "
+                        + "snapshots, %d in %d us without%n", batches, segments, withSnapshot.producerBatchesReplayed(),
+                withSnapshotMicros, withoutSnapshot.producerBatchesReplayed(), withoutSnapshotMicros);
+        withoutSnapshot.close();
+    }
+
+    @Test
     void truncatingAMarkerAwayReopensItsTransactionAndDropsItsIndexEntry() {
         Log log = open(true);
         log.append(transactional(PID, (short) 0, 0, "t1", "t2"), 0);
