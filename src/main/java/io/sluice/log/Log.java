@@ -112,6 +112,34 @@ public final class Log {
 
     /** As {@link #append(MemoryRecords, int)}; a coordinator's batches skip the sequence checks ({@link AppendOrigin}). */
     public LogAppendInfo append(MemoryRecords records, int leaderEpoch, AppendOrigin origin) {
+        return append(records, leaderEpoch, origin, null);
+    }
+
+    /**
+     * Returned by {@link #verificationGuard} when the producer's transaction is open here already: a later batch of
+     * it needs no verification.
+     */
+    public static final Object TRANSACTION_OPEN = new Object();
+
+    /**
+     * KIP-890: before the first batch of a producer's transaction is appended here, the partition leader asks the
+     * transaction coordinator whether the partition is part of it. The guard taken before asking must still be the
+     * producer's when the batch is appended: a marker in between (the transaction ended) drops it, so a late batch
+     * cannot open a transaction nobody will end.
+     */
+    public Object verificationGuard(long producerId) {
+        synchronized (lock) {
+            return producerState.hasOpenTransaction(producerId) ? TRANSACTION_OPEN
+                    : producerState.verificationGuard(producerId);
+        }
+    }
+
+    /**
+     * As {@link #append(MemoryRecords, int, AppendOrigin)}; with a verification guard (from {@link #verificationGuard}),
+     * a transactional batch that would open its producer's transaction is refused with INVALID_TXN_STATE unless the
+     * guard is still the producer's.
+     */
+    public LogAppendInfo append(MemoryRecords records, int leaderEpoch, AppendOrigin origin, Object verificationGuard) {
         LogConfig cfg = config;
         if (records.sizeInBytes() > cfg.segmentBytes()) {
             throw new RecordBatchTooLargeException("Message batch size is " + records.sizeInBytes()
@@ -129,6 +157,9 @@ public final class Log {
             for (MutableRecordBatch batch : validated.batches()) {
                 if (batch.hasProducerId()) {
                     ProducerStateEntry.BatchMetadata duplicate = producerState.check(batch, pending, origin);
+                    if (verificationGuard != null && duplicate == null) {
+                        producerState.checkVerified(batch, pending, verificationGuard);
+                    }
                     if (duplicate != null) {
                         return new LogAppendInfo(duplicate.firstOffset(), duplicate.lastOffset(),
                                 cfg.timestampType() == TimestampType.LOG_APPEND_TIME ? duplicate.timestamp() : -1,
@@ -767,6 +798,13 @@ public final class Log {
     /** Base offsets of the segments, oldest first. */
     public List<Long> segmentBaseOffsets() {
         return segments.baseOffsets();
+    }
+
+    /** Forgets producers idle for longer than producer.id.expiration.ms; see {@link ProducerStateManager}. */
+    public int removeExpiredProducers(long expirationMs) {
+        synchronized (lock) {
+            return producerState.removeExpired(time.milliseconds(), expirationMs);
+        }
     }
 
     public List<ProducerInfo> activeProducers() {

@@ -45,6 +45,9 @@ public final class LogManager {
     private final LogCleaner cleaner;
     private volatile boolean started;
     private volatile long strayDeleteDelayMs = DEFAULT_STRAY_DELETE_DELAY_MS;
+    /** Kafka's producer.id.expiration.ms and producer.id.expiration.check.interval.ms defaults. */
+    private volatile long producerIdExpirationMs = 86_400_000;
+    private volatile long producerIdExpirationCheckIntervalMs = 600_000;
 
     /** With the log cleaner on and Kafka's log.cleaner.backoff.ms (15 s). */
     public LogManager(List<Path> logDirs, Map<String, String> brokerLogDefaults,
@@ -81,6 +84,12 @@ public final class LogManager {
     }
 
     /** Loads every partition directory, then starts retention, flush and checkpoint tasks. */
+    /** producer.id.expiration.ms and how often it is checked; call before {@link #startup()}. */
+    public void setProducerIdExpiration(long expirationMs, long checkIntervalMs) {
+        this.producerIdExpirationMs = expirationMs;
+        this.producerIdExpirationCheckIntervalMs = checkIntervalMs;
+    }
+
     public synchronized void startup() {
         if (started) {
             return;
@@ -91,6 +100,7 @@ public final class LogManager {
         scheduler.schedulePeriodic("retention", retentionCheckIntervalMs, this::cleanupLogs);
         scheduler.schedulePeriodic("flush", FLUSH_CHECK_INTERVAL_MS, this::flushDirtyLogs);
         scheduler.schedulePeriodic("recovery-checkpoint", RECOVERY_CHECKPOINT_INTERVAL_MS, this::checkpointRecoveryPoints);
+        scheduler.schedulePeriodic("producer-expiration", producerIdExpirationCheckIntervalMs, this::expireProducers);
         if (cleanerEnabled) {
             cleaner.startup(cleanerBackoffMs);
         }
@@ -264,6 +274,13 @@ public final class LogManager {
     public void cleanupLogs() {
         for (Log log : logs.values()) {
             log.deleteOldSegments();
+        }
+    }
+
+    /** Forgets, in every log, the producers idle for longer than producer.id.expiration.ms. */
+    void expireProducers() {
+        for (Log log : logs.values()) {
+            log.removeExpiredProducers(producerIdExpirationMs);
         }
     }
 

@@ -40,6 +40,8 @@ final class ProducerStateManager {
     private final Map<Long, ProducerStateEntry> producers = new HashMap<>();
     /** First offset of each undecided transaction to the offset of its marker (Long.MAX_VALUE while open). */
     private final ConcurrentSkipListMap<Long, Long> undecided = new ConcurrentSkipListMap<>();
+    /** KIP-890 verification guards of producers whose next transaction is being verified with its coordinator. */
+    private final Map<Long, Object> verificationGuards = new HashMap<>();
 
     /** Outcome of checking one batch: null when it is new, else the batch it duplicates. */
     ProducerStateEntry.BatchMetadata check(RecordBatch batch, Map<Long, ProducerStateEntry> pending,
@@ -106,7 +108,37 @@ final class ProducerStateManager {
         for (ProducerStateEntry entry : pending.values()) {
             if (entry.currentTxnFirstOffset >= 0) {
                 undecided.putIfAbsent(entry.currentTxnFirstOffset, Long.MAX_VALUE);
+                verificationGuards.remove(entry.producerId);
             }
+        }
+    }
+
+    boolean hasOpenTransaction(long producerId) {
+        ProducerStateEntry entry = producers.get(producerId);
+        return entry != null && entry.currentTxnFirstOffset >= 0;
+    }
+
+    /** The producer's verification guard, created if it has none. */
+    Object verificationGuard(long producerId) {
+        return verificationGuards.computeIfAbsent(producerId, id -> new Object());
+    }
+
+    /**
+     * A transactional batch that would open its producer's transaction needs the guard verification began with;
+     * a batch of a transaction already open (here or earlier in the request) needs nothing.
+     */
+    void checkVerified(RecordBatch batch, Map<Long, ProducerStateEntry> pending, Object guard) {
+        if (!batch.isTransactional()) {
+            return;
+        }
+        ProducerStateEntry entry = pending.containsKey(batch.producerId()) ? pending.get(batch.producerId())
+                : producers.get(batch.producerId());
+        if (entry != null && entry.currentTxnFirstOffset >= 0) {
+            return;
+        }
+        if (guard == Log.TRANSACTION_OPEN || verificationGuards.get(batch.producerId()) != guard) {
+            throw new InvalidTxnStateException("The transaction of producer " + batch.producerId()
+                    + " was not verified with its coordinator as including this partition (or it ended meanwhile)");
         }
     }
 
@@ -136,6 +168,7 @@ final class ProducerStateManager {
     AbortedTxn completeTxn(long producerId, short producerEpoch, int coordinatorEpoch, boolean abort,
                            long markerOffset) {
         ProducerStateEntry entry = producers.computeIfAbsent(producerId, id -> new ProducerStateEntry(id, producerEpoch));
+        verificationGuards.remove(producerId);
         entry.updateEpoch(producerEpoch);
         entry.coordinatorEpoch = Math.max(entry.coordinatorEpoch, coordinatorEpoch);
         long firstOffset = entry.currentTxnFirstOffset >= 0 ? entry.currentTxnFirstOffset : markerOffset;
@@ -229,6 +262,17 @@ final class ProducerStateManager {
         return result;
     }
 
+    /**
+     * Forgets the producers with no open transaction whose newest batch is older than expirationMs
+     * (producer.id.expiration.ms); returns how many. A forgotten producer's next batch is accepted at any sequence.
+     */
+    int removeExpired(long nowMs, long expirationMs) {
+        int before = producers.size();
+        producers.values().removeIf(entry -> entry.currentTxnFirstOffset < 0
+                && entry.lastTimestamp() != RecordBatch.NO_TIMESTAMP && nowMs - entry.lastTimestamp() > expirationMs);
+        return before - producers.size();
+    }
+
     /** Producer id to the last offset of its newest batch: the batches compaction must not remove. */
     Map<Long, Long> lastBatchOffsets() {
         Map<Long, Long> result = new HashMap<>(producers.size());
@@ -243,6 +287,7 @@ final class ProducerStateManager {
     void clear() {
         producers.clear();
         undecided.clear();
+        verificationGuards.clear();
     }
 
     /**

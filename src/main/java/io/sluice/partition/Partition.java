@@ -254,6 +254,21 @@ public final class Partition {
         return appendAsLeader(log -> log.append(records, leaderEpoch, origin), requiredAcks, timeoutMs);
     }
 
+    /** A client's append whose transaction was verified with its coordinator under the guard ({@link #verificationGuard}). */
+    public LeaderAppend appendVerified(MemoryRecords records, short requiredAcks, long timeoutMs, Object guard) {
+        return appendAsLeader(log -> log.append(records, leaderEpoch, AppendOrigin.CLIENT, guard), requiredAcks,
+                timeoutMs);
+    }
+
+    /**
+     * KIP-890: the guard under which to verify the producer's transaction before its first batch here, or
+     * {@link Log#TRANSACTION_OPEN} when its transaction is open here already.
+     */
+    public Object verificationGuard(long producerId) {
+        requireLeader();
+        return log.verificationGuard(producerId);
+    }
+
     /**
      * Writes a transaction coordinator's COMMIT or ABORT marker for the producer as leader, with acks=all, as Kafka's
      * WriteTxnMarkers does: the coordinator considers the transaction ended here once the in-sync replicas hold it.

@@ -92,6 +92,7 @@ public final class SluiceServer implements AutoCloseable {
         LogManager logs = new LogManager(config.logDirs(), config.topicDefaults(), config.logRetentionCheckIntervalMs(),
                 config.logCleanerEnable(), config.logCleanerBackoffMs(), Time.SYSTEM);
         logs.setStrayDeleteDelayMs(config.logStrayDeleteDelayMs());
+        logs.setProducerIdExpiration(config.producerIdExpirationMs(), config.producerIdExpirationCheckIntervalMs());
         logs.startup();
         stopOrder.add(logs::shutdown);
 
@@ -116,7 +117,6 @@ public final class SluiceServer implements AutoCloseable {
         ApiRegistry registry = new ApiRegistry();
         registry.register(ApiKeys.API_VERSIONS, 0, 4, new ApiVersionsHandler(registry))
                 .register(ApiKeys.METADATA, 0, 13, new MetadataHandler(nodeId, metadata, config.autoCreateTopicsEnable()))
-                .register(ApiKeys.PRODUCE, 3, 13, new ProduceHandler(metadata, partitions))
                 .register(ApiKeys.FETCH, 4, 17, new FetchHandler(metadata, partitions, partitions.watchers(), timer,
                         requestThreads))
                 .register(ApiKeys.LIST_OFFSETS, 1, 10, new ListOffsetsHandler(partitions))
@@ -140,6 +140,9 @@ public final class SluiceServer implements AutoCloseable {
         stopOrder.add(transactions);
         registry.register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(producerIds,
                 transactions.coordinator()));
+        registry.register(ApiKeys.PRODUCE, 3, 13, config.transactionPartitionVerificationEnable()
+                ? new ProduceHandler(metadata, partitions, transactions.verifier(), requestThreads)
+                : new ProduceHandler(metadata, partitions));
         GroupApis.register(registry, groups, metadata, transactions::ensureTopic);
         TransactionApis.register(registry, transactions.coordinator(), metadata, markers);
 

@@ -41,11 +41,13 @@ public final class TransactionCoordination implements AutoCloseable {
     private final ScheduledExecutorService loader;
     private final ExecutorService events;
     private final TransactionMarkerSender markers;
+    private final TransactionVerifier verifier;
     private final AtomicBoolean topicRequested = new AtomicBoolean();
 
     private TransactionCoordination(MetadataService metadata, BrokerConfig config, CoordinatorOwnership ownership,
                                     TransactionCoordinator coordinator, ScheduledExecutorService loader,
-                                    ExecutorService events, TransactionMarkerSender markers) {
+                                    ExecutorService events, TransactionMarkerSender markers,
+                                    TransactionVerifier verifier) {
         this.metadata = metadata;
         this.config = config;
         this.ownership = ownership;
@@ -53,6 +55,7 @@ public final class TransactionCoordination implements AutoCloseable {
         this.loader = loader;
         this.events = events;
         this.markers = markers;
+        this.verifier = verifier;
     }
 
     /**
@@ -76,8 +79,10 @@ public final class TransactionCoordination implements AutoCloseable {
         coordinator.setMarkerSender(markers);
         ScheduledExecutorService loader = Executors.newSingleThreadScheduledExecutor(
                 DaemonThreads.named("sluice-txn-loader"));
+        TransactionVerifier verifier = new TransactionVerifier(config.nodeId(), coordinator, metadata::image,
+                Executors.newSingleThreadExecutor(DaemonThreads.named("sluice-txn-verifier")));
         TransactionCoordination coordination = new TransactionCoordination(metadata, config, ownership, coordinator,
-                loader, events, markers);
+                loader, events, markers, verifier);
         TransactionConfig settings = TransactionConfig.of(config);
         timer.scheduleWithFixedDelay(coordinator::abortTimedOutTransactions, settings.abortTimedOutIntervalMs(),
                 settings.abortTimedOutIntervalMs(), TimeUnit.MILLISECONDS);
@@ -89,6 +94,11 @@ public final class TransactionCoordination implements AutoCloseable {
 
     public TransactionCoordinator coordinator() {
         return coordinator;
+    }
+
+    /** What partition leaders ask before the first batch of a transaction (KIP-890). */
+    public TransactionVerifier verifier() {
+        return verifier;
     }
 
     /** Creates __transaction_state in the background unless it exists or is being created; returns at once. */
@@ -148,6 +158,7 @@ public final class TransactionCoordination implements AutoCloseable {
     public void close() {
         loader.shutdownNow();
         markers.close();
+        verifier.close();
         events.shutdown();
     }
 }

@@ -116,6 +116,14 @@ public final class RawKafkaConnection implements AutoCloseable {
         return response.responses().iterator().next().partitionResponses().get(0);
     }
 
+    /** Produces one batch with acks=all as a transactional producer with the given id would. */
+    public ProduceResponseData.PartitionProduceResponse produceTransactional(String transactionalId, String topic,
+                                                                             int partition, MemoryRecords records) {
+        ProduceResponseData response = send(produceRequest(topic, partition, records, (short) -1)
+                .setTransactionalId(transactionalId), version(ApiKeys.PRODUCE, (short) 11));
+        return response.responses().iterator().next().partitionResponses().get(0);
+    }
+
     /** Produces one batch with acks=0: the broker sends no response, so nothing is read. */
     public void produceWithoutAcks(String topic, int partition, MemoryRecords records) {
         short version = produceVersion();

@@ -194,6 +194,34 @@ class TransactionsIntegrationTest {
     }
 
     @Test
+    void aTransactionalBatchForAPartitionNotInItsTransactionIsRefused() throws Exception {
+        // KIP-890: the leader asks the coordinator before a transaction's first batch on a partition.
+        try (KafkaProducer<String, String> producer = transactional("tx-verified")) {
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(TOPIC, 0, "k", "in-transaction")).get(20, TimeUnit.SECONDS);
+            producer.commitTransaction();
+        }
+        try (RawKafkaConnection raw = RawKafkaConnection.open(broker.port())) {
+            org.apache.kafka.common.message.InitProducerIdResponseData init = raw.send(
+                    new org.apache.kafka.common.message.InitProducerIdRequestData().setTransactionalId("tx-raw")
+                            .setTransactionTimeoutMs(60_000), (short) 4);
+            assertThat(init.errorCode()).as("InitProducerId for tx-raw").isZero();
+            org.apache.kafka.common.record.MemoryRecords unverified =
+                    org.apache.kafka.common.record.MemoryRecords.withTransactionalRecords(
+                            org.apache.kafka.common.compress.Compression.NONE, init.producerId(), init.producerEpoch(),
+                            0, new org.apache.kafka.common.record.SimpleRecord("sneaked".getBytes()));
+            // No AddPartitionsToTxn first: the batch would open a transaction its coordinator never ends.
+            assertThat(org.apache.kafka.common.protocol.Errors.forCode(
+                    raw.produceTransactional("tx-raw", TOPIC, 1, unverified).errorCode()))
+                    .isEqualTo(org.apache.kafka.common.protocol.Errors.INVALID_TXN_STATE);
+        }
+        try (Admin admin = Clients.admin(broker.bootstrap())) {
+            assertThat(admin.describeProducers(List.of(TP1)).partitionResult(TP1).get(20, TimeUnit.SECONDS)
+                    .activeProducers()).noneMatch(p -> p.currentTransactionStartOffset().isPresent());
+        }
+    }
+
+    @Test
     void aTransactionLeftOpenIsAbortedAfterItsTimeoutAndTheAdminApisShowIt() throws Exception {
         KafkaProducer<String, String> abandoned = transactional("tx-timeout",
                 Map.of(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 1000));

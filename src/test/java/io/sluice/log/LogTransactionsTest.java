@@ -94,6 +94,29 @@ class LogTransactionsTest {
     }
 
     @Test
+    void aTransactionOpensOnlyUnderTheGuardItWasVerifiedWith() {
+        Log log = open(true);
+        Object guard = log.verificationGuard(PID);
+        assertThat(guard).isNotSameAs(Log.TRANSACTION_OPEN);
+        assertThatThrownBy(() -> log.append(transactional(PID, (short) 0, 0, "x"), 0, AppendOrigin.CLIENT,
+                new Object())).isInstanceOf(InvalidTxnStateException.class);
+        assertThatThrownBy(() -> log.append(transactional(PID, (short) 0, 0, "x"), 0, AppendOrigin.CLIENT,
+                Log.TRANSACTION_OPEN)).isInstanceOf(InvalidTxnStateException.class);
+
+        log.append(transactional(PID, (short) 0, 0, "first"), 0, AppendOrigin.CLIENT, guard);
+        assertThat(log.verificationGuard(PID)).isSameAs(Log.TRANSACTION_OPEN);
+        log.append(transactional(PID, (short) 0, 1, "second"), 0, AppendOrigin.CLIENT, Log.TRANSACTION_OPEN);
+
+        // A guard taken before the transaction ended is worthless after its marker.
+        log.appendTxnMarker(PID, (short) 0, 0, true, 0);
+        Object beforeMarker = log.verificationGuard(PID);
+        log.appendTxnMarker(PID, (short) 0, 0, false, 0);
+        assertThatThrownBy(() -> log.append(transactional(PID, (short) 0, 2, "late"), 0, AppendOrigin.CLIENT,
+                beforeMarker)).isInstanceOf(InvalidTxnStateException.class);
+        log.close();
+    }
+
+    @Test
     void markersFromOlderProducerEpochsOrCoordinatorsAreFenced() {
         Log log = open(true);
         log.append(transactional(PID, (short) 2, 0, "t"), 0);

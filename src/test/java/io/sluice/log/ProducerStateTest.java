@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.record.MemoryRecords;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +45,23 @@ class ProducerStateTest {
                     assertThat(p.producerId()).isEqualTo(PID);
                     assertThat(p.lastSequence()).isEqualTo(2);
                 });
+        log.close();
+    }
+
+    @Test
+    void idleProducersExpireButNotThoseWithAnOpenTransaction() {
+        Log log = open(true);
+        log.append(idempotent(PID, (short) 0, 0, NOW, "a"), 0);
+        log.append(MemoryRecords.withTransactionalRecords(org.apache.kafka.common.compress.Compression.NONE, 99L,
+                (short) 0, 0, new org.apache.kafka.common.record.SimpleRecord(NOW, "t".getBytes())), 0);
+        time.advance(1000);
+        assertThat(log.removeExpiredProducers(1000)).isZero();
+        time.advance(1);
+
+        assertThat(log.removeExpiredProducers(1000)).isEqualTo(1);
+        assertThat(log.activeProducers()).extracting(ProducerInfo::producerId).containsExactly(99L);
+        // Forgotten: its next batch is taken at any sequence, as for a producer seen for the first time.
+        assertThat(log.append(idempotent(PID, (short) 0, 7, NOW, "b"), 0).duplicate()).isFalse();
         log.close();
     }
 

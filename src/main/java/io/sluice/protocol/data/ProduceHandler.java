@@ -1,5 +1,6 @@
 package io.sluice.protocol.data;
 
+import io.sluice.log.Log;
 import io.sluice.log.LogAppendInfo;
 import io.sluice.metadata.MetadataImage;
 import io.sluice.quorum.MetadataService;
@@ -8,9 +9,12 @@ import io.sluice.partition.Partition;
 import io.sluice.partition.PartitionLookup;
 import io.sluice.protocol.ApiHandler;
 import io.sluice.protocol.RequestContext;
+import io.sluice.transaction.TransactionVerifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.ApiException;
@@ -25,13 +29,15 @@ import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceRespo
 import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Produce: appends each partition's batches to its log and answers with the assigned base offset.
- * Partitions fail independently. acks=0 gets no response at all, as in Kafka.
+ * Partitions fail independently. acks=0 gets no response at all, as in Kafka. A transactional producer's first
+ * batch on a partition waits for its coordinator to confirm the partition is in its transaction (KIP-890).
  */
 public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
@@ -41,10 +47,24 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
 
     private final MetadataService metadata;
     private final PartitionLookup partitions;
+    private final TransactionVerifier verifier;
+    private final Executor requestThreads;
 
+    /** Without transaction verification (transaction.partition.verification.enable=false). */
     public ProduceHandler(MetadataService metadata, PartitionLookup partitions) {
+        this(metadata, partitions, null, null);
+    }
+
+    /**
+     * @param verifier checks a transaction with its coordinator before its first batch on a partition (KIP-890)
+     * @param requestThreads where an append waiting for that check resumes, not on the thread that answered it
+     */
+    public ProduceHandler(MetadataService metadata, PartitionLookup partitions, TransactionVerifier verifier,
+                          Executor requestThreads) {
         this.metadata = metadata;
         this.partitions = partitions;
+        this.verifier = verifier;
+        this.requestThreads = requestThreads;
     }
 
     @Override
@@ -61,7 +81,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                 PartitionProduceResponse partitionResponse = acks != 0 && acks != 1 && acks != -1
                         ? error(partitionData.index(), Errors.INVALID_REQUIRED_ACKS, null)
                         : append(context, topicName, partitionData, acks, request.data().timeoutMs(),
-                                replicationWaits);
+                                request.data().transactionalId(), replicationWaits);
                 if (partitionResponse.errorCode() == Errors.NOT_LEADER_OR_FOLLOWER.code() && topicName != null
                         && context.apiVersion() >= FIRST_VERSION_WITH_LEADER_HINT) {
                     pointToLeader(image, new TopicPartition(topicName, partitionData.index()), partitionResponse,
@@ -79,25 +99,25 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
 
     /**
      * acks=all on a partition whose ISR has other members: the answer waits until the high watermark covers
-     * the appended batches, or fails with REQUEST_TIMED_OUT. A partition led alone adds no wait.
+     * the appended batches, or fails with REQUEST_TIMED_OUT. A partition led alone adds no wait (null).
      */
-    private static void awaitReplication(Partition.LeaderAppend append, PartitionProduceResponse partitionResponse,
-                                         List<CompletableFuture<?>> waits) {
+    private static CompletableFuture<?> awaitReplication(Partition.LeaderAppend append,
+                                                         PartitionProduceResponse partitionResponse) {
         CompletableFuture<Errors> wait = append.replicated();
         if (wait.isDone() && wait.join() == Errors.NONE) {
-            return;
+            return null;
         }
-        waits.add(wait.thenAccept(result -> {
+        return wait.thenAccept(result -> {
             if (result != Errors.NONE) {
-                partitionResponse.setErrorCode(result.code()).setErrorMessage(result.message())
-                        .setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
+                setError(partitionResponse, result, result.message());
             }
-        }));
+        });
     }
 
     private PartitionProduceResponse append(RequestContext context, String topicName,
                                             PartitionProduceData partitionData, short acks, int timeoutMs,
-                                            List<CompletableFuture<?>> replicationWaits) {
+                                            String transactionalId, List<CompletableFuture<?>> replicationWaits) {
+        PartitionProduceResponse response = new PartitionProduceResponse().setIndex(partitionData.index());
         try {
             if (topicName == null) {
                 throw new UnknownTopicIdException("Unknown topic id");
@@ -106,24 +126,68 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             Partition partition = partitions.partition(tp);
             MemoryRecords records = (MemoryRecords) partitionData.records();
             ProduceRequest.validateRecords(context.apiVersion(), records);
-            Partition.LeaderAppend append = partition.appendAsLeader(records, acks, timeoutMs);
-            LogAppendInfo info = append.info();
-            PartitionProduceResponse appended = new PartitionProduceResponse()
-                    .setIndex(partitionData.index())
-                    .setBaseOffset(info.firstOffset())
-                    .setLogAppendTimeMs(info.logAppendTime())
-                    .setLogStartOffset(info.logStartOffset());
-            awaitReplication(append, appended, replicationWaits);
-            return appended;
-        } catch (ApiException e) {
-            if (isBadInput(e)) {
-                log.warn("Rejected produce to {}-{} from client {} at {}: {}", topicName, partitionData.index(),
-                        context.header().clientId(), context.connection().remoteAddress(), e.getMessage());
-            } else {
-                log.debug("Produce to {}-{} from {} failed: {}", topicName, partitionData.index(),
-                        context.header().clientId(), e.getMessage());
+            RecordBatch first = records.firstBatch();
+            if (transactionalId == null || verifier == null || first == null || !first.isTransactional()) {
+                addWait(replicationWaits, appendNow(context, tp, () -> partition.appendAsLeader(records, acks,
+                        timeoutMs), response));
+                return response;
             }
-            return error(partitionData.index(), Errors.forException(e), e.getMessage());
+            Object guard = partition.verificationGuard(first.producerId());
+            if (guard == Log.TRANSACTION_OPEN) {
+                addWait(replicationWaits, appendNow(context, tp, () -> partition.appendVerified(records, acks,
+                        timeoutMs, guard), response));
+                return response;
+            }
+            // The first batch of the producer's transaction here: appended once its coordinator confirms the
+            // partition is part of it, back on a request thread.
+            replicationWaits.add(verifier.verify(transactionalId, first.producerId(), first.producerEpoch(), tp)
+                    .thenComposeAsync(verified -> {
+                        if (verified != Errors.NONE) {
+                            setError(response, verified, "The transaction of " + transactionalId
+                                    + " could not be verified as including " + tp + ": " + verified.name());
+                            return CompletableFuture.completedFuture(null);
+                        }
+                        CompletableFuture<?> wait = appendNow(context, tp, () -> partition.appendVerified(records,
+                                acks, timeoutMs, guard), response);
+                        return wait == null ? CompletableFuture.completedFuture(null) : wait;
+                    }, requestThreads));
+            return response;
+        } catch (ApiException e) {
+            logFailure(context, topicName, partitionData.index(), e);
+            return setError(response, Errors.forException(e), e.getMessage());
+        }
+    }
+
+    private static void addWait(List<CompletableFuture<?>> waits, CompletableFuture<?> wait) {
+        if (wait != null) {
+            waits.add(wait);
+        }
+    }
+
+    /** Appends and fills the response; returns the replication wait, or null when there is none to wait for. */
+    private CompletableFuture<?> appendNow(RequestContext context, TopicPartition tp,
+                                           Supplier<Partition.LeaderAppend> appendToLog,
+                                           PartitionProduceResponse response) {
+        try {
+            Partition.LeaderAppend append = appendToLog.get();
+            LogAppendInfo info = append.info();
+            response.setBaseOffset(info.firstOffset()).setLogAppendTimeMs(info.logAppendTime())
+                    .setLogStartOffset(info.logStartOffset());
+            return awaitReplication(append, response);
+        } catch (ApiException e) {
+            logFailure(context, tp.topic(), tp.partition(), e);
+            setError(response, Errors.forException(e), e.getMessage());
+            return null;
+        }
+    }
+
+    private static void logFailure(RequestContext context, String topicName, int partition, ApiException e) {
+        if (isBadInput(e)) {
+            log.warn("Rejected produce to {}-{} from client {} at {}: {}", topicName, partition,
+                    context.header().clientId(), context.connection().remoteAddress(), e.getMessage());
+        } else {
+            log.debug("Produce to {}-{} from {} failed: {}", topicName, partition,
+                    context.header().clientId(), e.getMessage());
         }
     }
 
@@ -157,12 +221,11 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     }
 
     private static PartitionProduceResponse error(int partition, Errors error, String message) {
-        return new PartitionProduceResponse()
-                .setIndex(partition)
-                .setErrorCode(error.code())
-                .setErrorMessage(message)
-                .setBaseOffset(-1)
-                .setLogAppendTimeMs(-1)
+        return setError(new PartitionProduceResponse().setIndex(partition), error, message);
+    }
+
+    private static PartitionProduceResponse setError(PartitionProduceResponse response, Errors error, String message) {
+        return response.setErrorCode(error.code()).setErrorMessage(message).setBaseOffset(-1).setLogAppendTimeMs(-1)
                 .setLogStartOffset(-1);
     }
 }

@@ -1,0 +1,145 @@
+package io.sluice.transaction;
+
+import io.sluice.broker.BrokerConnection;
+import io.sluice.metadata.BrokerImage;
+import io.sluice.metadata.MetadataImage;
+import io.sluice.metadata.PartitionImage;
+import io.sluice.metadata.TopicImage;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
+import org.apache.kafka.common.message.AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic;
+import org.apache.kafka.common.message.AddPartitionsToTxnRequestData.AddPartitionsToTxnTopicCollection;
+import org.apache.kafka.common.message.AddPartitionsToTxnRequestData.AddPartitionsToTxnTransaction;
+import org.apache.kafka.common.message.AddPartitionsToTxnRequestData.AddPartitionsToTxnTransactionCollection;
+import org.apache.kafka.common.message.AddPartitionsToTxnResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * KIP-890's check, for a partition leader about to append the first batch of a producer's transaction: asks the
+ * transaction coordinator whether the partition is part of that producer's open transaction, this node's own
+ * coordinator directly and another node's with AddPartitionsToTxn v4 (verify_only). The answer is in the errors a
+ * producer understands: NONE, INVALID_TXN_STATE, INVALID_PRODUCER_EPOCH, or NOT_ENOUGH_REPLICAS (retriable) when
+ * the coordinator cannot be asked now.
+ *
+ * <p>Threading: local checks are coordinator events; remote ones run on the verifier's own thread, one request at a
+ * time per node. Callers must not continue their work on the thread that completes the future.
+ */
+public final class TransactionVerifier implements AutoCloseable {
+    private static final short ADD_PARTITIONS_VERIFY_VERSION = 4;
+    private static final int SOCKET_TIMEOUT_MS = 15_000;
+
+    private final int nodeId;
+    private final TransactionCoordinator coordinator;
+    private final Supplier<MetadataImage> metadata;
+    private final ExecutorService thread;
+    /** Touched only on the verifier's thread. */
+    private final Map<Integer, BrokerConnection> connections = new HashMap<>();
+
+    public TransactionVerifier(int nodeId, TransactionCoordinator coordinator, Supplier<MetadataImage> metadata,
+                               ExecutorService thread) {
+        this.nodeId = nodeId;
+        this.coordinator = coordinator;
+        this.metadata = metadata;
+        this.thread = thread;
+    }
+
+    public CompletableFuture<Errors> verify(String transactionalId, long producerId, short epoch, TopicPartition tp) {
+        if (coordinator.errorFor(transactionalId) == Errors.NONE) {
+            return coordinator.verifyPartition(transactionalId, producerId, epoch, tp)
+                    .thenApply(TransactionVerifier::forProducer);
+        }
+        BrokerImage leader = coordinatorNode(transactionalId);
+        if (leader == null || leader.id() == nodeId) {
+            return CompletableFuture.completedFuture(Errors.NOT_ENOUGH_REPLICAS);
+        }
+        CompletableFuture<Errors> answer = new CompletableFuture<>();
+        try {
+            thread.execute(() -> answer.complete(askRemote(leader, transactionalId, producerId, epoch, tp)));
+        } catch (RejectedExecutionException stopping) {
+            answer.complete(Errors.NOT_ENOUGH_REPLICAS);
+        }
+        return answer;
+    }
+
+    private BrokerImage coordinatorNode(String transactionalId) {
+        MetadataImage image = metadata.get();
+        TopicImage topic = image.topic(TransactionStateTopic.NAME);
+        if (topic == null || topic.partitions().isEmpty()) {
+            return null;
+        }
+        PartitionImage partition = topic.partitions().get(
+                TransactionStateTopic.partitionFor(transactionalId, topic.partitions().size()));
+        return partition == null ? null : image.brokers().get(partition.leader());
+    }
+
+    private Errors askRemote(BrokerImage leader, String transactionalId, long producerId, short epoch,
+                             TopicPartition tp) {
+        AddPartitionsToTxnTopicCollection topics = new AddPartitionsToTxnTopicCollection();
+        topics.add(new AddPartitionsToTxnTopic().setName(tp.topic()).setPartitions(List.of(tp.partition())));
+        AddPartitionsToTxnTransactionCollection transactions = new AddPartitionsToTxnTransactionCollection();
+        transactions.add(new AddPartitionsToTxnTransaction().setTransactionalId(transactionalId)
+                .setProducerId(producerId).setProducerEpoch(epoch).setVerifyOnly(true).setTopics(topics));
+        try {
+            AddPartitionsToTxnResponseData response = connection(leader).send(ApiKeys.ADD_PARTITIONS_TO_TXN,
+                    ADD_PARTITIONS_VERIFY_VERSION, new AddPartitionsToTxnRequestData().setTransactions(transactions),
+                    new AddPartitionsToTxnResponseData());
+            if (response.errorCode() != Errors.NONE.code()) {
+                return forProducer(Errors.forCode(response.errorCode()));
+            }
+            for (var result : response.resultsByTransaction()) {
+                for (var topic : result.topicResults()) {
+                    for (var partition : topic.resultsByPartition()) {
+                        return forProducer(Errors.forCode(partition.partitionErrorCode()));
+                    }
+                }
+            }
+            return Errors.NOT_ENOUGH_REPLICAS;
+        } catch (IOException | RuntimeException e) {
+            BrokerConnection broken = connections.remove(leader.id());
+            if (broken != null) {
+                broken.close();
+            }
+            return Errors.NOT_ENOUGH_REPLICAS;
+        }
+    }
+
+    private BrokerConnection connection(BrokerImage broker) throws IOException {
+        BrokerConnection existing = connections.get(broker.id());
+        if (existing == null) {
+            existing = BrokerConnection.connect("sluice-txn-verifier-" + nodeId, broker.host(), broker.port(),
+                    SOCKET_TIMEOUT_MS);
+            connections.put(broker.id(), existing);
+        }
+        return existing;
+    }
+
+    /** A coordinator's answer as the producer must hear it: its own errors, or a retriable one for the rest. */
+    private static Errors forProducer(Errors error) {
+        return switch (error) {
+            case NONE, INVALID_TXN_STATE -> error;
+            case PRODUCER_FENCED, INVALID_PRODUCER_EPOCH -> Errors.INVALID_PRODUCER_EPOCH;
+            case INVALID_PRODUCER_ID_MAPPING -> Errors.INVALID_TXN_STATE;
+            default -> Errors.NOT_ENOUGH_REPLICAS;
+        };
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+        connections.values().forEach(BrokerConnection::close);
+    }
+
+    @Override
+    public String toString() {
+        return "TransactionVerifier(" + nodeId + ")";
+    }
+}
