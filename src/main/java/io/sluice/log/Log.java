@@ -338,7 +338,8 @@ public final class Log {
      * oldest transaction not yet decided below it. Lock-free.
      */
     public long lastStableOffset(long highWatermark) {
-        return producerState.lastStableOffset(highWatermark);
+        // A transaction whose start DeleteRecords or retention removed cannot hold readers below the log start.
+        return Math.max(logStartOffset, producerState.lastStableOffset(highWatermark));
     }
 
     /** The aborted transactions whose records meet [fetchOffset, upperBoundOffset), oldest first. */
@@ -564,6 +565,7 @@ public final class Log {
             LogStartOffsetFile.write(dir, offset);
             logStartOffset = offset;
             epochCache.truncateFromStart(offset);
+            producerState.truncateHead(offset);
             deleteSegmentsBelowStart();
             return logStartOffset;
         }
@@ -630,6 +632,7 @@ public final class Log {
         if (logStartOffset < segments.firstBase()) {
             logStartOffset = segments.firstBase();
             epochCache.truncateFromStart(logStartOffset);
+            producerState.truncateHead(logStartOffset);
         }
         return 1;
     }

@@ -273,6 +273,16 @@ final class ProducerStateManager {
         return before - producers.size();
     }
 
+    /**
+     * The log now starts at logStartOffset (retention, DeleteRecords): producers whose batches all went and that
+     * have no open transaction are forgotten, as Kafka does, and transactions decided below it no longer count.
+     */
+    void truncateHead(long logStartOffset) {
+        producers.values().removeIf(entry -> entry.currentTxnFirstOffset < 0 && entry.lastOffset() >= 0
+                && entry.lastOffset() < logStartOffset);
+        undecided.entrySet().removeIf(txn -> txn.getValue() != Long.MAX_VALUE && txn.getValue() < logStartOffset);
+    }
+
     /** Producer id to the last offset of its newest batch: the batches compaction must not remove. */
     Map<Long, Long> lastBatchOffsets() {
         Map<Long, Long> result = new HashMap<>(producers.size());

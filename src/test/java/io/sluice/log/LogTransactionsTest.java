@@ -207,6 +207,22 @@ class LogTransactionsTest {
     }
 
     @Test
+    void deleteRecordsPastAnOpenTransactionsStartMovesTheLastStableOffsetWithTheLogStart() {
+        Log log = open(true);
+        log.append(idempotent(OTHER, (short) 0, 0, NOW, "plain"), 0);
+        log.append(transactional(PID, (short) 0, 0, "open"), 0);
+        log.append(batch(NOW, "later"), 0);
+        assertThat(log.lastStableOffset(3)).isEqualTo(1);
+
+        log.deleteRecordsBefore(2);
+
+        assertThat(log.lastStableOffset(3)).isEqualTo(2);
+        // The idempotent producer's batches are gone and so is its state; the open transaction's producer stays.
+        assertThat(log.activeProducers()).extracting(ProducerInfo::producerId).containsExactly(PID);
+        log.close();
+    }
+
+    @Test
     void truncatingAMarkerAwayReopensItsTransactionAndDropsItsIndexEntry() {
         Log log = open(true);
         log.append(transactional(PID, (short) 0, 0, "t1", "t2"), 0);
