@@ -197,13 +197,7 @@ public final class TransactionCoordinator {
      */
     public CompletableFuture<Errors> addPartitions(String transactionalId, long producerId, short epoch,
                                                    Collection<TopicPartition> added) {
-        return write(transactionalId, Function.identity(), pending -> {
-            View view = view(transactionalId, pending);
-            Errors invalid = checkProducer(view, producerId, epoch);
-            if (invalid != Errors.NONE) {
-                return WriteResult.nothing(invalid);
-            }
-            TransactionMetadata current = view.metadata();
+        return producerWrite(transactionalId, producerId, epoch, current -> {
             if (!current.state().isIdle() && current.state() != TransactionState.ONGOING) {
                 return WriteResult.nothing(Errors.CONCURRENT_TRANSACTIONS);
             }
@@ -220,13 +214,7 @@ public final class TransactionCoordinator {
      */
     public CompletableFuture<Errors> verifyPartition(String transactionalId, long producerId, short epoch,
                                                      TopicPartition partition) {
-        return write(transactionalId, Function.identity(), pending -> {
-            View view = view(transactionalId, pending);
-            Errors invalid = checkProducer(view, producerId, epoch);
-            if (invalid != Errors.NONE) {
-                return WriteResult.nothing(invalid);
-            }
-            TransactionMetadata current = view.metadata();
+        return producerWrite(transactionalId, producerId, epoch, current -> {
             boolean open = current.state() == TransactionState.ONGOING && current.partitions().contains(partition);
             return WriteResult.nothing(open ? Errors.NONE : Errors.INVALID_TXN_STATE);
         });
@@ -239,13 +227,7 @@ public final class TransactionCoordinator {
      */
     public CompletableFuture<Errors> endTransaction(String transactionalId, long producerId, short epoch,
                                                     boolean commit) {
-        return write(transactionalId, Function.identity(), pending -> {
-            View view = view(transactionalId, pending);
-            Errors invalid = checkProducer(view, producerId, epoch);
-            if (invalid != Errors.NONE) {
-                return WriteResult.nothing(invalid);
-            }
-            TransactionMetadata current = view.metadata();
+        return producerWrite(transactionalId, producerId, epoch, current -> {
             TransactionState wanted = commit ? TransactionState.PREPARE_COMMIT : TransactionState.PREPARE_ABORT;
             TransactionState done = commit ? TransactionState.COMPLETE_COMMIT : TransactionState.COMPLETE_ABORT;
             if (current.state() == TransactionState.ONGOING) {
@@ -259,6 +241,16 @@ public final class TransactionCoordinator {
             }
             return WriteResult.nothing(current.state() == TransactionState.PREPARE_EPOCH_FENCE
                     ? Errors.CONCURRENT_TRANSACTIONS : Errors.INVALID_TXN_STATE);
+        });
+    }
+
+    /** A write on behalf of the id's current producer, which the request must name ({@link #checkProducer}). */
+    private CompletableFuture<Errors> producerWrite(String transactionalId, long producerId, short epoch,
+                                                    Function<TransactionMetadata, WriteResult<TxnChange, Errors>> op) {
+        return write(transactionalId, Function.identity(), pending -> {
+            View view = view(transactionalId, pending);
+            Errors invalid = checkProducer(view, producerId, epoch);
+            return invalid != Errors.NONE ? WriteResult.nothing(invalid) : op.apply(view.metadata());
         });
     }
 

@@ -1,6 +1,6 @@
 package io.sluice.transaction;
 
-import io.sluice.broker.BrokerConnection;
+import io.sluice.broker.BrokerConnections;
 import io.sluice.coordinator.TxnMarker;
 import io.sluice.metadata.BrokerImage;
 import io.sluice.metadata.MetadataImage;
@@ -57,7 +57,7 @@ public final class TransactionMarkerSender implements AutoCloseable {
     private final LocalMarkerWriter local;
     private final TransactionCoordinator coordinator;
     private final ScheduledExecutorService thread;
-    private final Map<Integer, BrokerConnection> connections = new HashMap<>();
+    private final BrokerConnections connections;
 
     /** One transaction's markers still to write. Touched only on the sender's thread. */
     private final class Pending {
@@ -81,6 +81,7 @@ public final class TransactionMarkerSender implements AutoCloseable {
         this.local = local;
         this.coordinator = coordinator;
         this.thread = thread;
+        this.connections = new BrokerConnections("sluice-txn-markers-" + nodeId, SOCKET_TIMEOUT_MS);
     }
 
     /** Starts writing the markers; returns at once. */
@@ -170,29 +171,15 @@ public final class TransactionMarkerSender implements AutoCloseable {
         WriteTxnMarkersRequestData request = new WriteTxnMarkersRequestData().setMarkers(List.of(marker));
         Map<TopicPartition, Errors> answers = new HashMap<>();
         try {
-            WriteTxnMarkersResponseData response = connection(leader).send(ApiKeys.WRITE_TXN_MARKERS,
+            WriteTxnMarkersResponseData response = connections.send(leader, ApiKeys.WRITE_TXN_MARKERS,
                     WRITE_TXN_MARKERS_VERSION, request, new WriteTxnMarkersResponseData());
             response.markers().forEach(result -> result.topics().forEach(topic -> topic.partitions().forEach(
                     partition -> answers.put(new TopicPartition(topic.name(), partition.partitionIndex()),
                             Errors.forCode(partition.errorCode())))));
         } catch (IOException | RuntimeException e) {
             log.debug("WriteTxnMarkers to node {} failed: {}", leader.id(), e.toString());
-            BrokerConnection broken = connections.remove(leader.id());
-            if (broken != null) {
-                broken.close();
-            }
         }
         tps.forEach(tp -> answered(pending, tp, answers.getOrDefault(tp, Errors.NETWORK_EXCEPTION)));
-    }
-
-    private BrokerConnection connection(BrokerImage broker) throws IOException {
-        BrokerConnection existing = connections.get(broker.id());
-        if (existing == null) {
-            existing = BrokerConnection.connect("sluice-txn-markers-" + nodeId, broker.host(), broker.port(),
-                    SOCKET_TIMEOUT_MS);
-            connections.put(broker.id(), existing);
-        }
-        return existing;
     }
 
     /** On the sender's thread: one partition's answer. */
@@ -228,6 +215,6 @@ public final class TransactionMarkerSender implements AutoCloseable {
     @Override
     public void close() {
         thread.shutdownNow();
-        connections.values().forEach(BrokerConnection::close);
+        connections.close();
     }
 }

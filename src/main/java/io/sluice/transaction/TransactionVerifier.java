@@ -1,14 +1,12 @@
 package io.sluice.transaction;
 
-import io.sluice.broker.BrokerConnection;
+import io.sluice.broker.BrokerConnections;
 import io.sluice.metadata.BrokerImage;
 import io.sluice.metadata.MetadataImage;
 import io.sluice.metadata.PartitionImage;
 import io.sluice.metadata.TopicImage;
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -42,7 +40,7 @@ public final class TransactionVerifier implements AutoCloseable {
     private final Supplier<MetadataImage> metadata;
     private final ExecutorService thread;
     /** Touched only on the verifier's thread. */
-    private final Map<Integer, BrokerConnection> connections = new HashMap<>();
+    private final BrokerConnections connections;
 
     public TransactionVerifier(int nodeId, TransactionCoordinator coordinator, Supplier<MetadataImage> metadata,
                                ExecutorService thread) {
@@ -50,6 +48,7 @@ public final class TransactionVerifier implements AutoCloseable {
         this.coordinator = coordinator;
         this.metadata = metadata;
         this.thread = thread;
+        this.connections = new BrokerConnections("sluice-txn-verifier-" + nodeId, SOCKET_TIMEOUT_MS);
     }
 
     public CompletableFuture<Errors> verify(String transactionalId, long producerId, short epoch, TopicPartition tp) {
@@ -89,7 +88,7 @@ public final class TransactionVerifier implements AutoCloseable {
         transactions.add(new AddPartitionsToTxnTransaction().setTransactionalId(transactionalId)
                 .setProducerId(producerId).setProducerEpoch(epoch).setVerifyOnly(true).setTopics(topics));
         try {
-            AddPartitionsToTxnResponseData response = connection(leader).send(ApiKeys.ADD_PARTITIONS_TO_TXN,
+            AddPartitionsToTxnResponseData response = connections.send(leader, ApiKeys.ADD_PARTITIONS_TO_TXN,
                     ADD_PARTITIONS_VERIFY_VERSION, new AddPartitionsToTxnRequestData().setTransactions(transactions),
                     new AddPartitionsToTxnResponseData());
             if (response.errorCode() != Errors.NONE.code()) {
@@ -104,22 +103,8 @@ public final class TransactionVerifier implements AutoCloseable {
             }
             return Errors.NOT_ENOUGH_REPLICAS;
         } catch (IOException | RuntimeException e) {
-            BrokerConnection broken = connections.remove(leader.id());
-            if (broken != null) {
-                broken.close();
-            }
             return Errors.NOT_ENOUGH_REPLICAS;
         }
-    }
-
-    private BrokerConnection connection(BrokerImage broker) throws IOException {
-        BrokerConnection existing = connections.get(broker.id());
-        if (existing == null) {
-            existing = BrokerConnection.connect("sluice-txn-verifier-" + nodeId, broker.host(), broker.port(),
-                    SOCKET_TIMEOUT_MS);
-            connections.put(broker.id(), existing);
-        }
-        return existing;
     }
 
     /** A coordinator's answer as the producer must hear it: its own errors, or a retriable one for the rest. */
@@ -135,7 +120,7 @@ public final class TransactionVerifier implements AutoCloseable {
     @Override
     public void close() {
         thread.shutdownNow();
-        connections.values().forEach(BrokerConnection::close);
+        connections.close();
     }
 
     @Override

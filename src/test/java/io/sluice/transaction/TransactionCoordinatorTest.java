@@ -57,6 +57,7 @@ class TransactionCoordinatorTest {
     private final ConcurrentLinkedQueue<String> markersWritten = new ConcurrentLinkedQueue<>();
     /** While set, no marker write is ever answered (the leaders are unreachable). */
     private volatile boolean markersHeld;
+    private final java.util.concurrent.atomic.AtomicInteger heldWrites = new java.util.concurrent.atomic.AtomicInteger();
     private LogManager logs;
     private TransactionCoordinator coordinator;
     private TransactionMarkerSender sender;
@@ -86,6 +87,7 @@ class TransactionCoordinatorTest {
         }
         sender = new TransactionMarkerSender(1, TransactionCoordinatorTest::image, (tp, marker) -> {
             if (markersHeld) {
+                heldWrites.incrementAndGet();
                 return new CompletableFuture<>();
             }
             markersWritten.add(tp + (marker.commit() ? " COMMIT" : " ABORT") + " epoch " + marker.producerEpoch());
@@ -285,6 +287,8 @@ class TransactionCoordinatorTest {
         markersHeld = true;
         coordinator.endTransaction(ID, producer.producerId(), producer.producerEpoch(), true).join();
         assertThat(stateOf(ID)).isEqualTo(TransactionState.PREPARE_COMMIT);
+        // The old coordinator's sender is stuck on its write before the leaders come back.
+        Poll.until(Duration.ofSeconds(10), () -> heldWrites.get() == 1, "the held marker write");
 
         markersHeld = false;
         coordinator = newCoordinator();
