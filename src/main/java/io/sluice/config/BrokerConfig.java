@@ -343,6 +343,9 @@ public final class BrokerConfig {
 
     public long producerIdExpirationMs() { return longValue(PRODUCER_ID_EXPIRATION_MS); }
 
+    /** The transaction.version feature level advertised to clients: 2 (KIP-890) or 1. */
+    public short transactionVersion() { return (short) Math.min(2, shortValue(TRANSACTION_VERSION)); }
+
     public long producerIdExpirationCheckIntervalMs() { return longValue(PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS); }
 
     public int groupInitialRebalanceDelayMs() { return intValue(GROUP_INITIAL_REBALANCE_DELAY_MS); }

@@ -86,6 +86,8 @@ public final class BrokerConfigKeys {
             "transaction.remove.expired.transaction.cleanup.interval.ms";
     public static final String TRANSACTION_PARTITION_VERIFICATION_ENABLE = "transaction.partition.verification.enable";
     public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
+    /** Sluice's own key for Kafka's transaction.version feature level (Kafka sets it with kafka-features.sh). */
+    public static final String TRANSACTION_VERSION = "transaction.version";
     public static final String PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = "producer.id.expiration.check.interval.ms";
 
     /** Keys in declaration order. */
@@ -164,6 +166,7 @@ public final class BrokerConfigKeys {
         define(keys, TRANSACTION_REMOVE_EXPIRED_CLEANUP_INTERVAL_MS, ConfigType.LONG, "3600000", longAtLeast(1));
         define(keys, TRANSACTION_PARTITION_VERIFICATION_ENABLE, ConfigType.BOOLEAN, "true", ANY);
         define(keys, PRODUCER_ID_EXPIRATION_MS, ConfigType.LONG, "86400000", longAtLeast(1));
+        define(keys, TRANSACTION_VERSION, ConfigType.SHORT, "2", shortAtLeast(1));
         define(keys, PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, ConfigType.LONG, "600000", longAtLeast(1));
         KEYS = Collections.unmodifiableMap(keys);
     }

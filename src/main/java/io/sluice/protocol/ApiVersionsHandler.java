@@ -1,23 +1,49 @@
 package io.sluice.protocol;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersionCollection;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
 
-/** ApiVersions: advertises exactly the APIs and versions in the registry. */
+/**
+ * ApiVersions: advertises exactly the APIs and versions in the registry and, from v3, the features: today
+ * {@code transaction.version}, whose finalized level 2 makes Kafka 4.x producers use transactions version 2
+ * (KIP-890). The features epoch is the metadata log's offset, so it only grows, across restarts too: clients keep
+ * the features of the highest epoch they saw.
+ */
 public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequest> {
-    private final ApiRegistry registry;
+    static final String TRANSACTION_VERSION = "transaction.version";
+    private static final short MAX_TRANSACTION_VERSION = 2;
 
+    private final ApiRegistry registry;
+    private final short transactionVersion;
+    private final LongSupplier featuresEpoch;
+
+    /** Without features (transaction.version 0: clients use what every broker has). */
     public ApiVersionsHandler(ApiRegistry registry) {
+        this(registry, (short) 0, () -> -1);
+    }
+
+    public ApiVersionsHandler(ApiRegistry registry, short transactionVersion, LongSupplier featuresEpoch) {
         this.registry = registry;
+        this.transactionVersion = transactionVersion;
+        this.featuresEpoch = featuresEpoch;
     }
 
     @Override
     public CompletableFuture<ApiVersionsResponseData> handle(RequestContext context, ApiVersionsRequest request) {
         ApiVersionsResponseData response = new ApiVersionsResponseData().setApiKeys(advertised(registry));
+        if (context.apiVersion() >= 3 && transactionVersion > 0) {
+            response.supportedFeatures().add(new ApiVersionsResponseData.SupportedFeatureKey()
+                    .setName(TRANSACTION_VERSION).setMinVersion((short) 0).setMaxVersion(MAX_TRANSACTION_VERSION));
+            response.finalizedFeatures().add(new ApiVersionsResponseData.FinalizedFeatureKey()
+                    .setName(TRANSACTION_VERSION).setMinVersionLevel(transactionVersion)
+                    .setMaxVersionLevel(transactionVersion));
+            response.setFinalizedFeaturesEpoch(Math.max(0, featuresEpoch.getAsLong()));
+        }
         if (context.apiVersion() >= 3 && !request.isValid()) {
             response.setErrorCode(Errors.INVALID_REQUEST.code());
         }

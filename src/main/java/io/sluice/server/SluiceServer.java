@@ -115,7 +115,8 @@ public final class SluiceServer implements AutoCloseable {
         metadata.addListener(partitions);
 
         ApiRegistry registry = new ApiRegistry();
-        registry.register(ApiKeys.API_VERSIONS, 0, 4, new ApiVersionsHandler(registry))
+        registry.register(ApiKeys.API_VERSIONS, 0, 4, new ApiVersionsHandler(registry, config.transactionVersion(),
+                        () -> metadata.image().offset()))
                 .register(ApiKeys.METADATA, 0, 13, new MetadataHandler(nodeId, metadata, config.autoCreateTopicsEnable()))
                 .register(ApiKeys.FETCH, 4, 17, new FetchHandler(metadata, partitions, partitions.watchers(), timer,
                         requestThreads))
@@ -143,7 +144,7 @@ public final class SluiceServer implements AutoCloseable {
         registry.register(ApiKeys.PRODUCE, 3, 13, config.transactionPartitionVerificationEnable()
                 ? new ProduceHandler(metadata, partitions, transactions.verifier(), requestThreads)
                 : new ProduceHandler(metadata, partitions));
-        GroupApis.register(registry, groups, metadata, transactions::ensureTopic);
+        GroupApis.register(registry, groups, metadata, transactions::ensureTopic, transactions.verifier()::add);
         TransactionApis.register(registry, transactions.coordinator(), metadata, markers);
 
         Endpoint endpoint = config.listeners().get(0);

@@ -220,28 +220,105 @@ public final class TransactionCoordinator {
         });
     }
 
+    /** What EndTxn answers; with transactions version 2, the producer id and epoch the producer goes on with. */
+    public record EndResult(Errors error, long producerId, short producerEpoch) {
+        static EndResult failed(Errors error) {
+            return new EndResult(error, -1, (short) -1);
+        }
+    }
+
     /**
-     * EndTxn: the open transaction is decided (PREPARE_COMMIT or PREPARE_ABORT, answered once replicated), then its
-     * markers are written and it completes. A retry of a decision already taken is answered NONE, or
-     * CONCURRENT_TRANSACTIONS while its markers are still being written.
+     * EndTxn of transactions version 1: the open transaction is decided (PREPARE_COMMIT or PREPARE_ABORT, answered
+     * once replicated), then its markers are written and it completes. A retry of a decision already taken is
+     * answered NONE, or CONCURRENT_TRANSACTIONS while its markers are still being written.
      */
     public CompletableFuture<Errors> endTransaction(String transactionalId, long producerId, short epoch,
                                                     boolean commit) {
-        return producerWrite(transactionalId, producerId, epoch, current -> {
-            TransactionState wanted = commit ? TransactionState.PREPARE_COMMIT : TransactionState.PREPARE_ABORT;
-            TransactionState done = commit ? TransactionState.COMPLETE_COMMIT : TransactionState.COMPLETE_ABORT;
-            if (current.state() == TransactionState.ONGOING) {
-                return change(transactionalId, current.transitionTo(wanted, time.milliseconds()), Errors.NONE);
-            }
+        return endTransaction(transactionalId, producerId, epoch, commit, false).thenApply(EndResult::error);
+    }
+
+    /**
+     * EndTxn; with {@code version2} (EndTxn v5, KIP-890) the decision bumps the producer's epoch, so no write of the
+     * ended transaction can land after its markers, and the answer carries the new epoch (or, when the epoch would
+     * overflow, a new producer id at epoch 0). Version 2 also lets a producer abort before any partition joined,
+     * and recognises a retry by the epoch before the bump.
+     */
+    public CompletableFuture<EndResult> endTransaction(String transactionalId, long producerId, short epoch,
+                                                       boolean commit, boolean version2) {
+        if (!version2) {
+            return producerWrite(transactionalId, producerId, epoch, current -> endVersion1(transactionalId, current,
+                    commit)).thenApply(error -> new EndResult(error, producerId, epoch));
+        }
+        TransactionMetadata known = transactions.get(transactionalId);
+        CompletableFuture<Long> newProducerId = known != null && known.epochExhausted() ? producerIds.nextId()
+                : CompletableFuture.completedFuture(-1L);
+        return newProducerId.thenCompose(next -> write(transactionalId, EndResult::failed,
+                pending -> endVersion2(transactionalId, producerId, epoch, commit, next, pending)));
+    }
+
+    private WriteResult<TxnChange, EndResult> endVersion2(String transactionalId, long producerId, short epoch,
+                                                         boolean commit, long newProducerId, List<TxnChange> pending) {
+        View view = view(transactionalId, pending);
+        TransactionMetadata current = view.metadata();
+        if (current == null || (producerId != current.producerId() && producerId != current.previousProducerId())) {
+            return WriteResult.nothing(EndResult.failed(Errors.INVALID_PRODUCER_ID_MAPPING));
+        }
+        if (view.writeInFlight()) {
+            return WriteResult.nothing(EndResult.failed(Errors.CONCURRENT_TRANSACTIONS));
+        }
+        TransactionState wanted = commit ? TransactionState.PREPARE_COMMIT : TransactionState.PREPARE_ABORT;
+        TransactionState done = commit ? TransactionState.COMPLETE_COMMIT : TransactionState.COMPLETE_ABORT;
+        // A retry comes with the epoch before the bump, or, after an overflow, the old producer id at its last epoch.
+        boolean retry = producerId == current.producerId() ? epoch == current.producerEpoch() - 1
+                : current.state().isIdle() && current.producerEpoch() == 0 && epoch >= Short.MAX_VALUE - 1;
+        if (retry) {
+            // The producer did not hear the answer that bumped its epoch: answer it again.
             if (current.state() == done) {
-                return WriteResult.nothing(Errors.NONE);
+                return WriteResult.nothing(new EndResult(Errors.NONE, current.producerId(), current.producerEpoch()));
             }
-            if (current.state() == wanted) {
-                return WriteResult.nothing(Errors.CONCURRENT_TRANSACTIONS);
-            }
-            return WriteResult.nothing(current.state() == TransactionState.PREPARE_EPOCH_FENCE
-                    ? Errors.CONCURRENT_TRANSACTIONS : Errors.INVALID_TXN_STATE);
-        });
+            return WriteResult.nothing(EndResult.failed(current.state() == wanted ? Errors.CONCURRENT_TRANSACTIONS
+                    : Errors.INVALID_TXN_STATE));
+        }
+        if (producerId != current.producerId() || epoch != current.producerEpoch()) {
+            return WriteResult.nothing(EndResult.failed(Errors.PRODUCER_FENCED));
+        }
+        boolean decidable = current.state() == TransactionState.ONGOING || (!commit && current.state().isIdle());
+        if (!decidable) {
+            return WriteResult.nothing(EndResult.failed(current.state().isPreparing()
+                    || current.state() == TransactionState.PREPARE_EPOCH_FENCE
+                    ? Errors.CONCURRENT_TRANSACTIONS : Errors.INVALID_TXN_STATE));
+        }
+        boolean rotate = current.epochExhausted();
+        if (rotate && newProducerId < 0) {
+            return WriteResult.nothing(EndResult.failed(Errors.CONCURRENT_TRANSACTIONS));
+        }
+        long now = time.milliseconds();
+        Set<TopicPartition> partitions = current.state() == TransactionState.ONGOING ? current.partitions() : Set.of();
+        TransactionMetadata decided = current.transitionTo(wanted, current.producerId(), current.bumpedEpoch(),
+                current.timeoutMs(), partitions, current.txnStartTimestamp(), now);
+        if (rotate) {
+            return change(transactionalId, decided.withNextProducerId(newProducerId),
+                    new EndResult(Errors.NONE, newProducerId, (short) 0));
+        }
+        return change(transactionalId, decided, new EndResult(Errors.NONE, decided.producerId(),
+                decided.producerEpoch()));
+    }
+
+    private WriteResult<TxnChange, Errors> endVersion1(String transactionalId, TransactionMetadata current,
+                                                       boolean commit) {
+        TransactionState wanted = commit ? TransactionState.PREPARE_COMMIT : TransactionState.PREPARE_ABORT;
+        TransactionState done = commit ? TransactionState.COMPLETE_COMMIT : TransactionState.COMPLETE_ABORT;
+        if (current.state() == TransactionState.ONGOING) {
+            return change(transactionalId, current.transitionTo(wanted, time.milliseconds()), Errors.NONE);
+        }
+        if (current.state() == done) {
+            return WriteResult.nothing(Errors.NONE);
+        }
+        if (current.state() == wanted) {
+            return WriteResult.nothing(Errors.CONCURRENT_TRANSACTIONS);
+        }
+        return WriteResult.nothing(current.state() == TransactionState.PREPARE_EPOCH_FENCE
+                ? Errors.CONCURRENT_TRANSACTIONS : Errors.INVALID_TXN_STATE);
     }
 
     /** A write on behalf of the id's current producer, which the request must name ({@link #checkProducer}). */
@@ -257,6 +334,10 @@ public final class TransactionCoordinator {
     /** The producer named by a request must be the id's current one: its producer id, and its epoch. */
     private static Errors checkProducer(View view, long producerId, short epoch) {
         TransactionMetadata current = view.metadata();
+        if (current != null && current.nextProducerId() == producerId) {
+            // Moved on to the producer id its EndTxn gave it while that transaction's markers are still written.
+            return Errors.CONCURRENT_TRANSACTIONS;
+        }
         if (current == null || current.producerId() != producerId) {
             return Errors.INVALID_PRODUCER_ID_MAPPING;
         }
@@ -279,8 +360,11 @@ public final class TransactionCoordinator {
                 return WriteResult.nothing(Errors.NONE);
             }
             TransactionState done = marker.commit() ? TransactionState.COMPLETE_COMMIT : TransactionState.COMPLETE_ABORT;
-            TransactionMetadata next = current.transitionTo(done, current.producerId(), current.producerEpoch(),
-                    current.timeoutMs(), Set.of(), current.txnStartTimestamp(), time.milliseconds());
+            boolean rotated = current.nextProducerId() >= 0;
+            // An epoch that overflowed: the producer goes on under the new producer id it was given, at epoch 0.
+            TransactionMetadata next = current.transitionTo(done, rotated ? current.nextProducerId() : current.producerId(),
+                    rotated ? 0 : current.producerEpoch(), current.timeoutMs(), Set.of(), current.txnStartTimestamp(),
+                    time.milliseconds()).withNextProducerId(-1);
             return change(transactionalId, next, Errors.NONE);
         }).whenComplete((error, failure) -> {
             if (failure != null || error != Errors.NONE) {

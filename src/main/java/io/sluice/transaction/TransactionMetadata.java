@@ -8,13 +8,16 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * What the coordinator keeps for one transactional id: its producer id and epoch (and the epoch before the last
  * bump, to recognise a retried InitProducerId), the transaction timeout, the state, the partitions of the open
- * transaction, and when it started and last changed. Immutable: a change is a new value, written to
+ * transaction, and when it started and last changed. With transactions version 2 an EndTxn whose epoch bump would
+ * overflow hands the producer a new producer id: {@code nextProducerId} holds it until the transaction completes,
+ * and {@code previousProducerId} the one it replaced. Immutable: a change is a new value, written to
  * __transaction_state and applied once replicated; {@link #transitionTo} is the one place the state changes and it
  * checks {@link TransactionState}'s table.
  */
 public record TransactionMetadata(String transactionalId, long producerId, short producerEpoch, short lastProducerEpoch,
                                   int timeoutMs, TransactionState state, Set<TopicPartition> partitions,
-                                  long txnStartTimestamp, long lastUpdateTimestamp) {
+                                  long txnStartTimestamp, long lastUpdateTimestamp, long previousProducerId,
+                                  long nextProducerId) {
     public TransactionMetadata {
         partitions = Set.copyOf(partitions);
     }
@@ -22,7 +25,7 @@ public record TransactionMetadata(String transactionalId, long producerId, short
     /** A transactional id seen for the first time: no epoch yet (the first InitProducerId makes it 0). */
     static TransactionMetadata fresh(String transactionalId, long producerId, int timeoutMs, long nowMs) {
         return new TransactionMetadata(transactionalId, producerId, (short) -1, (short) -1, timeoutMs,
-                TransactionState.EMPTY, Set.of(), -1, nowMs);
+                TransactionState.EMPTY, Set.of(), -1, nowMs, -1, -1);
     }
 
     /** The next state, with everything else as given; throws IllegalStateException off the transition table. */
@@ -33,13 +36,20 @@ public record TransactionMetadata(String transactionalId, long producerId, short
                     + next);
         }
         short last = newEpoch != producerEpoch ? producerEpoch : lastProducerEpoch;
+        long previous = newProducerId != producerId ? producerId : previousProducerId;
         return new TransactionMetadata(transactionalId, newProducerId, newEpoch, last, newTimeoutMs, next,
-                newPartitions, startTimestamp, nowMs);
+                newPartitions, startTimestamp, nowMs, previous, nextProducerId);
     }
 
     /** The same producer and epoch in the next state. */
     TransactionMetadata transitionTo(TransactionState next, long nowMs) {
         return transitionTo(next, producerId, producerEpoch, timeoutMs, partitions, txnStartTimestamp, nowMs);
+    }
+
+    /** The same, with the producer id the producer was told to use once this transaction completes (-1: none). */
+    TransactionMetadata withNextProducerId(long next) {
+        return new TransactionMetadata(transactionalId, producerId, producerEpoch, lastProducerEpoch, timeoutMs, state,
+                partitions, txnStartTimestamp, lastUpdateTimestamp, previousProducerId, next);
     }
 
     /** ONGOING with the partitions added; a new transaction starts its clock. */

@@ -12,6 +12,8 @@ import java.util.Set;
  *   ONGOING             <- ONGOING, EMPTY, COMPLETE_COMMIT, COMPLETE_ABORT  AddPartitionsToTxn, AddOffsetsToTxn
  *   PREPARE_COMMIT      <- ONGOING                                        EndTxn(commit)
  *   PREPARE_ABORT       <- ONGOING, PREPARE_EPOCH_FENCE                   EndTxn(abort), a timeout, a fencing
+ *                       <- EMPTY, COMPLETE_COMMIT, COMPLETE_ABORT        EndTxn(abort) of transactions version 2,
+ *                                                                        which may come before any partition joined
  *   COMPLETE_COMMIT     <- PREPARE_COMMIT                                 every marker written
  *   COMPLETE_ABORT      <- PREPARE_ABORT                                  every marker written
  *   PREPARE_EPOCH_FENCE <- ONGOING                                        a new producer (or the timeout) fences the open one
@@ -53,7 +55,7 @@ public enum TransactionState {
             case EMPTY, DEAD -> EnumSet.of(EMPTY, COMPLETE_COMMIT, COMPLETE_ABORT);
             case ONGOING -> EnumSet.of(ONGOING, EMPTY, COMPLETE_COMMIT, COMPLETE_ABORT);
             case PREPARE_COMMIT, PREPARE_EPOCH_FENCE -> EnumSet.of(ONGOING);
-            case PREPARE_ABORT -> EnumSet.of(ONGOING, PREPARE_EPOCH_FENCE);
+            case PREPARE_ABORT -> EnumSet.of(ONGOING, PREPARE_EPOCH_FENCE, EMPTY, COMPLETE_COMMIT, COMPLETE_ABORT);
             case COMPLETE_COMMIT -> EnumSet.of(PREPARE_COMMIT);
             case COMPLETE_ABORT -> EnumSet.of(PREPARE_ABORT);
         };

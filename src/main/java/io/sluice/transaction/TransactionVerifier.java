@@ -23,8 +23,9 @@ import org.apache.kafka.common.protocol.Errors;
 
 /**
  * KIP-890's check, for a partition leader about to append the first batch of a producer's transaction: asks the
- * transaction coordinator whether the partition is part of that producer's open transaction, this node's own
- * coordinator directly and another node's with AddPartitionsToTxn v4 (verify_only). The answer is in the errors a
+ * transaction coordinator whether the partition is part of that producer's open transaction (or, for transactions
+ * version 2, has it added), this node's own coordinator directly and another node's with AddPartitionsToTxn v4
+ * (verify_only for the check). The answer is in the errors a
  * producer understands: NONE, INVALID_TXN_STATE, INVALID_PRODUCER_EPOCH, or NOT_ENOUGH_REPLICAS (retriable) when
  * the coordinator cannot be asked now.
  *
@@ -52,8 +53,22 @@ public final class TransactionVerifier implements AutoCloseable {
     }
 
     public CompletableFuture<Errors> verify(String transactionalId, long producerId, short epoch, TopicPartition tp) {
+        return check(transactionalId, producerId, epoch, tp, false);
+    }
+
+    /**
+     * Transactions version 2: the producer sends no AddPartitionsToTxn, so the leader adds the partition to the
+     * producer's transaction (starting one if none is open) before its first batch; the same answers as verify.
+     */
+    public CompletableFuture<Errors> add(String transactionalId, long producerId, short epoch, TopicPartition tp) {
+        return check(transactionalId, producerId, epoch, tp, true);
+    }
+
+    private CompletableFuture<Errors> check(String transactionalId, long producerId, short epoch, TopicPartition tp,
+                                            boolean add) {
         if (coordinator.errorFor(transactionalId) == Errors.NONE) {
-            return coordinator.verifyPartition(transactionalId, producerId, epoch, tp)
+            return (add ? coordinator.addPartitions(transactionalId, producerId, epoch, List.of(tp))
+                    : coordinator.verifyPartition(transactionalId, producerId, epoch, tp))
                     .thenApply(TransactionVerifier::forProducer);
         }
         BrokerImage leader = coordinatorNode(transactionalId);
@@ -62,7 +77,7 @@ public final class TransactionVerifier implements AutoCloseable {
         }
         CompletableFuture<Errors> answer = new CompletableFuture<>();
         try {
-            thread.execute(() -> answer.complete(askRemote(leader, transactionalId, producerId, epoch, tp)));
+            thread.execute(() -> answer.complete(askRemote(leader, transactionalId, producerId, epoch, tp, add)));
         } catch (RejectedExecutionException stopping) {
             answer.complete(Errors.NOT_ENOUGH_REPLICAS);
         }
@@ -81,12 +96,12 @@ public final class TransactionVerifier implements AutoCloseable {
     }
 
     private Errors askRemote(BrokerImage leader, String transactionalId, long producerId, short epoch,
-                             TopicPartition tp) {
+                             TopicPartition tp, boolean add) {
         AddPartitionsToTxnTopicCollection topics = new AddPartitionsToTxnTopicCollection();
         topics.add(new AddPartitionsToTxnTopic().setName(tp.topic()).setPartitions(List.of(tp.partition())));
         AddPartitionsToTxnTransactionCollection transactions = new AddPartitionsToTxnTransactionCollection();
         transactions.add(new AddPartitionsToTxnTransaction().setTransactionalId(transactionalId)
-                .setProducerId(producerId).setProducerEpoch(epoch).setVerifyOnly(true).setTopics(topics));
+                .setProducerId(producerId).setProducerEpoch(epoch).setVerifyOnly(!add).setTopics(topics));
         try {
             AddPartitionsToTxnResponseData response = connections.send(leader, ApiKeys.ADD_PARTITIONS_TO_TXN,
                     ADD_PARTITIONS_VERIFY_VERSION, new AddPartitionsToTxnRequestData().setTransactions(transactions),

@@ -123,6 +123,29 @@ class TransactionsIntegrationTest {
     }
 
     @Test
+    void javaProducersUseTransactionsVersion2AndTheEpochIsBumpedAtEveryEnd() throws Exception {
+        try (KafkaProducer<String, String> producer = transactional("tx-v2");
+             Admin admin = Clients.admin(broker.bootstrap())) {
+            int initial = admin.describeTransactions(List.of("tx-v2")).description("tx-v2").get(20, TimeUnit.SECONDS)
+                    .producerEpoch();
+            for (int i = 0; i < 3; i++) {
+                producer.beginTransaction();
+                producer.send(new ProducerRecord<>(TOPIC, i % 2, "k", "v2-" + i));
+                if (i == 1) {
+                    producer.abortTransaction();
+                } else {
+                    producer.commitTransaction();
+                }
+            }
+            // KIP-890: no AddPartitionsToTxn from the producer, and a new epoch after each commit or abort.
+            TransactionDescription after = admin.describeTransactions(List.of("tx-v2")).description("tx-v2")
+                    .get(20, TimeUnit.SECONDS);
+            assertThat(after.producerEpoch()).isEqualTo(initial + 3);
+        }
+        assertThat(readAllCommitted()).containsExactlyInAnyOrder("v2-0", "v2-2");
+    }
+
+    @Test
     void anOpenTransactionHoldsTheLastStableOffsetUntilItCommits() throws Exception {
         try (KafkaProducer<String, String> producer = transactional("tx-lso");
              KafkaConsumer<String, String> consumer = readCommitted(Map.of());

@@ -203,6 +203,75 @@ class TransactionCoordinatorTest {
     }
 
     @Test
+    void version2BumpsTheEpochAtTheDecisionAndRecognisesARetry() {
+        TransactionCoordinator.InitResult producer = init(ID);
+        coordinator.addPartitions(ID, producer.producerId(), producer.producerEpoch(), List.of(ORDERS_0)).join();
+
+        TransactionCoordinator.EndResult ended = coordinator.endTransaction(ID, producer.producerId(),
+                producer.producerEpoch(), true, true).join();
+
+        assertThat(ended.error()).isEqualTo(Errors.NONE);
+        assertThat(ended.producerId()).isEqualTo(producer.producerId());
+        assertThat(ended.producerEpoch()).isEqualTo((short) 1);
+        awaitState(ID, TransactionState.COMPLETE_COMMIT);
+        // The markers carry the bumped epoch, so a late write of the old epoch is fenced at the partitions.
+        assertThat(markersWritten).containsExactly("orders-0 COMMIT epoch 1");
+        TransactionCoordinator.EndResult retried = coordinator.endTransaction(ID, producer.producerId(),
+                producer.producerEpoch(), true, true).join();
+        assertThat(retried).isEqualTo(ended);
+        assertThat(coordinator.endTransaction(ID, producer.producerId(), (short) 0, false, true).join().error())
+                .isEqualTo(Errors.INVALID_TXN_STATE);
+        // The next transaction goes on with the new epoch, its partitions added by the leaders.
+        assertThat(coordinator.addPartitions(ID, producer.producerId(), (short) 1, List.of(ORDERS_1)).join())
+                .isEqualTo(Errors.NONE);
+    }
+
+    @Test
+    void version2AbortsATransactionNoPartitionJoined() {
+        TransactionCoordinator.InitResult producer = init(ID);
+        TransactionCoordinator.EndResult aborted = coordinator.endTransaction(ID, producer.producerId(),
+                producer.producerEpoch(), false, true).join();
+        assertThat(aborted.error()).isEqualTo(Errors.NONE);
+        assertThat(aborted.producerEpoch()).isEqualTo((short) 1);
+        awaitState(ID, TransactionState.COMPLETE_ABORT);
+        assertThat(markersWritten).isEmpty();
+        assertThat(coordinator.endTransaction(ID, producer.producerId(), (short) 1, true, true).join().error())
+                .as("nothing to commit").isEqualTo(Errors.INVALID_TXN_STATE);
+    }
+
+    @Test
+    void version2HandsOverANewProducerIdWhenTheEpochWouldOverflow() {
+        // Many transactions later the epoch is at its last value before a bump overflows; written as a coordinator
+        // would have, then loaded.
+        short lastEpoch = Short.MAX_VALUE - 1;
+        TransactionMetadata exhausted = new TransactionMetadata(ID, 77, lastEpoch, (short) -1, 30_000,
+                TransactionState.ONGOING, Set.of(ORDERS_0), time.milliseconds(), time.milliseconds(), -1, -1);
+        TopicPartition partition = new TopicPartition(TransactionStateTopic.NAME, coordinator.partitionFor(ID));
+        writer().appendAsLeader(partition, MemoryRecords.withRecords(org.apache.kafka.common.compress.Compression.NONE,
+                new org.apache.kafka.common.record.SimpleRecord(TransactionLogCodec.encodeKey(ID),
+                        TransactionLogCodec.encodeValue(exhausted))), 1000);
+        coordinator = newCoordinator();
+
+        TransactionCoordinator.EndResult ended = coordinator.endTransaction(ID, 77, lastEpoch, true, true).join();
+
+        assertThat(ended.error()).isEqualTo(Errors.NONE);
+        assertThat(ended.producerId()).isNotEqualTo(77);
+        assertThat(ended.producerEpoch()).isZero();
+        awaitState(ID, TransactionState.COMPLETE_COMMIT);
+        assertThat(markersWritten).containsExactly("orders-0 COMMIT epoch " + Short.MAX_VALUE);
+        TransactionMetadata after = coordinator.describe(ID);
+        assertThat(after.producerId()).isEqualTo(ended.producerId());
+        assertThat(after.previousProducerId()).isEqualTo(77);
+        // A retry with the old producer id and epoch gets the same answer.
+        assertThat(coordinator.endTransaction(ID, 77, lastEpoch, true, true).join()).isEqualTo(ended);
+        // A reload keeps the new producer id (Kafka's tagged NextProducerId and PreviousProducerId fields).
+        coordinator = newCoordinator();
+        assertThat(coordinator.describe(ID).producerId()).isEqualTo(ended.producerId());
+        assertThat(coordinator.addPartitions(ID, ended.producerId(), (short) 0, List.of(ORDERS_1)).join())
+                .isEqualTo(Errors.NONE);
+    }
+
+    @Test
     void requestsFromAnUnknownOrFencedProducerAreRefused() {
         TransactionCoordinator.InitResult old = init(ID);
         init(ID);

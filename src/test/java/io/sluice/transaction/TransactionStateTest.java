@@ -24,7 +24,7 @@ class TransactionStateTest {
                 EMPTY, EnumSet.of(EMPTY, COMPLETE_COMMIT, COMPLETE_ABORT),
                 ONGOING, EnumSet.of(ONGOING, EMPTY, COMPLETE_COMMIT, COMPLETE_ABORT),
                 PREPARE_COMMIT, EnumSet.of(ONGOING),
-                PREPARE_ABORT, EnumSet.of(ONGOING, PREPARE_EPOCH_FENCE),
+                PREPARE_ABORT, EnumSet.of(ONGOING, PREPARE_EPOCH_FENCE, EMPTY, COMPLETE_COMMIT, COMPLETE_ABORT),
                 COMPLETE_COMMIT, EnumSet.of(PREPARE_COMMIT),
                 COMPLETE_ABORT, EnumSet.of(PREPARE_ABORT),
                 DEAD, EnumSet.of(EMPTY, COMPLETE_COMMIT, COMPLETE_ABORT),
@@ -59,11 +59,14 @@ class TransactionStateTest {
         TransactionMetadata ongoing = new TransactionMetadata("app-1", 4000, (short) 3, (short) -1, 60_000, ONGOING,
                 Set.of(new org.apache.kafka.common.TopicPartition("orders", 0),
                         new org.apache.kafka.common.TopicPartition("orders", 2),
-                        new org.apache.kafka.common.TopicPartition("__consumer_offsets", 7)), 1234, 5678);
+                        new org.apache.kafka.common.TopicPartition("__consumer_offsets", 7)), 1234, 5678, 3999, 4001);
         String id = TransactionLogCodec.decodeKey(java.nio.ByteBuffer.wrap(TransactionLogCodec.encodeKey("app-1")));
         TransactionMetadata decoded = TransactionLogCodec.decodeValue(id,
                 java.nio.ByteBuffer.wrap(TransactionLogCodec.encodeValue(ongoing)));
         assertThat(id).isEqualTo("app-1");
         assertThat(decoded).isEqualTo(ongoing);
+        TransactionMetadata empty = TransactionMetadata.fresh("app-2", 5, 1000, 7);
+        assertThat(TransactionLogCodec.decodeValue("app-2",
+                java.nio.ByteBuffer.wrap(TransactionLogCodec.encodeValue(empty)))).isEqualTo(empty);
     }
 }

@@ -42,6 +42,9 @@ import org.slf4j.LoggerFactory;
 public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
 
+    /** Produce v12 is sent by producers of transactions version 2, which leave adding partitions to the leader. */
+    private static final short FIRST_VERSION_OF_TRANSACTIONS_V2 = 12;
+
     /** Produce v10 added the current leader to NOT_LEADER_OR_FOLLOWER answers. */
     private static final short FIRST_VERSION_WITH_LEADER_HINT = 10;
 
@@ -139,8 +142,12 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                 return response;
             }
             // The first batch of the producer's transaction here: appended once its coordinator confirms the
-            // partition is part of it, back on a request thread.
-            replicationWaits.add(verifier.verify(transactionalId, first.producerId(), first.producerEpoch(), tp)
+            // partition is part of it (or, from a transactions version 2 producer, Produce v12+, has added it), back
+            // on a request thread.
+            CompletableFuture<Errors> checked = context.apiVersion() >= FIRST_VERSION_OF_TRANSACTIONS_V2
+                    ? verifier.add(transactionalId, first.producerId(), first.producerEpoch(), tp)
+                    : verifier.verify(transactionalId, first.producerId(), first.producerEpoch(), tp);
+            replicationWaits.add(checked
                     .thenComposeAsync(verified -> {
                         if (verified != Errors.NONE) {
                             setError(response, verified, "The transaction of " + transactionalId

@@ -15,7 +15,8 @@ public final class GroupApis {
      * {@code transactionTopicNeeded} when it is missing); the other APIs go to the coordinator.
      */
     public static void register(ApiRegistry registry, GroupCoordinator coordinator, MetadataService metadata,
-                                Runnable transactionTopicNeeded) {
+                                Runnable transactionTopicNeeded,
+                                TxnOffsetCommitHandler.TransactionPartitionAdder transactions) {
         registry.register(ApiKeys.FIND_COORDINATOR, 0, 6, new FindCoordinatorHandler(metadata, transactionTopicNeeded))
                 .register(ApiKeys.JOIN_GROUP, 0, 9, new JoinGroupHandler(coordinator))
                 .register(ApiKeys.SYNC_GROUP, 0, 5, new SyncGroupHandler(coordinator))
@@ -27,6 +28,6 @@ public final class GroupApis {
                 .register(ApiKeys.DESCRIBE_GROUPS, 0, 6, new DescribeGroupsHandler(coordinator))
                 .register(ApiKeys.DELETE_GROUPS, 0, 2, new DeleteGroupsHandler(coordinator))
                 .register(ApiKeys.OFFSET_DELETE, 0, 0, new OffsetDeleteHandler(coordinator))
-                .register(ApiKeys.TXN_OFFSET_COMMIT, 0, 4, new TxnOffsetCommitHandler(coordinator));
+                .register(ApiKeys.TXN_OFFSET_COMMIT, 0, 5, new TxnOffsetCommitHandler(coordinator, metadata, transactions));
     }
 }

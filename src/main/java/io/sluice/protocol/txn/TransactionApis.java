@@ -19,7 +19,7 @@ public final class TransactionApis {
                                 TransactionMarkerSender.LocalMarkerWriter markers) {
         registry.register(ApiKeys.ADD_PARTITIONS_TO_TXN, 0, 5, new AddPartitionsToTxnHandler(coordinator, metadata))
                 .register(ApiKeys.ADD_OFFSETS_TO_TXN, 0, 4, new AddOffsetsToTxnHandler(coordinator, metadata))
-                .register(ApiKeys.END_TXN, 0, 4, new EndTxnHandler(coordinator))
+                .register(ApiKeys.END_TXN, 0, 5, new EndTxnHandler(coordinator))
                 .register(ApiKeys.WRITE_TXN_MARKERS, 1, 1, new WriteTxnMarkersHandler(markers))
                 .register(ApiKeys.DESCRIBE_TRANSACTIONS, 0, 0, new DescribeTransactionsHandler(coordinator))
                 .register(ApiKeys.LIST_TRANSACTIONS, 0, 2, new ListTransactionsHandler(coordinator));

@@ -92,7 +92,8 @@ class GroupApisTest {
             new java.util.concurrent.atomic.AtomicInteger();
 
     GroupApisTest() {
-        GroupApis.register(registry, coordinator, metadata, transactionTopicRequests::incrementAndGet);
+        GroupApis.register(registry, coordinator, metadata, transactionTopicRequests::incrementAndGet,
+                (id, producer, epoch, tp) -> java.util.concurrent.CompletableFuture.completedFuture(Errors.NONE));
     }
 
     static IntStream findCoordinatorVersions() {
@@ -131,7 +132,7 @@ class GroupApisTest {
                 Map.entry(ApiKeys.OFFSET_COMMIT, new int[] {2, 9}), Map.entry(ApiKeys.OFFSET_FETCH, new int[] {1, 9}),
                 Map.entry(ApiKeys.LIST_GROUPS, new int[] {0, 5}), Map.entry(ApiKeys.DESCRIBE_GROUPS, new int[] {0, 6}),
                 Map.entry(ApiKeys.DELETE_GROUPS, new int[] {0, 2}), Map.entry(ApiKeys.OFFSET_DELETE, new int[] {0, 0}),
-                Map.entry(ApiKeys.TXN_OFFSET_COMMIT, new int[] {0, 4}));
+                Map.entry(ApiKeys.TXN_OFFSET_COMMIT, new int[] {0, 5}));
         assertThat(registry.entries()).hasSize(expected.size());
         expected.forEach((key, range) -> {
             assertThat(registry.get(key).minVersion()).as(key.name).isEqualTo((short) range[0]);
