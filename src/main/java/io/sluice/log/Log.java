@@ -123,13 +123,15 @@ public final class Log {
 
     /**
      * KIP-890: before the first batch of a producer's transaction is appended here, the partition leader asks the
-     * transaction coordinator whether the partition is part of it. The guard taken before asking must still be the
+     * transaction coordinator whether the partition is part of it. A batch of a newer epoch than the transaction
+     * open here is the first of the next transaction (transactions version 2 bumps the epoch at every end), which
+     * must not join the open one before its marker. The guard taken before asking must still be the
      * producer's when the batch is appended: a marker in between (the transaction ended) drops it, so a late batch
      * cannot open a transaction nobody will end.
      */
-    public Object verificationGuard(long producerId) {
+    public Object verificationGuard(long producerId, short producerEpoch) {
         synchronized (lock) {
-            return producerState.hasOpenTransaction(producerId) ? TRANSACTION_OPEN
+            return producerState.hasOpenTransaction(producerId, producerEpoch) ? TRANSACTION_OPEN
                     : producerState.verificationGuard(producerId);
         }
     }

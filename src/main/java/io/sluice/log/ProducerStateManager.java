@@ -113,9 +113,10 @@ final class ProducerStateManager {
         }
     }
 
-    boolean hasOpenTransaction(long producerId) {
+    /** Whether the producer has a transaction open here in that epoch. */
+    boolean hasOpenTransaction(long producerId, short producerEpoch) {
         ProducerStateEntry entry = producers.get(producerId);
-        return entry != null && entry.currentTxnFirstOffset >= 0;
+        return entry != null && entry.currentTxnFirstOffset >= 0 && entry.epoch() == producerEpoch;
     }
 
     /** The producer's verification guard, created if it has none. */
@@ -134,7 +135,13 @@ final class ProducerStateManager {
         ProducerStateEntry entry = pending.containsKey(batch.producerId()) ? pending.get(batch.producerId())
                 : producers.get(batch.producerId());
         if (entry != null && entry.currentTxnFirstOffset >= 0) {
-            return;
+            if (batch.producerEpoch() == entry.epoch()) {
+                return;
+            }
+            // The next transaction (a bumped epoch) before the open one's marker: it would be committed or aborted
+            // with the wrong transaction.
+            throw new InvalidTxnStateException("Producer " + batch.producerId() + " starts a transaction in epoch "
+                    + batch.producerEpoch() + " while its transaction of epoch " + entry.epoch() + " is still open here");
         }
         if (guard == Log.TRANSACTION_OPEN || verificationGuards.get(batch.producerId()) != guard) {
             throw new InvalidTxnStateException("The transaction of producer " + batch.producerId()

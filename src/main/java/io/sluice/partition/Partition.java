@@ -264,9 +264,9 @@ public final class Partition {
      * KIP-890: the guard under which to verify the producer's transaction before its first batch here, or
      * {@link Log#TRANSACTION_OPEN} when its transaction is open here already.
      */
-    public Object verificationGuard(long producerId) {
+    public Object verificationGuard(long producerId, short producerEpoch) {
         requireLeader();
-        return log.verificationGuard(producerId);
+        return log.verificationGuard(producerId, producerEpoch);
     }
 
     /**

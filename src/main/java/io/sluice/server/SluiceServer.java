@@ -141,9 +141,8 @@ public final class SluiceServer implements AutoCloseable {
         stopOrder.add(transactions);
         registry.register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(producerIds,
                 transactions.coordinator()));
-        registry.register(ApiKeys.PRODUCE, 3, 13, config.transactionPartitionVerificationEnable()
-                ? new ProduceHandler(metadata, partitions, transactions.verifier(), requestThreads)
-                : new ProduceHandler(metadata, partitions));
+        registry.register(ApiKeys.PRODUCE, 3, 13, new ProduceHandler(metadata, partitions, transactions.verifier(),
+                requestThreads, config.transactionPartitionVerificationEnable()));
         GroupApis.register(registry, groups, metadata, transactions::ensureTopic, transactions.verifier()::add);
         TransactionApis.register(registry, transactions.coordinator(), metadata, markers);
 

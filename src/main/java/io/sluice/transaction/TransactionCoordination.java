@@ -80,7 +80,7 @@ public final class TransactionCoordination implements AutoCloseable {
         ScheduledExecutorService loader = Executors.newSingleThreadScheduledExecutor(
                 DaemonThreads.named("sluice-txn-loader"));
         TransactionVerifier verifier = new TransactionVerifier(config.nodeId(), coordinator, metadata::image,
-                Executors.newSingleThreadExecutor(DaemonThreads.named("sluice-txn-verifier")));
+                Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("sluice-txn-verifier")));
         TransactionCoordination coordination = new TransactionCoordination(metadata, config, ownership, coordinator,
                 loader, events, markers, verifier);
         TransactionConfig settings = TransactionConfig.of(config);

@@ -8,7 +8,8 @@ import io.sluice.metadata.TopicImage;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
@@ -35,16 +36,18 @@ import org.apache.kafka.common.protocol.Errors;
 public final class TransactionVerifier implements AutoCloseable {
     private static final short ADD_PARTITIONS_VERIFY_VERSION = 4;
     private static final int SOCKET_TIMEOUT_MS = 15_000;
+    private static final int CONCURRENT_RETRIES = 20;
+    private static final long CONCURRENT_RETRY_MS = 5;
 
     private final int nodeId;
     private final TransactionCoordinator coordinator;
     private final Supplier<MetadataImage> metadata;
-    private final ExecutorService thread;
+    private final ScheduledExecutorService thread;
     /** Touched only on the verifier's thread. */
     private final BrokerConnections connections;
 
     public TransactionVerifier(int nodeId, TransactionCoordinator coordinator, Supplier<MetadataImage> metadata,
-                               ExecutorService thread) {
+                               ScheduledExecutorService thread) {
         this.nodeId = nodeId;
         this.coordinator = coordinator;
         this.metadata = metadata;
@@ -66,22 +69,41 @@ public final class TransactionVerifier implements AutoCloseable {
 
     private CompletableFuture<Errors> check(String transactionalId, long producerId, short epoch, TopicPartition tp,
                                             boolean add) {
+        return ask(transactionalId, producerId, epoch, tp, add, 0).thenApply(TransactionVerifier::forProducer);
+    }
+
+    /**
+     * The coordinator's own answer. CONCURRENT_TRANSACTIONS (the producer's previous transaction is still writing its
+     * markers, as right after a version 2 EndTxn) is asked again here a few times shortly after, as Kafka's leaders
+     * do, rather than sending the producer into its longer retry backoff.
+     */
+    private CompletableFuture<Errors> ask(String transactionalId, long producerId, short epoch, TopicPartition tp,
+                                          boolean add, int attempt) {
+        CompletableFuture<Errors> answer;
         if (coordinator.errorFor(transactionalId) == Errors.NONE) {
-            return (add ? coordinator.addPartitions(transactionalId, producerId, epoch, List.of(tp))
-                    : coordinator.verifyPartition(transactionalId, producerId, epoch, tp))
-                    .thenApply(TransactionVerifier::forProducer);
+            answer = add ? coordinator.addPartitions(transactionalId, producerId, epoch, List.of(tp))
+                    : coordinator.verifyPartition(transactionalId, producerId, epoch, tp);
+        } else {
+            BrokerImage leader = coordinatorNode(transactionalId);
+            if (leader == null || leader.id() == nodeId) {
+                return CompletableFuture.completedFuture(Errors.COORDINATOR_NOT_AVAILABLE);
+            }
+            answer = onVerifierThread(() -> askRemote(leader, transactionalId, producerId, epoch, tp, add), 0);
         }
-        BrokerImage leader = coordinatorNode(transactionalId);
-        if (leader == null || leader.id() == nodeId) {
-            return CompletableFuture.completedFuture(Errors.NOT_ENOUGH_REPLICAS);
-        }
-        CompletableFuture<Errors> answer = new CompletableFuture<>();
+        return answer.thenCompose(error -> error != Errors.CONCURRENT_TRANSACTIONS || attempt >= CONCURRENT_RETRIES
+                ? CompletableFuture.completedFuture(error)
+                : onVerifierThread(() -> null, CONCURRENT_RETRY_MS).thenCompose(
+                        ignored -> ask(transactionalId, producerId, epoch, tp, add, attempt + 1)));
+    }
+
+    private <T> CompletableFuture<T> onVerifierThread(Supplier<T> work, long delayMs) {
+        CompletableFuture<T> result = new CompletableFuture<>();
         try {
-            thread.execute(() -> answer.complete(askRemote(leader, transactionalId, producerId, epoch, tp, add)));
+            thread.schedule(() -> result.complete(work.get()), delayMs, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException stopping) {
-            answer.complete(Errors.NOT_ENOUGH_REPLICAS);
+            result.complete(null);
         }
-        return answer;
+        return result;
     }
 
     private BrokerImage coordinatorNode(String transactionalId) {
@@ -107,23 +129,26 @@ public final class TransactionVerifier implements AutoCloseable {
                     ADD_PARTITIONS_VERIFY_VERSION, new AddPartitionsToTxnRequestData().setTransactions(transactions),
                     new AddPartitionsToTxnResponseData());
             if (response.errorCode() != Errors.NONE.code()) {
-                return forProducer(Errors.forCode(response.errorCode()));
+                return Errors.forCode(response.errorCode());
             }
             for (var result : response.resultsByTransaction()) {
                 for (var topic : result.topicResults()) {
                     for (var partition : topic.resultsByPartition()) {
-                        return forProducer(Errors.forCode(partition.partitionErrorCode()));
+                        return Errors.forCode(partition.partitionErrorCode());
                     }
                 }
             }
-            return Errors.NOT_ENOUGH_REPLICAS;
+            return Errors.COORDINATOR_NOT_AVAILABLE;
         } catch (IOException | RuntimeException e) {
-            return Errors.NOT_ENOUGH_REPLICAS;
+            return Errors.COORDINATOR_NOT_AVAILABLE;
         }
     }
 
     /** A coordinator's answer as the producer must hear it: its own errors, or a retriable one for the rest. */
     private static Errors forProducer(Errors error) {
+        if (error == null) {
+            return Errors.NOT_ENOUGH_REPLICAS;
+        }
         return switch (error) {
             case NONE, INVALID_TXN_STATE -> error;
             case PRODUCER_FENCED, INVALID_PRODUCER_EPOCH -> Errors.INVALID_PRODUCER_EPOCH;

@@ -96,7 +96,7 @@ class LogTransactionsTest {
     @Test
     void aTransactionOpensOnlyUnderTheGuardItWasVerifiedWith() {
         Log log = open(true);
-        Object guard = log.verificationGuard(PID);
+        Object guard = log.verificationGuard(PID, (short) 0);
         assertThat(guard).isNotSameAs(Log.TRANSACTION_OPEN);
         assertThatThrownBy(() -> log.append(transactional(PID, (short) 0, 0, "x"), 0, AppendOrigin.CLIENT,
                 new Object())).isInstanceOf(InvalidTxnStateException.class);
@@ -104,15 +104,36 @@ class LogTransactionsTest {
                 Log.TRANSACTION_OPEN)).isInstanceOf(InvalidTxnStateException.class);
 
         log.append(transactional(PID, (short) 0, 0, "first"), 0, AppendOrigin.CLIENT, guard);
-        assertThat(log.verificationGuard(PID)).isSameAs(Log.TRANSACTION_OPEN);
+        assertThat(log.verificationGuard(PID, (short) 0)).isSameAs(Log.TRANSACTION_OPEN);
         log.append(transactional(PID, (short) 0, 1, "second"), 0, AppendOrigin.CLIENT, Log.TRANSACTION_OPEN);
 
         // A guard taken before the transaction ended is worthless after its marker.
         log.appendTxnMarker(PID, (short) 0, 0, true, 0);
-        Object beforeMarker = log.verificationGuard(PID);
+        Object beforeMarker = log.verificationGuard(PID, (short) 0);
         log.appendTxnMarker(PID, (short) 0, 0, false, 0);
         assertThatThrownBy(() -> log.append(transactional(PID, (short) 0, 2, "late"), 0, AppendOrigin.CLIENT,
                 beforeMarker)).isInstanceOf(InvalidTxnStateException.class);
+        log.close();
+    }
+
+    @Test
+    void theNextEpochsTransactionWaitsForTheOpenOnesMarker() {
+        // Transactions version 2: epoch 1's transaction is open here, its marker (epoch 2) not written yet.
+        Log log = open(true);
+        Object guard = log.verificationGuard(PID, (short) 1);
+        log.append(transactional(PID, (short) 1, 0, "t1"), 0, AppendOrigin.CLIENT, guard);
+        assertThat(log.verificationGuard(PID, (short) 1)).isSameAs(Log.TRANSACTION_OPEN);
+
+        Object next = log.verificationGuard(PID, (short) 2);
+        assertThat(next).isNotSameAs(Log.TRANSACTION_OPEN);
+        assertThatThrownBy(() -> log.append(transactional(PID, (short) 2, 0, "t2"), 0, AppendOrigin.CLIENT, next))
+                .isInstanceOf(InvalidTxnStateException.class);
+
+        log.appendTxnMarker(PID, (short) 2, 0, true, 0);
+        Object afterMarker = log.verificationGuard(PID, (short) 2);
+        log.append(transactional(PID, (short) 2, 0, "t2"), 0, AppendOrigin.CLIENT, afterMarker);
+        assertThat(log.abortedTransactions(0, log.logEndOffset())).isEmpty();
+        assertThat(log.lastStableOffset(log.logEndOffset())).isEqualTo(2);
         log.close();
     }
 

@@ -52,22 +52,26 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     private final PartitionLookup partitions;
     private final TransactionVerifier verifier;
     private final Executor requestThreads;
+    private final boolean verifyVersion1;
 
-    /** Without transaction verification (transaction.partition.verification.enable=false). */
+    /** Without transactions (tests of the data path). */
     public ProduceHandler(MetadataService metadata, PartitionLookup partitions) {
-        this(metadata, partitions, null, null);
+        this(metadata, partitions, null, null, false);
     }
 
     /**
-     * @param verifier checks a transaction with its coordinator before its first batch on a partition (KIP-890)
-     * @param requestThreads where an append waiting for that check resumes, not on the thread that answered it
+     * @param verifier asks a transaction's coordinator before its first batch on a partition: to add the partition
+     *                 for a transactions version 2 producer (Produce v12+), to check it (KIP-890) for the others
+     * @param requestThreads where an append waiting for that answer resumes, not on the thread that gave it
+     * @param verifyVersion1 transaction.partition.verification.enable: whether older producers are checked too
      */
     public ProduceHandler(MetadataService metadata, PartitionLookup partitions, TransactionVerifier verifier,
-                          Executor requestThreads) {
+                          Executor requestThreads, boolean verifyVersion1) {
         this.metadata = metadata;
         this.partitions = partitions;
         this.verifier = verifier;
         this.requestThreads = requestThreads;
+        this.verifyVersion1 = verifyVersion1;
     }
 
     @Override
@@ -130,12 +134,14 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             MemoryRecords records = (MemoryRecords) partitionData.records();
             ProduceRequest.validateRecords(context.apiVersion(), records);
             RecordBatch first = records.firstBatch();
-            if (transactionalId == null || verifier == null || first == null || !first.isTransactional()) {
+            boolean version2 = context.apiVersion() >= FIRST_VERSION_OF_TRANSACTIONS_V2;
+            if (transactionalId == null || verifier == null || first == null || !first.isTransactional()
+                    || !(version2 || verifyVersion1)) {
                 addWait(replicationWaits, appendNow(context, tp, () -> partition.appendAsLeader(records, acks,
                         timeoutMs), response));
                 return response;
             }
-            Object guard = partition.verificationGuard(first.producerId());
+            Object guard = partition.verificationGuard(first.producerId(), first.producerEpoch());
             if (guard == Log.TRANSACTION_OPEN) {
                 addWait(replicationWaits, appendNow(context, tp, () -> partition.appendVerified(records, acks,
                         timeoutMs, guard), response));
@@ -144,7 +150,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             // The first batch of the producer's transaction here: appended once its coordinator confirms the
             // partition is part of it (or, from a transactions version 2 producer, Produce v12+, has added it), back
             // on a request thread.
-            CompletableFuture<Errors> checked = context.apiVersion() >= FIRST_VERSION_OF_TRANSACTIONS_V2
+            CompletableFuture<Errors> checked = version2
                     ? verifier.add(transactionalId, first.producerId(), first.producerEpoch(), tp)
                     : verifier.verify(transactionalId, first.producerId(), first.producerEpoch(), tp);
             replicationWaits.add(checked
