@@ -18,12 +18,14 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.GroupType;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
@@ -74,6 +76,10 @@ final class GroupsCommand implements Callable<Integer> {
 
     @Option(names = "--state", description = "With --describe: the group's coordinator, assignor, state and size.")
     private boolean state;
+
+    @Option(names = "--read-committed", description = "With --describe: measure lag to the last stable offset, as "
+            + "a consumer with isolation.level=read_committed sees the log (records of open transactions are not lag).")
+    private boolean readCommitted;
 
     @Option(names = "--topic", paramLabel = "TOPIC[:P,...]", description = "With --reset-offsets: the topic, or some of its partitions (repeatable).")
     private List<String> topics = new ArrayList<>();
@@ -132,7 +138,7 @@ final class GroupsCommand implements Callable<Integer> {
         if (!action.reset && anyResetOption) {
             throw usage(RESET_OPTIONS + " apply only to --reset-offsets");
         }
-        if (!action.describe && (offsets || members || state)) {
+        if (!action.describe && (offsets || members || state || readCommitted)) {
             throw usage("--offsets, --members and --state apply only to --describe");
         }
         if ((offsets ? 1 : 0) + (members ? 1 : 0) + (state ? 1 : 0) > 1) {
@@ -265,7 +271,8 @@ final class GroupsCommand implements Callable<Integer> {
                 Map<TopicPartition, Long> committed = committedOffsets(admin, id);
                 Set<TopicPartition> partitions = new HashSet<>(committed.keySet());
                 partitions.addAll(GroupDescriptionFormatter.assigned(group));
-                Map<TopicPartition, Long> logEnds = listOffsets(admin, partitions, OffsetSpec.latest(), false);
+                Map<TopicPartition, Long> logEnds = listOffsets(admin, partitions, OffsetSpec.latest(), false,
+                        readCommitted ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED);
                 out.print(GroupDescriptionFormatter.offsets(GroupDescriptionFormatter.rows(group, committed, logEnds)));
             }
         }
@@ -304,13 +311,19 @@ final class GroupsCommand implements Callable<Integer> {
      */
     private static Map<TopicPartition, Long> listOffsets(Admin admin, Collection<TopicPartition> partitions,
                                                          OffsetSpec offsetSpec, boolean required) {
+        return listOffsets(admin, partitions, offsetSpec, required, IsolationLevel.READ_UNCOMMITTED);
+    }
+
+    private static Map<TopicPartition, Long> listOffsets(Admin admin, Collection<TopicPartition> partitions,
+                                                         OffsetSpec offsetSpec, boolean required,
+                                                         IsolationLevel isolation) {
         Map<TopicPartition, Long> result = new HashMap<>();
         if (partitions.isEmpty()) {
             return result;
         }
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         partitions.forEach(tp -> request.put(tp, offsetSpec));
-        ListOffsetsResult listed = admin.listOffsets(request);
+        ListOffsetsResult listed = admin.listOffsets(request, new ListOffsetsOptions(isolation));
         for (TopicPartition tp : partitions) {
             KafkaFuture<ListOffsetsResult.ListOffsetsResultInfo> future = listed.partitionResult(tp);
             if (required) {

@@ -125,6 +125,31 @@ class TransactionsCommandIntegrationTest {
     }
 
     @Test
+    void groupLagOfAReadCommittedGroupStopsAtTheOpenTransaction() throws Exception {
+        // "billing" holds a transaction open on invoices-0 at offset 0: nothing there is committed yet.
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.alterConsumerGroupOffsets("rc-group", Map.of(new org.apache.kafka.common.TopicPartition(TOPIC, 0),
+                    new org.apache.kafka.clients.consumer.OffsetAndMetadata(0))).all().get();
+        }
+        CliRun uncommitted = CliRun.run("groups", "--bootstrap-server", bootstrap, "--describe", "--group", "rc-group");
+        CliRun committed = CliRun.run("groups", "--bootstrap-server", bootstrap, "--describe", "--group", "rc-group",
+                "--read-committed");
+        assertThat(committed.exitCode()).as(committed.err()).isZero();
+        assertThat(lagOf(uncommitted.out())).isEqualTo("1");
+        assertThat(lagOf(committed.out())).isEqualTo("0");
+    }
+
+    /** The LAG column of the invoices-0 row. */
+    private static String lagOf(String describeOutput) {
+        List<String> lines = describeOutput.lines().toList();
+        List<String> header = List.of(lines.stream().filter(l -> l.contains("LAG")).findFirst().orElseThrow()
+                .trim().split("\\s+"));
+        String row = lines.stream().filter(l -> l.contains(" " + TOPIC + " ") && l.contains(" 0 ")).findFirst()
+                .orElseThrow();
+        return row.trim().split("\\s+")[header.indexOf("LAG")];
+    }
+
+    @Test
     void actionsNeedTheirOptions() {
         CliRun describe = transactions("--describe");
         assertThat(describe.exitCode()).isNotZero();
