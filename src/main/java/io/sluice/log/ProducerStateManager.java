@@ -213,16 +213,6 @@ final class ProducerStateManager {
         }
     }
 
-    /** The first offset of the oldest open transaction, or -1. */
-    long firstOpenTxnOffset() {
-        for (Map.Entry<Long, Long> txn : undecided.entrySet()) {
-            if (txn.getValue() == Long.MAX_VALUE) {
-                return txn.getKey();
-            }
-        }
-        return -1;
-    }
-
     /**
      * Replays a batch header found in the log (loading or recovery), without validation; returns the entry an abort
      * marker adds to the aborted transaction index, else null.

@@ -17,7 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.ApiException;
@@ -568,10 +567,5 @@ public final class TransactionCoordinator {
     @Override
     public String toString() {
         return "TransactionCoordinator(" + numPartitions + " partitions)";
-    }
-
-    /** For tests: runs {@code check} after every event queued so far on the id's partition. */
-    <T> CompletableFuture<T> afterQueued(String transactionalId, Supplier<T> check) {
-        return runtime.scheduleWrite(partitionFor(transactionalId), pending -> WriteResult.nothing(check.get()));
     }
 }

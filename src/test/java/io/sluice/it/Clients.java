@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -121,6 +122,31 @@ public final class Clients {
             consumer.seekToBeginning(partitions);
             return pollUntilCount(consumer, expected, timeout);
         }
+    }
+
+    /**
+     * Reads the partitions from their beginning with read_committed until the consumer's position reaches the end
+     * the broker reports (the last stable offset); returns the values in the order delivered.
+     */
+    public static List<String> readCommittedToEnd(String bootstrap, Collection<TopicPartition> partitions) {
+        return readToEnd(bootstrap, partitions, IsolationLevel.READ_COMMITTED);
+    }
+
+    /** As {@link #readCommittedToEnd}, with the given isolation level (the end is the high watermark for uncommitted). */
+    public static List<String> readToEnd(String bootstrap, Collection<TopicPartition> partitions,
+                                         IsolationLevel isolation) {
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = consumer(bootstrap, Map.of(
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.toString()))) {
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(20));
+            Poll.until(Duration.ofSeconds(60), () -> {
+                consumer.poll(Duration.ofMillis(100)).forEach(record -> values.add(record.value()));
+                return partitions.stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp));
+            }, "the " + isolation + " consumer to reach the ends " + ends);
+        }
+        return values;
     }
 
     public static List<ConsumerRecord<String, String>> pollUntilCount(KafkaConsumer<String, String> consumer, int expected,

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +16,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -111,21 +107,8 @@ class TransactionalCopierIntegrationTest {
 
     /** The output read_committed to its last stable offset: each input value exactly once. */
     private static void assertExactlyOnce(String bootstrap, String setting, Copier copier) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
-        List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = Clients.consumer(bootstrap, config)) {
-            TopicPartition out = new TopicPartition(OUTPUT, 0);
-            consumer.assign(List.of(out));
-            consumer.seekToBeginning(List.of(out));
-            long end = consumer.endOffsets(List.of(out), Duration.ofSeconds(20)).get(out);
-            Poll.until(Duration.ofSeconds(60), () -> {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    values.add(record.value());
-                }
-                return consumer.position(out) >= end;
-            }, "the output's last stable offset " + end);
-        }
+        TopicPartition out = new TopicPartition(OUTPUT, 0);
+        List<String> values = Clients.readCommittedToEnd(bootstrap, List.of(out));
         Set<String> distinct = new HashSet<>(values);
         assertThat(values).as("duplicates in the committed output").hasSameSizeAs(distinct);
         Set<String> expected = new HashSet<>();
@@ -134,29 +117,12 @@ class TransactionalCopierIntegrationTest {
         }
         Set<String> lost = new HashSet<>(expected);
         lost.removeAll(distinct);
-        int aborted = Clients.readFromBeginning(bootstrap, List.of(new TopicPartition(OUTPUT, 0)),
-                uncommittedCount(bootstrap), Duration.ofSeconds(30)).size() - values.size();
+        int aborted = Clients.readToEnd(bootstrap, List.of(out), IsolationLevel.READ_UNCOMMITTED).size() - values.size();
         System.out.printf("EOS copier (%s): records in %d, committed out %d, duplicates %d, lost %d, "
                         + "aborted copies %d, copier runs %d%n", setting, RECORDS, values.size(),
                 values.size() - distinct.size(), lost.size(), aborted, copier.launches);
         assertThat(values).as("duplicates in the committed output").hasSameSizeAs(distinct);
         assertThat(distinct).as("records lost or invented").isEqualTo(expected);
-    }
-
-    /** How many data records the output holds, aborted ones included: the offsets minus the markers. */
-    private static int uncommittedCount(String bootstrap) {
-        List<String> all = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = Clients.consumer(bootstrap)) {
-            TopicPartition out = new TopicPartition(OUTPUT, 0);
-            consumer.assign(List.of(out));
-            consumer.seekToBeginning(List.of(out));
-            long end = consumer.endOffsets(List.of(out), Duration.ofSeconds(20)).get(out);
-            Poll.until(Duration.ofSeconds(60), () -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(record -> all.add(record.value()));
-                return consumer.position(out) >= end;
-            }, "the output's end " + end);
-        }
-        return all.size();
     }
 
     /** One run of TransactionalMessageCopier in its own JVM, started again with the same id if it dies. */

@@ -81,18 +81,7 @@ class TransactionsIntegrationTest {
 
     /** Reads both partitions read_committed until the consumer's position reaches the end the broker reports. */
     private List<String> readAllCommitted() {
-        try (KafkaConsumer<String, String> consumer = readCommitted(Map.of())) {
-            List<TopicPartition> both = List.of(TP0, TP1);
-            consumer.assign(both);
-            consumer.seekToBeginning(both);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(both, Duration.ofSeconds(20));
-            List<String> values = new ArrayList<>();
-            Poll.until(Duration.ofSeconds(30), () -> {
-                consumer.poll(Duration.ofMillis(100)).forEach(r -> values.add(r.value()));
-                return both.stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp));
-            }, "the read_committed consumer to reach the last stable offsets " + ends);
-            return values;
-        }
+        return Clients.readCommittedToEnd(broker.bootstrap(), List.of(TP0, TP1));
     }
 
     @Test

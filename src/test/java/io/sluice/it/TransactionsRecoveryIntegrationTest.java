@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -13,8 +12,6 @@ import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.admin.TransactionState;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -111,17 +108,6 @@ class TransactionsRecoveryIntegrationTest {
     }
 
     private static List<String> readCommitted(SluiceProcess broker) {
-        List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = Clients.consumer(broker.bootstrap(), Map.of(
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString()))) {
-            consumer.assign(List.of(TP));
-            consumer.seekToBeginning(List.of(TP));
-            long end = consumer.endOffsets(List.of(TP), Duration.ofSeconds(20)).get(TP);
-            Poll.until(Duration.ofSeconds(30), () -> {
-                consumer.poll(Duration.ofMillis(100)).forEach(r -> values.add(r.value()));
-                return consumer.position(TP) >= end;
-            }, "the last stable offset " + end);
-        }
-        return values;
+        return Clients.readCommittedToEnd(broker.bootstrap(), List.of(TP));
     }
 }

@@ -3,8 +3,6 @@ package io.sluice.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,7 +14,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,17 +70,7 @@ class TransactionsVersionOneIntegrationTest {
                     .producerEpoch()).isEqualTo(initial);
             assertThat(group.committed(Set.of(TP)).get(TP).offset()).isEqualTo(3);
         }
-        List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = Clients.consumer(broker.bootstrap(), Map.of(
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString()))) {
-            consumer.assign(List.of(TP));
-            consumer.seekToBeginning(List.of(TP));
-            long end = consumer.endOffsets(List.of(TP), Duration.ofSeconds(20)).get(TP);
-            Poll.until(Duration.ofSeconds(30), () -> {
-                consumer.poll(Duration.ofMillis(100)).forEach(r -> values.add(r.value()));
-                return consumer.position(TP) >= end;
-            }, "the last stable offset " + end);
-        }
+        List<String> values = Clients.readCommittedToEnd(broker.bootstrap(), List.of(TP));
         assertThat(values).containsExactly("committed");
     }
 }
