@@ -123,7 +123,8 @@ public final class SluiceProcess implements AutoCloseable {
                 brokers.add(broker);
                 broker.launch();
             }
-            brokers.forEach(SluiceProcess::awaitReady);
+            // Nobody knows a broker-only node's ports before it registers: a lost port race costs one relaunch.
+            brokers.forEach(SluiceProcess::awaitReadyOrRelaunchOnFreshPorts);
         } catch (RuntimeException | AssertionError e) {
             brokers.forEach(SluiceProcess::close);
             throw e;
@@ -262,8 +263,13 @@ public final class SluiceProcess implements AutoCloseable {
     }
 
     private void launchAndAwaitReady() {
+        launch();
+        awaitReadyOrRelaunchOnFreshPorts();
+    }
+
+    private void awaitReadyOrRelaunchOnFreshPorts() {
         try {
-            launchOnceAndAwaitReady();
+            awaitReady();
         } catch (AssertionError failed) {
             // A port freed by a killed process can still be refused; that alone is worth one try on fresh ports.
             if (process.isAlive() || !diagnostics().contains("Address already in use")) {

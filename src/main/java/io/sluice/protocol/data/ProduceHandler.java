@@ -101,7 +101,9 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         if (replicationWaits.isEmpty()) {
             return CompletableFuture.completedFuture(acks == 0 ? null : response);
         }
-        return CompletableFuture.allOf(replicationWaits.toArray(CompletableFuture[]::new)).thenApply(done -> response);
+        // acks=0 gets no answer even when a transaction's first batch waited for its coordinator.
+        return CompletableFuture.allOf(replicationWaits.toArray(CompletableFuture[]::new))
+                .thenApply(done -> acks == 0 ? null : response);
     }
 
     /**
