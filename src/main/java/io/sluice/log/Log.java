@@ -116,23 +116,17 @@ public final class Log {
     }
 
     /**
-     * Returned by {@link #verificationGuard} when the producer's transaction is open here already: a later batch of
-     * it needs no verification.
-     */
-    public static final Object TRANSACTION_OPEN = new Object();
-
-    /**
      * KIP-890: before the first batch of a producer's transaction is appended here, the partition leader asks the
-     * transaction coordinator whether the partition is part of it. A batch of a newer epoch than the transaction
-     * open here is the first of the next transaction (transactions version 2 bumps the epoch at every end), which
-     * must not join the open one before its marker. The guard taken before asking must still be the
-     * producer's when the batch is appended: a marker in between (the transaction ended) drops it, so a late batch
-     * cannot open a transaction nobody will end.
+     * transaction coordinator whether the partition is part of it, under the guard this returns (or
+     * {@link VerificationGuard#TRANSACTION_OPEN} when the producer's transaction of that epoch is open here already).
+     * A batch of a newer epoch than the transaction open here is the first of the next transaction (transactions
+     * version 2, {@code epochBumpedAtEnd}, bumps the epoch at every end), which must not join the open one before
+     * its marker.
      */
-    public Object verificationGuard(long producerId, short producerEpoch) {
+    public VerificationGuard verificationGuard(long producerId, short producerEpoch, boolean epochBumpedAtEnd) {
         synchronized (lock) {
-            return producerState.hasOpenTransaction(producerId, producerEpoch) ? TRANSACTION_OPEN
-                    : producerState.verificationGuard(producerId);
+            return producerState.hasOpenTransaction(producerId, producerEpoch) ? VerificationGuard.TRANSACTION_OPEN
+                    : producerState.verificationGuard(producerId, producerEpoch, epochBumpedAtEnd);
         }
     }
 
@@ -141,7 +135,8 @@ public final class Log {
      * a transactional batch that would open its producer's transaction is refused with INVALID_TXN_STATE unless the
      * guard is still the producer's.
      */
-    public LogAppendInfo append(MemoryRecords records, int leaderEpoch, AppendOrigin origin, Object verificationGuard) {
+    public LogAppendInfo append(MemoryRecords records, int leaderEpoch, AppendOrigin origin,
+                                VerificationGuard verificationGuard) {
         LogConfig cfg = config;
         if (records.sizeInBytes() > cfg.segmentBytes()) {
             throw new RecordBatchTooLargeException("Message batch size is " + records.sizeInBytes()

@@ -41,7 +41,7 @@ final class ProducerStateManager {
     /** First offset of each undecided transaction to the offset of its marker (Long.MAX_VALUE while open). */
     private final ConcurrentSkipListMap<Long, Long> undecided = new ConcurrentSkipListMap<>();
     /** KIP-890 verification guards of producers whose next transaction is being verified with its coordinator. */
-    private final Map<Long, Object> verificationGuards = new HashMap<>();
+    private final Map<Long, VerificationGuard> verificationGuards = new HashMap<>();
 
     /** Outcome of checking one batch: null when it is new, else the batch it duplicates. */
     ProducerStateEntry.BatchMetadata check(RecordBatch batch, Map<Long, ProducerStateEntry> pending,
@@ -119,16 +119,21 @@ final class ProducerStateManager {
         return entry != null && entry.currentTxnFirstOffset >= 0 && entry.epoch() == producerEpoch;
     }
 
-    /** The producer's verification guard, created if it has none. */
-    Object verificationGuard(long producerId) {
-        return verificationGuards.computeIfAbsent(producerId, id -> new Object());
+    /** The producer's verification guard for that epoch, created if it has none. */
+    VerificationGuard verificationGuard(long producerId, short producerEpoch, boolean epochBumpedAtEnd) {
+        VerificationGuard guard = verificationGuards.get(producerId);
+        if (guard == null || !guard.isFor(producerEpoch, epochBumpedAtEnd)) {
+            guard = new VerificationGuard(producerEpoch, epochBumpedAtEnd);
+            verificationGuards.put(producerId, guard);
+        }
+        return guard;
     }
 
     /**
      * A transactional batch that would open its producer's transaction needs the guard verification began with;
      * a batch of a transaction already open (here or earlier in the request) needs nothing.
      */
-    void checkVerified(RecordBatch batch, Map<Long, ProducerStateEntry> pending, Object guard) {
+    void checkVerified(RecordBatch batch, Map<Long, ProducerStateEntry> pending, VerificationGuard guard) {
         if (!batch.isTransactional()) {
             return;
         }
@@ -143,7 +148,7 @@ final class ProducerStateManager {
             throw new InvalidTxnStateException("Producer " + batch.producerId() + " starts a transaction in epoch "
                     + batch.producerEpoch() + " while its transaction of epoch " + entry.epoch() + " is still open here");
         }
-        if (guard == Log.TRANSACTION_OPEN || verificationGuards.get(batch.producerId()) != guard) {
+        if (guard == VerificationGuard.TRANSACTION_OPEN || verificationGuards.get(batch.producerId()) != guard) {
             throw new InvalidTxnStateException("The transaction of producer " + batch.producerId()
                     + " was not verified with its coordinator as including this partition (or it ended meanwhile)");
         }
@@ -175,7 +180,10 @@ final class ProducerStateManager {
     AbortedTxn completeTxn(long producerId, short producerEpoch, int coordinatorEpoch, boolean abort,
                            long markerOffset) {
         ProducerStateEntry entry = producers.computeIfAbsent(producerId, id -> new ProducerStateEntry(id, producerEpoch));
-        verificationGuards.remove(producerId);
+        VerificationGuard guard = verificationGuards.get(producerId);
+        if (guard != null && !guard.survivesMarker(producerEpoch)) {
+            verificationGuards.remove(producerId);
+        }
         entry.updateEpoch(producerEpoch);
         entry.coordinatorEpoch = Math.max(entry.coordinatorEpoch, coordinatorEpoch);
         long firstOffset = entry.currentTxnFirstOffset >= 0 ? entry.currentTxnFirstOffset : markerOffset;

@@ -10,6 +10,7 @@ import io.sluice.log.LogConfig;
 import io.sluice.log.LogReadInfo;
 import io.sluice.log.ProducerInfo;
 import io.sluice.log.TimestampOffset;
+import io.sluice.log.VerificationGuard;
 import io.sluice.metadata.PartitionImage;
 import io.sluice.util.Futures;
 import java.util.ArrayList;
@@ -255,18 +256,19 @@ public final class Partition {
     }
 
     /** A client's append whose transaction was verified with its coordinator under the guard ({@link #verificationGuard}). */
-    public LeaderAppend appendVerified(MemoryRecords records, short requiredAcks, long timeoutMs, Object guard) {
+    public LeaderAppend appendVerified(MemoryRecords records, short requiredAcks, long timeoutMs,
+                                       VerificationGuard guard) {
         return appendAsLeader(log -> log.append(records, leaderEpoch, AppendOrigin.CLIENT, guard), requiredAcks,
                 timeoutMs);
     }
 
     /**
      * KIP-890: the guard under which to verify the producer's transaction before its first batch here, or
-     * {@link Log#TRANSACTION_OPEN} when its transaction is open here already.
+     * {@link VerificationGuard#TRANSACTION_OPEN} when its transaction is open here already.
      */
-    public Object verificationGuard(long producerId, short producerEpoch) {
+    public VerificationGuard verificationGuard(long producerId, short producerEpoch, boolean epochBumpedAtEnd) {
         requireLeader();
-        return log.verificationGuard(producerId, producerEpoch);
+        return log.verificationGuard(producerId, producerEpoch, epochBumpedAtEnd);
     }
 
     /**

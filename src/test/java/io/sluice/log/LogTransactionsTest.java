@@ -96,20 +96,21 @@ class LogTransactionsTest {
     @Test
     void aTransactionOpensOnlyUnderTheGuardItWasVerifiedWith() {
         Log log = open(true);
-        Object guard = log.verificationGuard(PID, (short) 0);
-        assertThat(guard).isNotSameAs(Log.TRANSACTION_OPEN);
+        VerificationGuard guard = log.verificationGuard(PID, (short) 0, false);
+        assertThat(guard).isNotSameAs(VerificationGuard.TRANSACTION_OPEN);
         assertThatThrownBy(() -> log.append(transactional(PID, (short) 0, 0, "x"), 0, AppendOrigin.CLIENT,
-                new Object())).isInstanceOf(InvalidTxnStateException.class);
+                new VerificationGuard((short) 0, false))).isInstanceOf(InvalidTxnStateException.class);
         assertThatThrownBy(() -> log.append(transactional(PID, (short) 0, 0, "x"), 0, AppendOrigin.CLIENT,
-                Log.TRANSACTION_OPEN)).isInstanceOf(InvalidTxnStateException.class);
+                VerificationGuard.TRANSACTION_OPEN)).isInstanceOf(InvalidTxnStateException.class);
 
         log.append(transactional(PID, (short) 0, 0, "first"), 0, AppendOrigin.CLIENT, guard);
-        assertThat(log.verificationGuard(PID, (short) 0)).isSameAs(Log.TRANSACTION_OPEN);
-        log.append(transactional(PID, (short) 0, 1, "second"), 0, AppendOrigin.CLIENT, Log.TRANSACTION_OPEN);
+        assertThat(log.verificationGuard(PID, (short) 0, false)).isSameAs(VerificationGuard.TRANSACTION_OPEN);
+        log.append(transactional(PID, (short) 0, 1, "second"), 0, AppendOrigin.CLIENT,
+                VerificationGuard.TRANSACTION_OPEN);
 
         // A guard taken before the transaction ended is worthless after its marker.
         log.appendTxnMarker(PID, (short) 0, 0, true, 0);
-        Object beforeMarker = log.verificationGuard(PID, (short) 0);
+        VerificationGuard beforeMarker = log.verificationGuard(PID, (short) 0, false);
         log.appendTxnMarker(PID, (short) 0, 0, false, 0);
         assertThatThrownBy(() -> log.append(transactional(PID, (short) 0, 2, "late"), 0, AppendOrigin.CLIENT,
                 beforeMarker)).isInstanceOf(InvalidTxnStateException.class);
@@ -120,20 +121,41 @@ class LogTransactionsTest {
     void theNextEpochsTransactionWaitsForTheOpenOnesMarker() {
         // Transactions version 2: epoch 1's transaction is open here, its marker (epoch 2) not written yet.
         Log log = open(true);
-        Object guard = log.verificationGuard(PID, (short) 1);
+        VerificationGuard guard = log.verificationGuard(PID, (short) 1, true);
         log.append(transactional(PID, (short) 1, 0, "t1"), 0, AppendOrigin.CLIENT, guard);
-        assertThat(log.verificationGuard(PID, (short) 1)).isSameAs(Log.TRANSACTION_OPEN);
+        assertThat(log.verificationGuard(PID, (short) 1, true)).isSameAs(VerificationGuard.TRANSACTION_OPEN);
 
-        Object next = log.verificationGuard(PID, (short) 2);
-        assertThat(next).isNotSameAs(Log.TRANSACTION_OPEN);
+        VerificationGuard next = log.verificationGuard(PID, (short) 2, true);
+        assertThat(next).isNotSameAs(VerificationGuard.TRANSACTION_OPEN);
         assertThatThrownBy(() -> log.append(transactional(PID, (short) 2, 0, "t2"), 0, AppendOrigin.CLIENT, next))
                 .isInstanceOf(InvalidTxnStateException.class);
 
         log.appendTxnMarker(PID, (short) 2, 0, true, 0);
-        Object afterMarker = log.verificationGuard(PID, (short) 2);
+        VerificationGuard afterMarker = log.verificationGuard(PID, (short) 2, true);
         log.append(transactional(PID, (short) 2, 0, "t2"), 0, AppendOrigin.CLIENT, afterMarker);
         assertThat(log.abortedTransactions(0, log.logEndOffset())).isEmpty();
         assertThat(log.lastStableOffset(log.logEndOffset())).isEqualTo(2);
+        log.close();
+    }
+
+    @Test
+    void theVersion2MarkerOfThePreviousTransactionKeepsTheNextOnesGuard() {
+        // The next transaction's first batch arrives while the previous one's marker (written with the bumped epoch
+        // the next transaction uses) is still on its way: verification waits for the marker, and must then pass.
+        Log log = open(true);
+        log.append(transactional(PID, (short) 1, 0, "t1"), 0, AppendOrigin.CLIENT,
+                log.verificationGuard(PID, (short) 1, true));
+        VerificationGuard next = log.verificationGuard(PID, (short) 2, true);
+        log.appendTxnMarker(PID, (short) 2, 0, true, 0);
+        log.append(transactional(PID, (short) 2, 0, "t2"), 0, AppendOrigin.CLIENT, next);
+        assertThat(log.lastStableOffset(log.logEndOffset())).isEqualTo(2);
+
+        // The transaction being verified itself ended (its marker has the next epoch): the late batch is refused.
+        log.appendTxnMarker(PID, (short) 3, 0, false, 0);
+        VerificationGuard ended = log.verificationGuard(PID, (short) 3, true);
+        log.appendTxnMarker(PID, (short) 4, 0, false, 0);
+        assertThatThrownBy(() -> log.append(transactional(PID, (short) 3, 0, "late"), 0, AppendOrigin.CLIENT, ended))
+                .isInstanceOf(InvalidProducerEpochException.class);
         log.close();
     }
 

@@ -1,7 +1,7 @@
 package io.sluice.protocol.data;
 
-import io.sluice.log.Log;
 import io.sluice.log.LogAppendInfo;
+import io.sluice.log.VerificationGuard;
 import io.sluice.metadata.MetadataImage;
 import io.sluice.quorum.MetadataService;
 import io.sluice.metadata.TopicImage;
@@ -143,8 +143,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                         timeoutMs), response));
                 return response;
             }
-            Object guard = partition.verificationGuard(first.producerId(), first.producerEpoch());
-            if (guard == Log.TRANSACTION_OPEN) {
+            VerificationGuard guard = partition.verificationGuard(first.producerId(), first.producerEpoch(), version2);
+            if (guard == VerificationGuard.TRANSACTION_OPEN) {
                 addWait(replicationWaits, appendNow(context, tp, () -> partition.appendVerified(records, acks,
                         timeoutMs, guard), response));
                 return response;
