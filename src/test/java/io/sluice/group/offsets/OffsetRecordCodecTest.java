@@ -3,6 +3,7 @@ package io.sluice.group.offsets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.group.CommittedOffset;
+import io.sluice.group.consumer.ConsumerGroupRecord;
 import java.nio.ByteBuffer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,18 @@ class OffsetRecordCodecTest {
     @Test
     void keysOfOtherVersionsAreNotOffsetKeys() {
         assertThat(OffsetRecordCodec.decodeKey(ByteBuffer.wrap(new byte[] {0, 2, 0, 1, 'g'}))).isNull();
+    }
+
+    @Test
+    void consumerGroupKeysAreNotOffsetKeys() {
+        for (ConsumerGroupRecord.Type type : ConsumerGroupRecord.Type.values()) {
+            byte[] key = ConsumerGroupRecordCodec.encodeKey(new ConsumerGroupRecord.Tombstone(type, "g",
+                    type.perMember() ? "m" : null));
+
+            assertThat(OffsetRecordCodec.decodeKey(ByteBuffer.wrap(key))).as("%s", type).isNull();
+        }
+        // Partition metadata (4), which Sluice never writes but Kafka 4.0 did.
+        assertThat(OffsetRecordCodec.decodeKey(ByteBuffer.wrap(new byte[] {0, 4, 0, 1, 'g'}))).isNull();
     }
 
     @Test
