@@ -1,4 +1,4 @@
-package io.sluice.group.consumer;
+package io.sluice.group.consumer.assignor;
 
 import java.util.Map;
 import java.util.Set;
