@@ -43,6 +43,15 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
         this.autoCreateTopics = autoCreateTopics;
     }
 
+    /**
+     * Whether the request names the topic by id (v10+): KIP-848 consumers look up the topics of their assignment so,
+     * with no name (null, or the empty string the Java client sends).
+     */
+    private static boolean byId(MetadataRequestTopic topic) {
+        return (topic.name() == null || topic.name().isEmpty()) && topic.topicId() != null
+                && !Uuid.ZERO_UUID.equals(topic.topicId());
+    }
+
     @Override
     public CompletableFuture<MetadataResponseData> handle(RequestContext context, MetadataRequest request) {
         List<MetadataRequestTopic> requested = request.data().topics();
@@ -56,7 +65,7 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
             Controller controller = metadata.controller();
             for (MetadataRequestTopic topic : requested) {
                 String name = topic.name();
-                if (name == null || image.topicsByName().containsKey(name)) {
+                if (byId(topic) || image.topicsByName().containsKey(name)) {
                     continue;
                 }
                 if (!Topic.isValid(name)) {
@@ -95,11 +104,12 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
             return response;
         }
         for (MetadataRequestTopic wanted : requested) {
-            TopicImage topic = wanted.name() != null ? image.topicsByName().get(wanted.name())
-                    : image.topicsById().get(wanted.topicId());
+            boolean byId = byId(wanted);
+            TopicImage topic = byId ? image.topicsById().get(wanted.topicId())
+                    : image.topicsByName().get(wanted.name());
             if (topic != null) {
                 response.topics().add(describe(topic));
-            } else if (wanted.name() == null) {
+            } else if (byId) {
                 response.topics().add(new MetadataResponseTopic().setTopicId(wanted.topicId())
                         .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()));
             } else {
