@@ -1,12 +1,16 @@
 package io.sluice.cli;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 
@@ -36,13 +40,42 @@ final class GroupDescriptionFormatter {
         return table.render() + "TOTAL LAG: " + totalLag + "\n";
     }
 
-    /** One line per member with how many partitions it is assigned. */
+    /**
+     * One line per member with how many partitions it is assigned; for a KIP-848 group also its instance id, epoch,
+     * and current and target assignments (as kafka-consumer-groups.sh --members --verbose shows them).
+     */
     static String members(ConsumerGroupDescription group) {
-        TextTable table = new TextTable("GROUP", "CONSUMER-ID", "HOST", "CLIENT-ID", "#PARTITIONS");
-        group.members().stream().sorted(Comparator.comparing(MemberDescription::consumerId)).forEach(member ->
+        boolean consumerType = group.type() == GroupType.CONSUMER;
+        TextTable table = consumerType
+                ? new TextTable("GROUP", "CONSUMER-ID", "GROUP-INSTANCE-ID", "HOST", "CLIENT-ID", "#PARTITIONS",
+                        "CURRENT-EPOCH", "CURRENT-ASSIGNMENT", "TARGET-ASSIGNMENT")
+                : new TextTable("GROUP", "CONSUMER-ID", "HOST", "CLIENT-ID", "#PARTITIONS");
+        group.members().stream().sorted(Comparator.comparing(MemberDescription::consumerId)).forEach(member -> {
+            if (consumerType) {
+                table.row(group.groupId(), member.consumerId(), member.groupInstanceId().orElse(null), member.host(),
+                        member.clientId(), member.assignment().topicPartitions().size(),
+                        member.memberEpoch().map(String::valueOf).orElse(null),
+                        partitionsText(member.assignment().topicPartitions()),
+                        member.targetAssignment().map(a -> partitionsText(a.topicPartitions())).orElse(null));
+            } else {
                 table.row(group.groupId(), member.consumerId(), member.host(), member.clientId(),
-                        member.assignment().topicPartitions().size()));
+                        member.assignment().topicPartitions().size());
+            }
+        });
         return table.render();
+    }
+
+    /** topic:0,1,2;other:0 in the style of kafka-consumer-groups.sh, "-" for none. */
+    static String partitionsText(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return "-";
+        }
+        Map<String, List<Integer>> byTopic = new TreeMap<>();
+        partitions.forEach(tp -> byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp.partition()));
+        List<String> topics = new ArrayList<>();
+        byTopic.forEach((topic, numbers) -> topics.add(topic + ":" + numbers.stream().sorted()
+                .map(String::valueOf).collect(Collectors.joining(","))));
+        return String.join(";", topics);
     }
 
     static String state(ConsumerGroupDescription group) {
@@ -51,6 +84,14 @@ final class GroupDescriptionFormatter {
                 : coordinator.host() + ":" + coordinator.port() + " (" + coordinator.idString() + ")";
         String assignor = group.partitionAssignor() == null || group.partitionAssignor().isEmpty()
                 ? null : group.partitionAssignor();
+        if (group.type() == GroupType.CONSUMER) {
+            return new TextTable("GROUP", "COORDINATOR (ID)", "TYPE", "ASSIGNMENT-STRATEGY", "STATE", "GROUP-EPOCH",
+                    "TARGET-ASSIGNMENT-EPOCH", "#MEMBERS")
+                    .row(group.groupId(), coordinatorText, "consumer", assignor, group.groupState(),
+                            group.groupEpoch().map(String::valueOf).orElse(null),
+                            group.targetAssignmentEpoch().map(String::valueOf).orElse(null), group.members().size())
+                    .render();
+        }
         return new TextTable("GROUP", "COORDINATOR (ID)", "ASSIGNMENT-STRATEGY", "STATE", "#MEMBERS")
                 .row(group.groupId(), coordinatorText, assignor, group.groupState(), group.members().size())
                 .render();

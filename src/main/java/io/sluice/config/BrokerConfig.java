@@ -356,6 +356,21 @@ public final class BrokerConfig {
 
     public int groupMaxSize() { return intValue(GROUP_MAX_SIZE); }
 
+    /** Whether KIP-848 consumer groups are served (group.coordinator.rebalance.protocols names "consumer"). */
+    public boolean consumerGroupProtocolEnabled() {
+        return listValue(GROUP_COORDINATOR_REBALANCE_PROTOCOLS).contains("consumer");
+    }
+
+    public int groupConsumerHeartbeatIntervalMs() { return intValue(GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS); }
+
+    public int groupConsumerSessionTimeoutMs() { return intValue(GROUP_CONSUMER_SESSION_TIMEOUT_MS); }
+
+    public int groupConsumerMaxSize() { return intValue(GROUP_CONSUMER_MAX_SIZE); }
+
+    public List<String> groupConsumerAssignors() { return listValue(GROUP_CONSUMER_ASSIGNORS); }
+
+    public String groupConsumerMigrationPolicy() { return string(GROUP_CONSUMER_MIGRATION_POLICY); }
+
     /** broker.rack, or null when unset. */
     public String brokerRack() { return string(BROKER_RACK); }
 

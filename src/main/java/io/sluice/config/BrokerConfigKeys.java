@@ -62,6 +62,16 @@ public final class BrokerConfigKeys {
     public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
     public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
     public static final String GROUP_MAX_SIZE = "group.max.size";
+    public static final String GROUP_COORDINATOR_REBALANCE_PROTOCOLS = "group.coordinator.rebalance.protocols";
+    public static final String GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS = "group.consumer.heartbeat.interval.ms";
+    public static final String GROUP_CONSUMER_MIN_HEARTBEAT_INTERVAL_MS = "group.consumer.min.heartbeat.interval.ms";
+    public static final String GROUP_CONSUMER_MAX_HEARTBEAT_INTERVAL_MS = "group.consumer.max.heartbeat.interval.ms";
+    public static final String GROUP_CONSUMER_SESSION_TIMEOUT_MS = "group.consumer.session.timeout.ms";
+    public static final String GROUP_CONSUMER_MIN_SESSION_TIMEOUT_MS = "group.consumer.min.session.timeout.ms";
+    public static final String GROUP_CONSUMER_MAX_SESSION_TIMEOUT_MS = "group.consumer.max.session.timeout.ms";
+    public static final String GROUP_CONSUMER_MAX_SIZE = "group.consumer.max.size";
+    public static final String GROUP_CONSUMER_ASSIGNORS = "group.consumer.assignors";
+    public static final String GROUP_CONSUMER_MIGRATION_POLICY = "group.consumer.migration.policy";
     public static final String BROKER_RACK = "broker.rack";
     public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
     public static final String UNCLEAN_LEADER_ELECTION_ENABLE = "unclean.leader.election.enable";
@@ -143,6 +153,20 @@ public final class BrokerConfigKeys {
         define(keys, GROUP_MIN_SESSION_TIMEOUT_MS, ConfigType.INT, "6000", intAtLeast(0));
         define(keys, GROUP_MAX_SESSION_TIMEOUT_MS, ConfigType.INT, "1800000", intAtLeast(0));
         define(keys, GROUP_MAX_SIZE, ConfigType.INT, Integer.toString(Integer.MAX_VALUE), intAtLeast(1));
+        define(keys, GROUP_COORDINATOR_REBALANCE_PROTOCOLS, ConfigType.LIST, "classic,consumer",
+                nonEmptySubsetOf("classic", "consumer", "share", "streams"));
+        define(keys, GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS, ConfigType.INT, "5000", intAtLeast(1));
+        define(keys, GROUP_CONSUMER_MIN_HEARTBEAT_INTERVAL_MS, ConfigType.INT, "5000", intAtLeast(1));
+        define(keys, GROUP_CONSUMER_MAX_HEARTBEAT_INTERVAL_MS, ConfigType.INT, "15000", intAtLeast(1));
+        define(keys, GROUP_CONSUMER_SESSION_TIMEOUT_MS, ConfigType.INT, "45000", intAtLeast(1));
+        define(keys, GROUP_CONSUMER_MIN_SESSION_TIMEOUT_MS, ConfigType.INT, "45000", intAtLeast(1));
+        define(keys, GROUP_CONSUMER_MAX_SESSION_TIMEOUT_MS, ConfigType.INT, "60000", intAtLeast(1));
+        define(keys, GROUP_CONSUMER_MAX_SIZE, ConfigType.INT, Integer.toString(Integer.MAX_VALUE), intAtLeast(1));
+        define(keys, GROUP_CONSUMER_ASSIGNORS, ConfigType.LIST, "uniform,range",
+                nonEmptySubsetOf("uniform", "range", "org.apache.kafka.coordinator.group.assignor.UniformAssignor",
+                        "org.apache.kafka.coordinator.group.assignor.RangeAssignor"));
+        define(keys, GROUP_CONSUMER_MIGRATION_POLICY, ConfigType.STRING, "bidirectional",
+                oneOf("bidirectional", "upgrade", "downgrade", "disabled"));
         define(keys, BROKER_RACK, ConfigType.STRING, null, ANY);
         define(keys, MIN_INSYNC_REPLICAS, ConfigType.INT, "1", intAtLeast(1));
         define(keys, UNCLEAN_LEADER_ELECTION_ENABLE, ConfigType.BOOLEAN, "false", ANY);

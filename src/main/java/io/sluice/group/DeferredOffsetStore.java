@@ -1,6 +1,7 @@
 package io.sluice.group;
 
 import io.sluice.coordinator.TxnMarker;
+import io.sluice.group.consumer.ConsumerGroupRecord;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -77,6 +78,18 @@ public final class DeferredOffsetStore implements OffsetStore {
     public CompletableFuture<Void> storeGroup(GroupMetadata group) {
         OffsetStore store = target;
         return store == null ? loading() : store.storeGroup(group);
+    }
+
+    @Override
+    public CompletableFuture<Void> storeConsumerGroupRecords(String groupId, List<ConsumerGroupRecord> records) {
+        OffsetStore store = target;
+        return store == null ? loading() : store.storeConsumerGroupRecords(groupId, records);
+    }
+
+    @Override
+    public Map<String, List<ConsumerGroupRecord>> storedConsumerGroups(Predicate<String> groupIds) {
+        OffsetStore store = target;
+        return store == null ? Map.of() : store.storedConsumerGroups(groupIds);
     }
 
     @Override

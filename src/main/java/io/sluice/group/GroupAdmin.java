@@ -2,27 +2,38 @@ package io.sluice.group;
 
 import static io.sluice.group.GroupResponses.storeError;
 
+import io.sluice.group.consumer.ConsumerGroup;
+import io.sluice.group.consumer.ConsumerGroupDescriptions;
+import io.sluice.group.consumer.ConsumerGroupState;
+import io.sluice.metadata.MetadataImage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroupMember;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * Group administration: ListGroups, DescribeGroups, DeleteGroups, and the state queries tools and offset expiry use.
+ * Group administration: ListGroups, DescribeGroups, ConsumerGroupDescribe, DeleteGroups, and the state queries tools and offset expiry use.
  *
  * <p>Threading: each group is read and changed in its events ({@link Groups#run}); the store is written after them.
  */
 final class GroupAdmin {
     private final Groups groups;
     private final OffsetStore offsets;
+    private final ConsumerRebalance consumerRebalance;
+    private final Supplier<MetadataImage> metadata;
 
-    GroupAdmin(Groups groups, OffsetStore offsets) {
+    GroupAdmin(Groups groups, OffsetStore offsets, ConsumerRebalance consumerRebalance,
+               Supplier<MetadataImage> metadata) {
         this.groups = groups;
         this.offsets = offsets;
+        this.consumerRebalance = consumerRebalance;
+        this.metadata = metadata;
     }
 
     /** Every group this node coordinates, including groups that only hold committed offsets. */
@@ -31,12 +42,19 @@ final class GroupAdmin {
         for (ClassicGroup group : groups.all()) {
             inMemory.add(groups.run(group, () -> group.is(GroupState.DEAD) ? null
                     : new GroupCoordinator.GroupListing(group.groupId(),
-                            group.protocolType() == null ? "" : group.protocolType(), group.state())));
+                            group.protocolType() == null ? "" : group.protocolType(), group.state().kafkaName(),
+                            GroupCoordinator.GroupListing.CLASSIC)));
+        }
+        for (ConsumerGroup group : groups.allConsumerGroups()) {
+            inMemory.add(groups.run(group.groupId(), () -> group.state() == ConsumerGroupState.DEAD ? null
+                    : new GroupCoordinator.GroupListing(group.groupId(), GroupCoordinator.GroupListing.CONSUMER,
+                            group.state().kafkaName(), GroupCoordinator.GroupListing.CONSUMER)));
         }
         return CompletableFuture.allOf(inMemory.toArray(CompletableFuture[]::new)).thenApply(done -> {
             Map<String, GroupCoordinator.GroupListing> listings = new HashMap<>();
             for (String groupId : offsets.groups()) {
-                listings.put(groupId, new GroupCoordinator.GroupListing(groupId, "", GroupState.EMPTY));
+                listings.put(groupId, new GroupCoordinator.GroupListing(groupId, "", GroupState.EMPTY.kafkaName(),
+                        GroupCoordinator.GroupListing.CLASSIC));
             }
             for (CompletableFuture<GroupCoordinator.GroupListing> listing : inMemory) {
                 GroupCoordinator.GroupListing value = listing.join();
@@ -59,8 +77,38 @@ final class GroupAdmin {
             return CompletableFuture.completedFuture(new DescribedGroup().setGroupId(groupId)
                     .setErrorCode(notHere.code()).setGroupState("").setProtocolType("").setProtocolData(""));
         }
+        if (groups.consumerGroup(groupId) != null) {
+            return CompletableFuture.completedFuture(new DescribedGroup().setGroupId(groupId)
+                    .setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
+                    .setErrorMessage("Group " + groupId + " is not a classic group.").setGroupState("")
+                    .setProtocolType("").setProtocolData(""));
+        }
         ClassicGroup group = groups.find(groupId);
         return group == null ? CompletableFuture.completedFuture(null) : groups.run(group, () -> describe(group));
+    }
+
+    /** ConsumerGroupDescribe for one group; GROUP_ID_NOT_FOUND for a classic group or none. */
+    CompletableFuture<ConsumerGroupDescribeResponseData.DescribedGroup> describeConsumerGroup(String groupId) {
+        Errors notHere = groups.errorFor(groupId);
+        if (notHere != Errors.NONE) {
+            return CompletableFuture.completedFuture(describeError(groupId, notHere, null));
+        }
+        ConsumerGroup group = groups.consumerGroup(groupId);
+        if (group == null) {
+            String message = groups.find(groupId) != null ? "Group " + groupId + " is not a consumer group."
+                    : "Group " + groupId + " not found.";
+            return CompletableFuture.completedFuture(describeError(groupId, Errors.GROUP_ID_NOT_FOUND, message));
+        }
+        return groups.run(groupId, () -> group.state() == ConsumerGroupState.DEAD
+                ? describeError(groupId, Errors.GROUP_ID_NOT_FOUND, "Group " + groupId + " not found.")
+                : ConsumerGroupDescriptions.describe(group, consumerRebalance.assignorOf(group).name(),
+                        metadata.get()));
+    }
+
+    private static ConsumerGroupDescribeResponseData.DescribedGroup describeError(String groupId, Errors error,
+                                                                                  String message) {
+        return new ConsumerGroupDescribeResponseData.DescribedGroup().setGroupId(groupId)
+                .setErrorCode(error.code()).setErrorMessage(message);
     }
 
     /** In the group's event. */
@@ -88,6 +136,23 @@ final class GroupAdmin {
         Errors notHere = groups.errorFor(groupId);
         if (notHere != Errors.NONE) {
             return CompletableFuture.completedFuture(notHere);
+        }
+        ConsumerGroup consumerGroup = groups.consumerGroup(groupId);
+        if (consumerGroup != null) {
+            return groups.run(groupId, () -> {
+                if (consumerGroup.state() == ConsumerGroupState.DEAD) {
+                    return Errors.GROUP_ID_NOT_FOUND;
+                }
+                if (!consumerGroup.isEmpty()) {
+                    return Errors.NON_EMPTY_GROUP;
+                }
+                consumerGroup.markDead();
+                consumerRebalance.cancelTimers(groupId);
+                groups.removeConsumerGroup(consumerGroup);
+                return (Errors) null;
+            }).thenCompose(refused -> refused != null ? CompletableFuture.completedFuture(refused)
+                    : offsets.deleteGroup(groupId).handle((done, failure) -> failure == null ? Errors.NONE
+                            : storeError(failure)));
         }
         ClassicGroup group = groups.find(groupId);
         if (group == null) {
@@ -123,6 +188,10 @@ final class GroupAdmin {
      * without an event (offset expiry asks from its own thread): a member joining meanwhile is seen next time.
      */
     boolean hasNoMembers(String groupId) {
+        ConsumerGroup consumerGroup = groups.consumerGroup(groupId);
+        if (consumerGroup != null) {
+            return consumerGroup.isEmpty();
+        }
         ClassicGroup group = groups.get(groupId);
         return group == null || group.memberCount() == 0;
     }

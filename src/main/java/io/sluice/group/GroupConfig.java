@@ -7,8 +7,16 @@ package io.sluice.group;
  * @param minSessionTimeoutMs     smallest session timeout a member may ask for
  * @param maxSessionTimeoutMs     largest session timeout a member may ask for
  * @param maxSize                 most members a group may have
+ * @param consumer                the settings of KIP-848 consumer groups
  */
-public record GroupConfig(int initialRebalanceDelayMs, int minSessionTimeoutMs, int maxSessionTimeoutMs, int maxSize) {
+public record GroupConfig(int initialRebalanceDelayMs, int minSessionTimeoutMs, int maxSessionTimeoutMs, int maxSize,
+                          ConsumerGroupConfig consumer) {
+    /** Classic settings as given, Kafka's defaults for consumer groups. */
+    public GroupConfig(int initialRebalanceDelayMs, int minSessionTimeoutMs, int maxSessionTimeoutMs, int maxSize) {
+        this(initialRebalanceDelayMs, minSessionTimeoutMs, maxSessionTimeoutMs, maxSize,
+                ConsumerGroupConfig.defaults());
+    }
+
     /** Kafka's defaults. */
     public static GroupConfig defaults() {
         return new GroupConfig(3000, 6000, 1_800_000, Integer.MAX_VALUE);

@@ -1,5 +1,7 @@
 package io.sluice.group;
 
+import io.sluice.group.consumer.ConsumerGroupRecord;
+import io.sluice.metadata.MetadataImage;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -7,7 +9,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
@@ -25,12 +31,13 @@ import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * The classic group coordinator of this node, as the request handlers and the coordination of offsets partitions
+ * The group coordinator of this node (classic and KIP-848 consumer groups), as the request handlers and the coordination of offsets partitions
  * see it. Its parts, each owning one job over the same {@link Groups}:
  * <ul>
  *   <li>{@link ClassicRebalance}: JoinGroup, SyncGroup, Heartbeat, LeaveGroup, the join phase, member sessions;</li>
+ *   <li>{@link ConsumerRebalance}: KIP-848's ConsumerGroupHeartbeat, target assignments and reconciliation;</li>
  *   <li>{@link GroupOffsets}: OffsetCommit, OffsetFetch, OffsetDelete;</li>
- *   <li>{@link GroupAdmin}: ListGroups, DescribeGroups, DeleteGroups;</li>
+ *   <li>{@link GroupAdmin}: ListGroups, DescribeGroups, ConsumerGroupDescribe, DeleteGroups;</li>
  *   <li>{@link GroupLoader}: loading and unloading groups as offsets partitions move.</li>
  * </ul>
  * Committed offsets and stored group metadata live in the {@link OffsetStore} (on the broker, the
@@ -40,11 +47,19 @@ import org.apache.kafka.common.protocol.Errors;
  * time and holding no lock, and the futures they answer complete after each event (see the package comment).
  */
 public final class GroupCoordinator implements AutoCloseable {
-    /** A group as ListGroups shows it. */
-    public record GroupListing(String groupId, String protocolType, GroupState state) {
+    /**
+     * A group as ListGroups shows it.
+     *
+     * @param state its state as Kafka names it ({@link GroupState#kafkaName}, {@code ConsumerGroupState#kafkaName})
+     * @param type  {@code classic} or {@code consumer}
+     */
+    public record GroupListing(String groupId, String protocolType, String state, String type) {
+        public static final String CLASSIC = "classic";
+        public static final String CONSUMER = "consumer";
     }
 
     private final ClassicRebalance rebalance;
+    private final ConsumerRebalance consumerRebalance;
     private final GroupOffsets offsets;
     private final GroupAdmin admin;
     private final GroupLoader loader;
@@ -67,11 +82,18 @@ public final class GroupCoordinator implements AutoCloseable {
      */
     public GroupCoordinator(OffsetStore store, GroupTimer timer, GroupConfig config, GroupOwnership ownership,
                             Executor events) {
+        this(store, timer, config, ownership, events, MetadataImage::empty);
+    }
+
+    /** As above; consumer groups subscribe to the topics of {@code metadata}. */
+    public GroupCoordinator(OffsetStore store, GroupTimer timer, GroupConfig config, GroupOwnership ownership,
+                            Executor events, Supplier<MetadataImage> metadata) {
         Groups groups = new Groups(store, ownership, events);
         this.rebalance = new ClassicRebalance(groups, store, timer, config);
+        this.consumerRebalance = new ConsumerRebalance(groups, store, timer, config.consumer(), metadata);
         this.offsets = new GroupOffsets(groups, store, timer);
-        this.admin = new GroupAdmin(groups, store);
-        this.loader = new GroupLoader(groups, rebalance);
+        this.admin = new GroupAdmin(groups, store, consumerRebalance, metadata);
+        this.loader = new GroupLoader(groups, rebalance, consumerRebalance);
     }
 
     /**
@@ -80,7 +102,25 @@ public final class GroupCoordinator implements AutoCloseable {
      */
     public CompletableFuture<JoinGroupResponseData> joinGroup(JoinGroupRequestData request, String clientId,
                                                               String clientHost, boolean requireKnownMemberId) {
+        if (consumerRebalance.hasGroup(request.groupId())) {
+            // A classic member cannot join a KIP-848 group that has members; an empty one becomes classic.
+            return consumerRebalance.giveWayToClassic(request.groupId()).thenCompose(free -> free
+                    ? rebalance.joinGroup(request, clientId, clientHost, requireKnownMemberId)
+                    : CompletableFuture.completedFuture(GroupResponses.joinError(request.memberId(),
+                            Errors.INCONSISTENT_GROUP_PROTOCOL)));
+        }
         return rebalance.joinGroup(request, clientId, clientHost, requireKnownMemberId);
+    }
+
+    /** ConsumerGroupHeartbeat (KIP-848): join, heartbeat, leave; answered once the group's records are replicated. */
+    public CompletableFuture<ConsumerGroupHeartbeatResponseData> consumerGroupHeartbeat(
+            ConsumerGroupHeartbeatRequestData request, String clientId, String clientHost, short version) {
+        return consumerRebalance.heartbeat(request, clientId, clientHost, version);
+    }
+
+    /** ConsumerGroupDescribe for one group: GROUP_ID_NOT_FOUND if there is no consumer group of that id. */
+    public CompletableFuture<ConsumerGroupDescribeResponseData.DescribedGroup> describeConsumerGroup(String groupId) {
+        return admin.describeConsumerGroup(groupId);
     }
 
     public CompletableFuture<SyncGroupResponseData> syncGroup(SyncGroupRequestData request) {
@@ -115,6 +155,14 @@ public final class GroupCoordinator implements AutoCloseable {
         return offsets.committedOffsets(groupId);
     }
 
+    /**
+     * OffsetFetch v9+ from a KIP-848 member (a member id and epoch): NONE when it is the group's member at that
+     * epoch (or the request names no member), else UNKNOWN_MEMBER_ID or STALE_MEMBER_EPOCH.
+     */
+    public CompletableFuture<Errors> validateOffsetFetch(String groupId, String memberId, int memberEpoch) {
+        return offsets.validateOffsetFetch(groupId, memberId, memberEpoch);
+    }
+
     public CompletableFuture<OffsetDeleteResponseData> deleteOffsets(OffsetDeleteRequestData request) {
         return offsets.deleteOffsets(request);
     }
@@ -144,6 +192,11 @@ public final class GroupCoordinator implements AutoCloseable {
 
     public int loadGroups(Collection<GroupMetadata> stored) {
         return loader.loadGroups(stored);
+    }
+
+    /** Takes over KIP-848 consumer groups from their stored records (group id to its latest records). */
+    public int loadConsumerGroups(Map<String, List<ConsumerGroupRecord>> stored) {
+        return loader.loadConsumerGroups(stored);
     }
 
     public int unloadGroups(Predicate<String> movedAway) {

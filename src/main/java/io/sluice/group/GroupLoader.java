@@ -1,9 +1,12 @@
 package io.sluice.group;
 
+import io.sluice.group.consumer.ConsumerGroup;
+import io.sluice.group.consumer.ConsumerGroupRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -25,10 +28,27 @@ final class GroupLoader {
 
     private final Groups groups;
     private final ClassicRebalance rebalance;
+    private final ConsumerRebalance consumerRebalance;
 
-    GroupLoader(Groups groups, ClassicRebalance rebalance) {
+    GroupLoader(Groups groups, ClassicRebalance rebalance, ConsumerRebalance consumerRebalance) {
         this.groups = groups;
         this.rebalance = rebalance;
+        this.consumerRebalance = consumerRebalance;
+    }
+
+    /**
+     * Takes over KIP-848 consumer groups from their stored records: each member keeps its epoch and partitions and
+     * its session starts now, so members that keep heartbeating go on without a rebalance. Returns how many.
+     */
+    int loadConsumerGroups(Map<String, List<ConsumerGroupRecord>> stored) {
+        stored.forEach((groupId, records) -> groups.run(groupId, () -> {
+            consumerRebalance.restore(groupId, records);
+            return null;
+        }));
+        if (!stored.isEmpty()) {
+            log.info("Loaded {} consumer group(s)", stored.size());
+        }
+        return stored.size();
     }
 
     /**
@@ -62,6 +82,17 @@ final class GroupLoader {
             if (movedAway.test(group.groupId())) {
                 groups.remove(group);
                 groups.runDo(group, () -> letGo(group));
+                unloaded++;
+            }
+        }
+        for (ConsumerGroup group : groups.allConsumerGroups()) {
+            if (movedAway.test(group.groupId())) {
+                groups.removeConsumerGroup(group);
+                groups.run(group.groupId(), () -> {
+                    consumerRebalance.cancelTimers(group.groupId());
+                    group.markDead();
+                    return null;
+                });
                 unloaded++;
             }
         }

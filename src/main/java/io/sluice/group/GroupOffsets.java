@@ -2,6 +2,10 @@ package io.sluice.group;
 
 import static io.sluice.group.GroupResponses.storeError;
 import static io.sluice.util.Futures.unwrap;
+
+import io.sluice.group.consumer.ConsumerGroup;
+import io.sluice.group.consumer.ConsumerGroupMember;
+import io.sluice.group.consumer.ConsumerGroupState;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -102,6 +106,11 @@ final class GroupOffsets {
                                                      String groupInstanceId, boolean transactional,
                                                      boolean groupNotFoundError) {
         String memberId = member == null ? "" : member;
+        ConsumerGroup consumerGroup = groups.consumerGroup(groupId);
+        if (consumerGroup != null) {
+            return groups.run(groupId, () -> validateConsumerGroupCommit(consumerGroup, generation, memberId,
+                    groupInstanceId, transactional, groupNotFoundError));
+        }
         ClassicGroup found = groups.find(groupId);
         if (found == null && generation >= 0) {
             return CompletableFuture.completedFuture(
@@ -133,6 +142,50 @@ final class GroupOffsets {
                 return Errors.REBALANCE_IN_PROGRESS;
             }
             return Errors.NONE;
+        });
+    }
+
+    /**
+     * In the group's event: Kafka's checks of a committer to a KIP-848 group. Anyone may commit to an empty group;
+     * otherwise the committer is a member at its current epoch (STALE_MEMBER_EPOCH if it is behind, and OffsetCommit
+     * before v9 cannot carry an epoch at all). A transactional commit without member details is accepted, as for a
+     * classic group; with them, a wrong epoch is ILLEGAL_GENERATION, as Kafka answers TxnOffsetCommit.
+     */
+    private static Errors validateConsumerGroupCommit(ConsumerGroup group, int memberEpoch, String memberId,
+                                                      String groupInstanceId, boolean transactional,
+                                                      boolean versionCarriesEpoch) {
+        if (group.state() == ConsumerGroupState.DEAD) {
+            return Errors.COORDINATOR_NOT_AVAILABLE;
+        }
+        boolean anonymous = memberEpoch < 0 && memberId.isEmpty() && groupInstanceId == null;
+        if (anonymous && (group.isEmpty() || transactional)) {
+            return Errors.NONE;
+        }
+        ConsumerGroupMember member = group.member(memberId);
+        if (member == null) {
+            return Errors.UNKNOWN_MEMBER_ID;
+        }
+        if (memberEpoch != member.memberEpoch()) {
+            return transactional ? Errors.ILLEGAL_GENERATION : Errors.STALE_MEMBER_EPOCH;
+        }
+        if (!transactional && !versionCarriesEpoch) {
+            return Errors.UNSUPPORTED_VERSION;
+        }
+        return Errors.NONE;
+    }
+
+    /** See {@link GroupCoordinator#validateOffsetFetch}. */
+    CompletableFuture<Errors> validateOffsetFetch(String groupId, String memberId, int memberEpoch) {
+        ConsumerGroup group = groups.consumerGroup(groupId);
+        if (group == null || memberId == null || memberEpoch < 0) {
+            return CompletableFuture.completedFuture(Errors.NONE);
+        }
+        return groups.run(groupId, () -> {
+            ConsumerGroupMember member = group.member(memberId);
+            if (member == null) {
+                return Errors.UNKNOWN_MEMBER_ID;
+            }
+            return member.memberEpoch() == memberEpoch ? Errors.NONE : Errors.STALE_MEMBER_EPOCH;
         });
     }
 
@@ -237,12 +290,29 @@ final class GroupOffsets {
         if (notHere != Errors.NONE) {
             return CompletableFuture.completedFuture(new OffsetDeleteResponseData().setErrorCode(notHere.code()));
         }
+        Map<TopicPartition, Errors> outcome = new HashMap<>();
+        ConsumerGroup consumerGroup = groups.consumerGroup(request.groupId());
+        if (consumerGroup != null) {
+            return groups.run(request.groupId(), () -> {
+                if (consumerGroup.state() == ConsumerGroupState.DEAD) {
+                    return new OffsetDeleteResponseData().setErrorCode(Errors.GROUP_ID_NOT_FOUND.code());
+                }
+                for (OffsetDeleteRequestTopic topic : request.topics()) {
+                    Errors error = consumerGroup.subscribedTopics().containsKey(topic.name())
+                            ? Errors.GROUP_SUBSCRIBED_TO_TOPIC : Errors.NONE;
+                    for (OffsetDeleteRequestPartition partition : topic.partitions()) {
+                        outcome.put(new TopicPartition(topic.name(), partition.partitionIndex()), error);
+                    }
+                }
+                return (OffsetDeleteResponseData) null;
+            }).thenCompose(refused -> refused != null ? CompletableFuture.completedFuture(refused)
+                    : deleteAccepted(request, outcome));
+        }
         ClassicGroup group = groups.find(request.groupId());
         if (group == null) {
             return CompletableFuture.completedFuture(
                     new OffsetDeleteResponseData().setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()));
         }
-        Map<TopicPartition, Errors> outcome = new HashMap<>();
         return groups.run(group, () -> {
             if (group.is(GroupState.DEAD)) {
                 return new OffsetDeleteResponseData().setErrorCode(Errors.GROUP_ID_NOT_FOUND.code());

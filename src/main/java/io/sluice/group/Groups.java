@@ -1,6 +1,7 @@
 package io.sluice.group;
 
 import io.sluice.coordinator.EventQueue;
+import io.sluice.group.consumer.ConsumerGroup;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -25,6 +26,8 @@ final class Groups {
     private static final int EVENT_QUEUES = 64;
 
     private final Map<String, ClassicGroup> byId = new ConcurrentHashMap<>();
+    /** KIP-848 groups; a group id names a classic group or a consumer group, never both (the events decide). */
+    private final Map<String, ConsumerGroup> consumerGroups = new ConcurrentHashMap<>();
     private final OffsetStore offsets;
     private final GroupOwnership ownership;
     private final List<EventQueue> queues;
@@ -44,13 +47,16 @@ final class Groups {
         return ownership.errorFor(groupId);
     }
 
-    /** A group known in memory, or one that only has committed offsets: an empty group. Null if neither. */
+    /**
+     * A classic group known in memory, or one that only has committed offsets: an empty group. Null if neither, or
+     * if the id names a consumer group.
+     */
     ClassicGroup find(String groupId) {
         if (groupId == null) {
             return null;
         }
         ClassicGroup group = byId.get(groupId);
-        if (group == null && offsets.groups().contains(groupId)) {
+        if (group == null && !consumerGroups.containsKey(groupId) && offsets.groups().contains(groupId)) {
             group = byId.computeIfAbsent(groupId, ClassicGroup::new);
         }
         return group;
@@ -78,14 +84,37 @@ final class Groups {
         return byId.values();
     }
 
+    /** The consumer group of that id, or null. */
+    ConsumerGroup consumerGroup(String groupId) {
+        return groupId == null ? null : consumerGroups.get(groupId);
+    }
+
+    /** Puts a consumer group (new, or loaded); returns the one it replaces, or null. */
+    ConsumerGroup putConsumerGroup(ConsumerGroup group) {
+        return consumerGroups.put(group.groupId(), group);
+    }
+
+    void removeConsumerGroup(ConsumerGroup group) {
+        consumerGroups.remove(group.groupId(), group);
+    }
+
+    Collection<ConsumerGroup> allConsumerGroups() {
+        return consumerGroups.values();
+    }
+
     /**
      * Runs an event of the group: the events of one group run one at a time, in submission order, on the event
      * executor and holding no lock; the answers the event decides ({@link DeferredCompletions}) and the returned
      * future complete once it has run.
      */
     <T> CompletableFuture<T> run(ClassicGroup group, Supplier<T> event) {
+        return run(group.groupId(), event);
+    }
+
+    /** As {@link #run(ClassicGroup, Supplier)}, for whatever group (of either type) has that id. */
+    <T> CompletableFuture<T> run(String groupId, Supplier<T> event) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        queueOf(group.groupId()).submit(completions -> {
+        queueOf(groupId).submit(completions -> {
             T value;
             try (DeferredCompletions deferred = DeferredCompletions.open()) {
                 value = event.get();

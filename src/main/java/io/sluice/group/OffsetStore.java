@@ -1,6 +1,7 @@
 package io.sluice.group;
 
 import io.sluice.coordinator.TxnMarker;
+import io.sluice.group.consumer.ConsumerGroupRecord;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,6 +51,18 @@ public interface OffsetStore {
 
     /** The latest stored metadata of every loaded group whose id the filter accepts. */
     List<GroupMetadata> storedGroups(Predicate<String> groupIds);
+
+    /**
+     * Writes a KIP-848 consumer group's records (in order, with acks=all) before completing; each replaces the value
+     * of its key, a tombstone removes it.
+     */
+    CompletableFuture<Void> storeConsumerGroupRecords(String groupId, List<ConsumerGroupRecord> records);
+
+    /**
+     * The replicated records of every loaded consumer group whose id the filter accepts: per group, the latest value
+     * of each key (group-level records first, then per member).
+     */
+    Map<String, List<ConsumerGroupRecord>> storedConsumerGroups(Predicate<String> groupIds);
 
     /** Groups that have at least one committed offset (ListGroups shows them as Empty groups after a restart). */
     Set<String> groups();

@@ -10,7 +10,9 @@ import io.sluice.config.Endpoint;
 import io.sluice.config.QuorumVoter;
 import io.sluice.group.DeferredOffsetStore;
 import io.sluice.group.ExecutorGroupTimer;
+import io.sluice.group.ConsumerGroupConfig;
 import io.sluice.group.GroupConfig;
+import io.sluice.group.consumer.assignor.PartitionAssignors;
 import io.sluice.group.GroupCoordinator;
 import io.sluice.group.offsets.GroupCoordination;
 import io.sluice.log.LogConfig;
@@ -130,9 +132,13 @@ public final class SluiceServer implements AutoCloseable {
         ExecutorService groupEvents = Executors.newFixedThreadPool(GROUP_EVENT_THREADS,
                 DaemonThreads.numbered("sluice-group-events"));
         stopOrder.add(groupEvents::shutdownNow);
+        ConsumerGroupConfig consumerGroups = new ConsumerGroupConfig(config.groupConsumerHeartbeatIntervalMs(),
+                config.groupConsumerSessionTimeoutMs(), config.groupConsumerMaxSize(),
+                PartitionAssignors.of(config.groupConsumerAssignors()).all(), config.groupConsumerMigrationPolicy());
         GroupCoordinator groups = new GroupCoordinator(offsetStore, groupTimer, new GroupConfig(
                 config.groupInitialRebalanceDelayMs(), config.groupMinSessionTimeoutMs(),
-                config.groupMaxSessionTimeoutMs(), config.groupMaxSize()), ownership::errorFor, groupEvents);
+                config.groupMaxSessionTimeoutMs(), config.groupMaxSize(), consumerGroups), ownership::errorFor,
+                groupEvents, metadata::image);
         stopOrder.add(groups);
         ProducerIdManager producerIds = new ProducerIdManager(nodeId, metadata.controller());
         PartitionMarkerWriter markers = new PartitionMarkerWriter(partitions, offsetStore);
@@ -143,7 +149,8 @@ public final class SluiceServer implements AutoCloseable {
                 transactions.coordinator()));
         registry.register(ApiKeys.PRODUCE, 3, 13, new ProduceHandler(metadata, partitions, transactions.verifier(),
                 requestThreads, config.transactionPartitionVerificationEnable()));
-        GroupApis.register(registry, groups, metadata, transactions::ensureTopic, transactions.verifier()::add);
+        GroupApis.register(registry, groups, metadata, transactions::ensureTopic, transactions.verifier()::add,
+                config.consumerGroupProtocolEnabled());
         TransactionApis.register(registry, transactions.coordinator(), metadata, markers);
 
         Endpoint endpoint = config.listeners().get(0);

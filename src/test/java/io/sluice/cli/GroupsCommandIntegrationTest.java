@@ -99,7 +99,11 @@ class GroupsCommandIntegrationTest {
 
     /** A subscribed consumer that has joined the group and got its partitions (polls with a deadline). */
     private static KafkaConsumer<String, String> activeMember(String group) {
-        Map<String, Object> props = new HashMap<>();
+        return activeMember(group, Map.of());
+    }
+
+    private static KafkaConsumer<String, String> activeMember(String group, Map<String, Object> extra) {
+        Map<String, Object> props = new HashMap<>(extra);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "member-of-" + group);
@@ -155,6 +159,24 @@ class GroupsCommandIntegrationTest {
             assertThat(members.out()).contains("#PARTITIONS").contains("member-of-busy-describe " + PARTITIONS);
             assertThat(state.out()).contains("Stable").contains("range");
         }
+    }
+
+    @Test
+    void describeShowsTheEpochsAndAssignmentsOfAConsumerProtocolGroup() throws Exception {
+        try (KafkaConsumer<String, String> consumer = activeMember("modern-describe",
+                Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer"))) {
+            CliRun members = groups("--describe", "--group", "modern-describe", "--members");
+            CliRun state = groups("--describe", "--group", "modern-describe", "--state");
+
+            assertThat(members.exitCode()).as(members.err()).isZero();
+            assertThat(members.out()).contains("CURRENT-EPOCH").contains("TARGET-ASSIGNMENT")
+                    .contains("member-of-modern-describe").contains("orders:0,1,2 ");
+            assertThat(state.exitCode()).as(state.err()).isZero();
+            assertThat(state.out()).contains("TYPE").contains("consumer").contains("GROUP-EPOCH")
+                    .contains("Stable").contains("uniform");
+        }
+        CliRun delete = groups("--delete", "--group", "modern-describe");
+        assertThat(delete.exitCode()).as(delete.err()).isZero();
     }
 
     @Test

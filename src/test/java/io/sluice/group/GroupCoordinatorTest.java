@@ -514,8 +514,8 @@ class GroupCoordinatorTest {
         stableSingleMember();
 
         assertThat(coordinator.listGroups().join()).containsExactlyInAnyOrder(
-                new GroupCoordinator.GroupListing("restored", "", GroupState.EMPTY),
-                new GroupCoordinator.GroupListing(GROUP, "consumer", GroupState.STABLE));
+                new GroupCoordinator.GroupListing("restored", "", "Empty", "classic"),
+                new GroupCoordinator.GroupListing(GROUP, "consumer", "Stable", "classic"));
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.sluice.group;
 
 import io.sluice.coordinator.TxnMarker;
+import io.sluice.group.consumer.ConsumerGroupRecord;
+import io.sluice.group.consumer.StoredConsumerGroups;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +18,7 @@ import org.apache.kafka.common.errors.NotEnoughReplicasException;
 public final class InMemoryOffsetStore implements OffsetStore {
     private final Map<String, Map<TopicPartition, CommittedOffset>> byGroup = new ConcurrentHashMap<>();
     private final Map<String, GroupMetadata> groupMetadata = new ConcurrentHashMap<>();
+    private final StoredConsumerGroups consumerGroups = new StoredConsumerGroups();
     private final Map<Long, Map<String, Map<TopicPartition, CommittedOffset>>> pendingByProducer =
             new ConcurrentHashMap<>();
     private volatile boolean failNextCommit;
@@ -96,6 +99,7 @@ public final class InMemoryOffsetStore implements OffsetStore {
     public CompletableFuture<Void> deleteGroup(String groupId) {
         byGroup.remove(groupId);
         groupMetadata.remove(groupId);
+        consumerGroups.remove(groupId);
         return CompletableFuture.completedFuture(null);
     }
 
@@ -112,6 +116,21 @@ public final class InMemoryOffsetStore implements OffsetStore {
         }
         groupMetadata.put(group.groupId(), group);
         return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletableFuture<Void> storeConsumerGroupRecords(String groupId, List<ConsumerGroupRecord> records) {
+        if (failNextGroupStore) {
+            failNextGroupStore = false;
+            return CompletableFuture.failedFuture(new NotEnoughReplicasException("log unavailable"));
+        }
+        consumerGroups.apply(groupId, records);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public Map<String, List<ConsumerGroupRecord>> storedConsumerGroups(Predicate<String> groupIds) {
+        return consumerGroups.matching(groupIds);
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,8 +104,10 @@ public final class GroupCoordination implements AutoCloseable {
                     @Override
                     public void load(int partition) {
                         store.loadPartition(partition);
-                        coordinator.loadGroups(store.storedGroups(
-                                groupId -> OffsetsTopic.partitionFor(groupId, count) == partition));
+                        Predicate<String> ofPartition = groupId -> OffsetsTopic.partitionFor(groupId, count)
+                                == partition;
+                        coordinator.loadGroups(store.storedGroups(ofPartition));
+                        coordinator.loadConsumerGroups(store.storedConsumerGroups(ofPartition));
                     }
 
                     @Override

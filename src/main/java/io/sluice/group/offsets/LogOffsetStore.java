@@ -10,6 +10,8 @@ import io.sluice.config.BrokerConfig;
 import io.sluice.group.CommittedOffset;
 import io.sluice.group.GroupMetadata;
 import io.sluice.group.OffsetStore;
+import io.sluice.group.consumer.ConsumerGroupRecord;
+import io.sluice.group.consumer.StoredConsumerGroups;
 import io.sluice.log.Log;
 import io.sluice.metadata.MetadataImage;
 import io.sluice.quorum.MetadataService;
@@ -72,6 +74,7 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
     private final Map<String, Map<TopicPartition, CommittedOffset>> offsets = new ConcurrentHashMap<>();
     /** The latest replicated group metadata record of each loaded group that has one. */
     private final Map<String, GroupMetadata> groupMetadata = new ConcurrentHashMap<>();
+    private final StoredConsumerGroups consumerGroups = new StoredConsumerGroups();
     private volatile ScheduledFuture<?> expiryTask;
     /** The event threads {@link #open} started for this store, stopped on close. */
     private volatile ExecutorService ownedEvents;
@@ -94,7 +97,7 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
     }
 
     /** What one write changes, as the runtime holds it until replicated. */
-    private sealed interface OffsetsChange permits GroupWrite, TxnOffsets, TxnEnd {
+    private sealed interface OffsetsChange permits GroupWrite, TxnOffsets, TxnEnd, ConsumerGroupWrite {
     }
 
     /** One write of one group. */
@@ -107,6 +110,10 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
     }
 
     /** A transaction marker written to one offsets partition. */
+    /** Records of a KIP-848 consumer group, in the order the group changed. */
+    private record ConsumerGroupWrite(String groupId, List<ConsumerGroupRecord> records) implements OffsetsChange {
+    }
+
     private record TxnEnd(int partition, long producerId, boolean commit) implements OffsetsChange {
     }
 
@@ -241,6 +248,7 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
             forgetGroupsOf(partition);
             Map<String, Map<TopicPartition, CommittedOffset>> loaded = new HashMap<>();
             Map<String, GroupMetadata> loadedGroups = new HashMap<>();
+            StoredConsumerGroups loadedConsumerGroups = new StoredConsumerGroups();
             TransactionalOffsets undecided = new TransactionalOffsets();
             long records = LogReplay.replay(partitionLog, (batch, record) -> {
                 if (batch.isControlBatch()) {
@@ -255,6 +263,8 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
                     }
                 } else if (batch.isTransactional()) {
                     applyTransactional(undecided, batch.producerId(), record);
+                } else if (record.hasKey() && ConsumerGroupRecordCodec.isConsumerGroupKey(record.key())) {
+                    applyConsumerGroupRecord(loadedConsumerGroups, record);
                 } else {
                     apply(loaded, loadedGroups, record);
                 }
@@ -266,6 +276,7 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
                 }
             });
             groupMetadata.putAll(loadedGroups);
+            loadedConsumerGroups.matching(group -> true).forEach(consumerGroups::apply);
             log.debug("Loaded committed offsets of {} groups and metadata of {} groups from {} records of {} in {} ms",
                     loaded.size(), loadedGroups.size(), records, tp,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
@@ -297,7 +308,19 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
         Predicate<String> ofPartition = groupId -> OffsetsTopic.partitionFor(groupId, numPartitions) == partition;
         offsets.keySet().removeIf(ofPartition);
         groupMetadata.keySet().removeIf(ofPartition);
+        consumerGroups.forget(ofPartition);
         transactional.forget(ofPartition);
+    }
+
+    private static void applyConsumerGroupRecord(StoredConsumerGroups target, Record record) {
+        ConsumerGroupRecord decoded = ConsumerGroupRecordCodec.decode(record.key(),
+                record.hasValue() ? record.value() : null);
+        if (decoded == null) {
+            log.warn("Skipping a consumer group record at offset {}: a record type or version this broker does "
+                    + "not know", record.offset());
+        } else {
+            target.apply(decoded);
+        }
     }
 
     /** An offset record of a transaction found while loading: pending until the producer's marker. */
@@ -396,7 +419,27 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
     @Override
     public CompletableFuture<Void> deleteGroup(String groupId) {
         GroupChange tombstone = new GroupChange(null);
-        return write(groupId, current -> new Changes(removalsOf(current, tp -> true), tombstone));
+        List<ConsumerGroupRecord> consumerTombstones = new ArrayList<>();
+        for (ConsumerGroupRecord record : consumerGroups.of(groupId)) {
+            consumerTombstones.add(new ConsumerGroupRecord.Tombstone(record.type(), groupId, record.memberId()));
+        }
+        CompletableFuture<Void> consumerGroup = consumerTombstones.isEmpty() ? CompletableFuture.completedFuture(null)
+                : storeConsumerGroupRecords(groupId, consumerTombstones);
+        return consumerGroup.thenCompose(done -> write(groupId, current -> new Changes(removalsOf(current,
+                tp -> true), tombstone)));
+    }
+
+    @Override
+    public CompletableFuture<Void> storeConsumerGroupRecords(String groupId, List<ConsumerGroupRecord> records) {
+        List<ConsumerGroupRecord> copy = List.copyOf(records);
+        int partition = OffsetsTopic.partitionFor(groupId, numPartitions);
+        return runtime.scheduleWrite(partition, pending -> new CoordinatorRuntime.WriteResult<OffsetsChange, Void>(
+                encodeConsumerGroup(copy), new ConsumerGroupWrite(groupId, copy), null));
+    }
+
+    @Override
+    public Map<String, List<ConsumerGroupRecord>> storedConsumerGroups(Predicate<String> groupIds) {
+        return consumerGroups.matching(groupIds);
     }
 
     @Override
@@ -519,6 +562,17 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
         return MemoryRecords.withRecords(Compression.NONE, records);
     }
 
+    private MemoryRecords encodeConsumerGroup(List<ConsumerGroupRecord> records) {
+        long now = time.milliseconds();
+        SimpleRecord[] encoded = new SimpleRecord[records.size()];
+        for (int i = 0; i < encoded.length; i++) {
+            ConsumerGroupRecord record = records.get(i);
+            encoded[i] = new SimpleRecord(now, ConsumerGroupRecordCodec.encodeKey(record),
+                    ConsumerGroupRecordCodec.encodeValue(record));
+        }
+        return MemoryRecords.withRecords(Compression.NONE, encoded);
+    }
+
     /** The group's replicated offsets with its writes still waiting for replication laid over them. */
     private Map<TopicPartition, CommittedOffset> withPending(List<OffsetsChange> pending, String groupId) {
         Map<TopicPartition, CommittedOffset> current = fetch(groupId);
@@ -546,6 +600,8 @@ public final class LogOffsetStore implements OffsetStore, AutoCloseable {
             applyToMemory(write);
         } else if (change instanceof TxnOffsets txn) {
             transactional.add(txn.producerId(), txn.groupId(), txn.offsets());
+        } else if (change instanceof ConsumerGroupWrite write) {
+            consumerGroups.apply(write.groupId(), write.records());
         } else if (change instanceof TxnEnd end) {
             Map<String, Map<TopicPartition, CommittedOffset>> ended = transactional.complete(end.producerId(),
                     groupId -> OffsetsTopic.partitionFor(groupId, numPartitions) == end.partition());

@@ -5,18 +5,25 @@ import io.sluice.quorum.MetadataService;
 import io.sluice.protocol.ApiRegistry;
 import org.apache.kafka.common.protocol.ApiKeys;
 
-/** Registers the consumer-group APIs (classic protocol, offsets, group administration). */
+/** Registers the consumer-group APIs (classic and KIP-848 protocols, offsets, group administration). */
 public final class GroupApis {
     private GroupApis() {
     }
 
     /**
      * FindCoordinator answers from the metadata (for transactional ids too, asking for __transaction_state with
-     * {@code transactionTopicNeeded} when it is missing); the other APIs go to the coordinator.
+     * {@code transactionTopicNeeded} when it is missing); the other APIs go to the coordinator. The KIP-848 APIs
+     * are advertised only with {@code consumerProtocol} (group.coordinator.rebalance.protocols has "consumer"), so
+     * clients asking for {@code group.protocol=consumer} otherwise hear that the cluster does not support it.
      */
     public static void register(ApiRegistry registry, GroupCoordinator coordinator, MetadataService metadata,
                                 Runnable transactionTopicNeeded,
-                                TxnOffsetCommitHandler.TransactionPartitionAdder transactions) {
+                                TxnOffsetCommitHandler.TransactionPartitionAdder transactions,
+                                boolean consumerProtocol) {
+        if (consumerProtocol) {
+            registry.register(ApiKeys.CONSUMER_GROUP_HEARTBEAT, 0, 1, new ConsumerGroupHeartbeatHandler(coordinator))
+                    .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, 0, 1, new ConsumerGroupDescribeHandler(coordinator));
+        }
         registry.register(ApiKeys.FIND_COORDINATOR, 0, 6, new FindCoordinatorHandler(metadata, transactionTopicNeeded))
                 .register(ApiKeys.JOIN_GROUP, 0, 9, new JoinGroupHandler(coordinator))
                 .register(ApiKeys.SYNC_GROUP, 0, 5, new SyncGroupHandler(coordinator))

@@ -13,9 +13,8 @@ import org.apache.kafka.common.message.ListGroupsResponseData.ListedGroup;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ListGroupsRequest;
 
-/** ListGroups v0-5, with v4's states filter and v5's types filter (every group here is a "classic" group). */
+/** ListGroups v0-5, with v4's states filter and v5's types filter ("classic", "consumer"). */
 public final class ListGroupsHandler implements ApiHandler<ListGroupsRequest> {
-    static final String CLASSIC_GROUP_TYPE = "classic";
 
     private final GroupCoordinator coordinator;
 
@@ -28,19 +27,17 @@ public final class ListGroupsHandler implements ApiHandler<ListGroupsRequest> {
         List<String> states = lowerCase(request.data().statesFilter());
         List<String> types = lowerCase(request.data().typesFilter());
         ListGroupsResponseData response = new ListGroupsResponseData().setErrorCode(Errors.NONE.code());
-        if (!types.isEmpty() && !types.contains(CLASSIC_GROUP_TYPE)) {
-            return CompletableFuture.completedFuture(response);
-        }
         return coordinator.listGroups().thenApply(listings -> {
             listings.sort(Comparator.comparing(GroupListing::groupId));
             for (GroupListing listing : listings) {
-                String state = listing.state().kafkaName();
-                if (!states.isEmpty() && !states.contains(state.toLowerCase(Locale.ROOT))) {
+                String state = listing.state();
+                if ((!states.isEmpty() && !states.contains(state.toLowerCase(Locale.ROOT)))
+                        || (!types.isEmpty() && !types.contains(listing.type()))) {
                     continue;
                 }
                 response.groups().add(new ListedGroup().setGroupId(listing.groupId())
                         .setProtocolType(listing.protocolType()).setGroupState(state)
-                        .setGroupType(CLASSIC_GROUP_TYPE));
+                        .setGroupType(listing.type()));
             }
             return response;
         });

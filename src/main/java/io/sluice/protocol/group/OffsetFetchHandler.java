@@ -66,35 +66,46 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> 
             });
             return CompletableFuture.completedFuture(response.setErrorCode(Errors.NONE.code()));
         }
+        List<CompletableFuture<OffsetFetchResponseGroup>> groups = new ArrayList<>();
         for (OffsetFetchRequestGroup group : request.data().groups()) {
-            List<Requested> requested = null;
-            if (group.topics() != null) {
-                requested = new ArrayList<>();
-                for (OffsetFetchRequestTopics topic : group.topics()) {
-                    requested.add(new Requested(topic.name(), topic.partitionIndexes()));
-                }
-            }
-            OffsetFetchResponseGroup responseGroup = new OffsetFetchResponseGroup().setGroupId(group.groupId())
-                    .setErrorCode(Errors.NONE.code());
-            Map<String, Map<Integer, CommittedOffset>> found;
-            try {
-                found = lookUp(group.groupId(), requested, request.data().requireStable());
-            } catch (ApiException e) {
-                // A group coordinated elsewhere or still loading: only that group of the batch fails.
-                response.groups().add(responseGroup.setErrorCode(Errors.forException(e).code()));
-                continue;
-            }
-            found.forEach((topic, partitions) -> {
-                OffsetFetchResponseTopics responseTopic = new OffsetFetchResponseTopics().setName(topic);
-                partitions.forEach((partition, offset) -> responseTopic.partitions().add(
-                        new OffsetFetchResponsePartitions().setPartitionIndex(partition).setErrorCode(errorOf(offset))
-                                .setCommittedOffset(offset.offset()).setCommittedLeaderEpoch(offset.leaderEpoch())
-                                .setMetadata(offset.metadata() == null ? "" : offset.metadata())));
-                responseGroup.topics().add(responseTopic);
-            });
-            response.groups().add(responseGroup);
+            // KIP-848: a member fetching with its epoch must be the group's member at that epoch.
+            groups.add(coordinator.validateOffsetFetch(group.groupId(), group.memberId(), group.memberEpoch())
+                    .thenApply(invalid -> invalid != Errors.NONE
+                            ? new OffsetFetchResponseGroup().setGroupId(group.groupId()).setErrorCode(invalid.code())
+                            : fetchGroup(group, request.data().requireStable())));
         }
-        return CompletableFuture.completedFuture(response);
+        return CompletableFuture.allOf(groups.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            groups.forEach(group -> response.groups().add(group.join()));
+            return response;
+        });
+    }
+
+    private OffsetFetchResponseGroup fetchGroup(OffsetFetchRequestGroup group, boolean requireStable) {
+        List<Requested> requested = null;
+        if (group.topics() != null) {
+            requested = new ArrayList<>();
+            for (OffsetFetchRequestTopics topic : group.topics()) {
+                requested.add(new Requested(topic.name(), topic.partitionIndexes()));
+            }
+        }
+        OffsetFetchResponseGroup responseGroup = new OffsetFetchResponseGroup().setGroupId(group.groupId())
+                .setErrorCode(Errors.NONE.code());
+        Map<String, Map<Integer, CommittedOffset>> found;
+        try {
+            found = lookUp(group.groupId(), requested, requireStable);
+        } catch (ApiException e) {
+            // A group coordinated elsewhere or still loading: only that group of the batch fails.
+            return responseGroup.setErrorCode(Errors.forException(e).code());
+        }
+        found.forEach((topic, partitions) -> {
+            OffsetFetchResponseTopics responseTopic = new OffsetFetchResponseTopics().setName(topic);
+            partitions.forEach((partition, offset) -> responseTopic.partitions().add(
+                    new OffsetFetchResponsePartitions().setPartitionIndex(partition).setErrorCode(errorOf(offset))
+                            .setCommittedOffset(offset.offset()).setCommittedLeaderEpoch(offset.leaderEpoch())
+                            .setMetadata(offset.metadata() == null ? "" : offset.metadata())));
+            responseGroup.topics().add(responseTopic);
+        });
+        return responseGroup;
     }
 
     /** Committed offsets by topic and partition, with "none" (-1) entries for requested partitions never committed. */

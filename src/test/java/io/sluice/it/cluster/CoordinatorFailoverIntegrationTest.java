@@ -33,15 +33,17 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A consumer group survives the SIGKILL of its coordinator: on three broker processes, __consumer_offsets is
  * replicated three ways, the group's coordinator moves to the new leader of its offsets partition, and the
  * group goes on consuming and committing without skipping a record or moving a committed offset backwards.
  * The group's membership is stored in the same partition, so the new coordinator knows the members: they keep
- * their member ids and generation, and no commit is refused for being from an unknown member.
+ * their member ids and generation (or, with KIP-848's protocol, their member epochs and assignments), and no commit
+ * is refused for being from an unknown member.
  */
 class CoordinatorFailoverIntegrationTest {
     private static final String TOPIC = "events";
@@ -107,9 +109,12 @@ class CoordinatorFailoverIntegrationTest {
         final AtomicLong killedAtNanos;
         final AtomicLong firstCommitAfterKillNanos;
         final List<String> commitErrors = new CopyOnWriteArrayList<>();
+        final String protocol;
 
-        Consuming(String bootstrap, Set<String> consumed, AtomicLong killedAtNanos, AtomicLong firstCommitAfterKillNanos) {
+        Consuming(String bootstrap, String protocol, Set<String> consumed, AtomicLong killedAtNanos,
+                  AtomicLong firstCommitAfterKillNanos) {
             this.bootstrap = bootstrap;
+            this.protocol = protocol;
             this.consumed = consumed;
             this.killedAtNanos = killedAtNanos;
             this.firstCommitAfterKillNanos = firstCommitAfterKillNanos;
@@ -117,11 +122,14 @@ class CoordinatorFailoverIntegrationTest {
 
         @Override
         public void run() {
-            try (KafkaConsumer<String, String> consumer = Clients.consumer(bootstrap, Map.of(
-                    ConsumerConfig.GROUP_ID_CONFIG, GROUP,
-                    ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
-                    ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500,
-                    ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50))) {
+            Map<String, Object> settings = new HashMap<>(Map.of(ConsumerConfig.GROUP_ID_CONFIG, GROUP,
+                    ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50, ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol));
+            if (protocol.equals("classic")) {
+                // KIP-848 members take their session and heartbeat interval from the broker.
+                settings.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+                settings.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);
+            }
+            try (KafkaConsumer<String, String> consumer = Clients.consumer(bootstrap, settings)) {
                 consumer.subscribe(List.of(TOPIC));
                 while (!stopping.get()) {
                     try {
@@ -185,13 +193,18 @@ class CoordinatorFailoverIntegrationTest {
         return ends.entrySet().stream().allMatch(e -> now.getOrDefault(e.getKey(), -1L) >= e.getValue());
     }
 
-    @Test
-    void aConsumerGroupSurvivesTheKillOfItsCoordinator() throws Exception {
+    @ParameterizedTest(name = "group.protocol={0}")
+    @ValueSource(strings = {"classic", "consumer"})
+    void aConsumerGroupSurvivesTheKillOfItsCoordinator(String protocol) throws Exception {
         nodes = SluiceProcess.startCluster(dir, 3, Map.of(
                 "broker.session.timeout.ms", "3000",
                 "replica.lag.time.max.ms", "10000",
                 "offsets.topic.num.partitions", "5",
-                "group.initial.rebalance.delay.ms", "0"));
+                "group.initial.rebalance.delay.ms", "0",
+                "group.consumer.heartbeat.interval.ms", "500",
+                "group.consumer.min.heartbeat.interval.ms", "500",
+                "group.consumer.session.timeout.ms", "10000",
+                "group.consumer.min.session.timeout.ms", "10000"));
         String all = nodes.stream().map(SluiceProcess::bootstrap).collect(Collectors.joining(","));
         try (Admin admin = Clients.admin(all)) {
             admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 3)
@@ -209,8 +222,8 @@ class CoordinatorFailoverIntegrationTest {
         Set<String> consumed = ConcurrentHashMap.newKeySet();
         AtomicLong killedAt = new AtomicLong();
         AtomicLong firstCommitAfterKill = new AtomicLong();
-        List<Consuming> members = List.of(new Consuming(all, consumed, killedAt, firstCommitAfterKill),
-                new Consuming(all, consumed, killedAt, firstCommitAfterKill));
+        List<Consuming> members = List.of(new Consuming(all, protocol, consumed, killedAt, firstCommitAfterKill),
+                new Consuming(all, protocol, consumed, killedAt, firstCommitAfterKill));
         for (int i = 0; i < members.size(); i++) {
             startThread(members.get(i), "member-" + i);
         }

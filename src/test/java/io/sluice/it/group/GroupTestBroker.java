@@ -39,6 +39,11 @@ final class GroupTestBroker implements AutoCloseable {
         props.put("log.dirs", dataDir.resolve("logs").toString());
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("group.min.session.timeout.ms", "1000");
+        // KIP-848 members learn of partitions released by others at their next heartbeat.
+        props.put("group.consumer.heartbeat.interval.ms", "500");
+        props.put("group.consumer.min.heartbeat.interval.ms", "500");
+        props.put("group.consumer.session.timeout.ms", "10000");
+        props.put("group.consumer.min.session.timeout.ms", "10000");
         return new GroupTestBroker(SluiceServer.start(BrokerConfig.of(props)));
     }
 
@@ -82,6 +87,19 @@ final class GroupTestBroker implements AutoCloseable {
         props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
         props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "500");
         props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "10000");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.putAll(extra);
+        return new KafkaConsumer<>(props);
+    }
+
+    /** A consumer for {@code group.protocol=consumer}: the broker, not the client, sets sessions and heartbeats. */
+    KafkaConsumer<String, String> modernConsumer(String groupId, Map<String, Object> extra) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.putAll(extra);
         return new KafkaConsumer<>(props);

@@ -93,7 +93,8 @@ class GroupApisTest {
 
     GroupApisTest() {
         GroupApis.register(registry, coordinator, metadata, transactionTopicRequests::incrementAndGet,
-                (id, producer, epoch, tp) -> java.util.concurrent.CompletableFuture.completedFuture(Errors.NONE));
+                (id, producer, epoch, tp) -> java.util.concurrent.CompletableFuture.completedFuture(Errors.NONE),
+                true);
     }
 
     static IntStream findCoordinatorVersions() {
@@ -132,12 +133,25 @@ class GroupApisTest {
                 Map.entry(ApiKeys.OFFSET_COMMIT, new int[] {2, 9}), Map.entry(ApiKeys.OFFSET_FETCH, new int[] {1, 9}),
                 Map.entry(ApiKeys.LIST_GROUPS, new int[] {0, 5}), Map.entry(ApiKeys.DESCRIBE_GROUPS, new int[] {0, 6}),
                 Map.entry(ApiKeys.DELETE_GROUPS, new int[] {0, 2}), Map.entry(ApiKeys.OFFSET_DELETE, new int[] {0, 0}),
-                Map.entry(ApiKeys.TXN_OFFSET_COMMIT, new int[] {0, 5}));
+                Map.entry(ApiKeys.TXN_OFFSET_COMMIT, new int[] {0, 5}),
+                Map.entry(ApiKeys.CONSUMER_GROUP_HEARTBEAT, new int[] {0, 1}),
+                Map.entry(ApiKeys.CONSUMER_GROUP_DESCRIBE, new int[] {0, 1}));
         assertThat(registry.entries()).hasSize(expected.size());
         expected.forEach((key, range) -> {
             assertThat(registry.get(key).minVersion()).as(key.name).isEqualTo((short) range[0]);
             assertThat(registry.get(key).maxVersion()).as(key.name).isEqualTo((short) range[1]);
         });
+    }
+
+    @Test
+    void theConsumerProtocolIsNotAdvertisedWhenTheRebalanceProtocolsLeaveItOut() {
+        ApiRegistry classicOnly = new ApiRegistry();
+        GroupApis.register(classicOnly, coordinator, metadata, () -> { },
+                (id, producer, epoch, tp) -> java.util.concurrent.CompletableFuture.completedFuture(Errors.NONE),
+                false);
+        assertThat(classicOnly.get(ApiKeys.CONSUMER_GROUP_HEARTBEAT)).isNull();
+        assertThat(classicOnly.get(ApiKeys.CONSUMER_GROUP_DESCRIBE)).isNull();
+        assertThat(classicOnly.get(ApiKeys.JOIN_GROUP)).isNotNull();
     }
 
     /** The broker leading the group's offsets partition in {@link TwoBrokers}. */
