@@ -203,7 +203,37 @@ def parse_e2e(text, expected):
             "lat_p50_ms": p50, "lat_p99_ms": p99, "lat_p999_ms": p999}
 
 
-PARSERS = {"producer": parse_producer, "consumer": parse_consumer, "e2e": parse_e2e}
+REBALANCE_LINE = re.compile(r"^REBALANCE (.*)$", re.MULTILINE)
+REBALANCE_ERROR = re.compile(r"^REBALANCE-ERROR .*$", re.MULTILINE)
+REBALANCE_FIGURES = ("all_consumed_ms", "kept_partition_max_gap_ms", "new_member_first_record_ms")
+
+
+def parse_rebalance(text, expected):
+    """The summary line of bench/lib/RebalanceTime.java; `expected` (a record count) does not apply."""
+    error = REBALANCE_ERROR.search(text)
+    if error:
+        raise ValueError(error.group(0).strip())
+    lines = REBALANCE_LINE.findall(text)
+    if not lines:
+        raise ValueError("no REBALANCE summary line")
+    fields = dict(token.split("=", 1) for token in lines[-1].split() if "=" in token)
+    result = {}
+    for key in REBALANCE_FIGURES + ("kept_partitions", "moved_partitions", "steady_max_gap_ms", "settled_ms"):
+        value = fields.get(key)
+        if value is None and key in REBALANCE_FIGURES:
+            raise ValueError(f"REBALANCE line without {key}")
+        # kept_partition_max_gap_ms is "none" when every partition changed owner.
+        if value in (None, "none"):
+            result[key] = None
+        else:
+            result[key] = int(value) if key.endswith("_partitions") else float(value)
+    result["protocol"] = fields.get("protocol")
+    result["assignor"] = fields.get("assignor")
+    return result
+
+
+PARSERS = {"producer": parse_producer, "consumer": parse_consumer, "e2e": parse_e2e,
+           "rebalance": parse_rebalance}
 
 
 def error_summary(text, limit=300):
@@ -274,11 +304,15 @@ def measure(args):
     record["broker_cores"] = cpu_s / elapsed
     if client_cpu_s is not None:
         record["client_cores"] = client_cpu_s / elapsed
-    if "error" not in record:
+    if "error" not in record and record.get("records"):
         record["cpu_s_per_m"] = cpu_s / (record["records"] / 1e6)
     append(args.results, record)
-    status = "FAILED: " + record["error"] if "error" in record else \
-        f"{record.get('rec_s') or 0:.0f} rec/s, cpu {cpu_s:.2f} s"
+    if "error" in record:
+        status = "FAILED: " + record["error"]
+    elif args.parser == "rebalance":
+        status = f"all consumed again after {record['all_consumed_ms']:.0f} ms, cpu {cpu_s:.2f} s"
+    else:
+        status = f"{record.get('rec_s') or 0:.0f} rec/s, cpu {cpu_s:.2f} s"
     print(f"  {args.system:6} {args.workload:14} {status}", file=sys.stderr)
 
 
@@ -348,8 +382,12 @@ class Report:
 def build_report(args):
     with open(args.results) as f:
         records = [json.loads(line) for line in f if line.strip()]
-    workloads = json.loads(args.workloads)  # [[id, description, kind], ...]
-    rep = Report(records, workloads)
+    all_workloads = json.loads(args.workloads)  # [[id, description, kind], ...]
+    # Rebalance workloads time a pause, not throughput: they get a section of their own and stay out of
+    # the per-workload tables and the ratios.
+    workloads = [w for w in all_workloads if w[2] != "rebalance"]
+    rebalance_workloads = [w for w in all_workloads if w[2] == "rebalance"]
+    rep = Report(records, all_workloads)
     meta = dict(kv.split("=", 1) for kv in args.meta)
     lines = []
     ratios = []  # (label, ratio, goal_value, better_when_higher)
@@ -442,6 +480,8 @@ def build_report(args):
                  "the client tool's JVM (its rusage at exit). When broker and client together use all the machine's "
                  "cores, the client cannot go faster than the cores the broker leaves it.")
     lines.append("")
+    if rebalance_workloads:
+        lines.extend(rebalance_section(rep, rebalance_workloads, meta, failures))
     lines.append("## Broker footprint")
     lines.append("")
     lines.append("| Metric | Kafka | Sluice | Ratio | Goal |")
@@ -479,6 +519,59 @@ def build_report(args):
         f.write("\n".join(lines))
     with open(args.svg, "w") as f:
         f.write(svg_chart(ratios, f"Sluice / Kafka ({args.mode}, {meta.get('date', '')})"))
+
+
+ORDINALS = {1: "second", 2: "third", 3: "fourth", 4: "fifth", 5: "sixth", 6: "seventh", 7: "eighth", 8: "ninth"}
+
+
+def rebalance_section(rep, workloads, meta, failures):
+    """Consumer group rebalance: one row per group protocol, the median of each figure per broker."""
+    members = meta.get("rebalance_members", "?")
+    partitions = meta.get("rebalance_partitions", "?")
+    joiner = ORDINALS.get(int(members), "new") if members.isdigit() else "new"
+    lines = [f"## Consumer group rebalance (a {joiner} member joins a {members}-member group on {partitions} partitions)",
+             "",
+             "| Protocol | Kafka all consumed again ms | Sluice all consumed again ms | Ratio "
+             "| Kafka kept-partition longest gap ms | Sluice kept-partition longest gap ms "
+             "| Kafka new member's first record ms | Sluice new member's first record ms |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    assignors = []
+    for wid, desc, kind in workloads:
+        k = {key: rep.stat("kafka", wid, key) for key in REBALANCE_FIGURES}
+        s = {key: rep.stat("sluice", wid, key) for key in REBALANCE_FIGURES}
+        cells = {}
+        for system, v in (("kafka", k), ("sluice", s)):
+            for err in sorted(set(rep.errors(system, wid))):
+                failures.append((desc, system, err))
+            failed = v["all_consumed_ms"] is None and rep.errors(system, wid)
+            cells[system] = {key: "FAILED" if failed else fmt(v[key], 0) for key in REBALANCE_FIGURES}
+            names = sorted({r.get("assignor") or "unknown" for r in rep.runs_of(system, wid) if "error" not in r})
+            if names:
+                assignors.append(f"{wid.split('-', 1)[-1]} on {system.capitalize()}: {', '.join(names)}")
+        lines.append("| {} | {} | {} | {} | {} | {} | {} | {} |".format(
+            desc, cells["kafka"]["all_consumed_ms"], cells["sluice"]["all_consumed_ms"],
+            fmt_ratio(ratio(s["all_consumed_ms"], k["all_consumed_ms"])),
+            cells["kafka"]["kept_partition_max_gap_ms"], cells["sluice"]["kept_partition_max_gap_ms"],
+            cells["kafka"]["new_member_first_record_ms"], cells["sluice"]["new_member_first_record_ms"]))
+    lines.append("")
+    lines.append("`bench/lib/RebalanceTime.java` (kafka-clients " + meta.get("kafka_version", "") + "), in one JVM: a "
+                 "producer sends one small record to every partition every 10 ms; the group's members each poll on "
+                 "their own thread with client defaults (auto.offset.reset=latest aside) and each broker's own group "
+                 "defaults. Once the group is steady, one more member starts at t0; all figures are ms from t0. All "
+                 "consumed again: until every partition has delivered a record produced after t0 to its owner in the "
+                 "settled group, after that owner (re)acquired it (a partition that moves counts from its new owner). "
+                 "Kept-partition longest gap: the longest time between two deliveries of a partition whose owner is "
+                 "the same before and after (an eager rebalance revokes and reassigns it too). New member's first "
+                 "record: until the new member received any record. A member learns of a rebalance on its next heartbeat, so each figure varies between runs "
+                 "by up to a heartbeat interval (Kafka's defaults: 3 s client heartbeat.interval.ms for the classic "
+                 "protocol, 5 s broker group.consumer.heartbeat.interval.ms for KIP-848). Ratio = Sluice / Kafka "
+                 "of all consumed again; not in the chart. Broker CPU and peak RSS of these runs are in the "
+                 ".jsonl results.")
+    if assignors:
+        lines.append("")
+        lines.append("Assignor the group reported (Admin describeConsumerGroups): " + "; ".join(assignors) + ".")
+    lines.append("")
+    return lines
 
 
 def svg_chart(ratios, title):
