@@ -360,6 +360,17 @@ final class ClassicRebalance {
     // ---------------------------------------------------------------- sessions and removal
 
     /** (Re)arms the member's session: it is removed if nothing is heard from it for its session timeout. */
+    /**
+     * In the group's event: a group converted from a KIP-848 consumer group (its last consumer-protocol member left)
+     * is served here from now on; its members' sessions start and a rebalance begins, so each rejoins with the
+     * classic protocol and the leader assigns again.
+     */
+    void adoptConverted(ClassicGroup group) {
+        groups.put(group);
+        group.members().forEach(member -> scheduleSession(group, member));
+        prepareRebalance(group, "the group became classic again");
+    }
+
     void scheduleSession(ClassicGroup group, GroupMember member) {
         long epoch = group.rebalance().cancelSession(member);
         if (group.rebalance().awaitsJoin(member)) {

@@ -56,6 +56,7 @@ final class ConsumerRebalance {
     private final GroupTimer timer;
     private final ConsumerGroupConfig config;
     private final Supplier<MetadataImage> metadata;
+    private final ClassicRebalance classicGroups;
     private final TopicSubscriptions subscriptions = new TopicSubscriptions();
     /** Per group and member: its session timer and, while it must revoke partitions, its revocation deadline. */
     private final Map<String, Map<String, MemberTimers>> timers = new ConcurrentHashMap<>();
@@ -91,7 +92,7 @@ final class ConsumerRebalance {
     }
 
     /** A request refused with an error the member understands. */
-    private static final class Refused extends RuntimeException {
+    static final class Refused extends RuntimeException {
         final Errors error;
 
         Refused(Errors error, String message) {
@@ -101,8 +102,9 @@ final class ConsumerRebalance {
     }
 
     ConsumerRebalance(Groups groups, OffsetStore store, GroupTimer timer, ConsumerGroupConfig config,
-                      Supplier<MetadataImage> metadata) {
+                      Supplier<MetadataImage> metadata, ClassicRebalance classicGroups) {
         this.groups = groups;
+        this.classicGroups = classicGroups;
         this.store = store;
         this.timer = timer;
         this.config = config;
@@ -190,14 +192,36 @@ final class ConsumerRebalance {
                         + request.subscribedTopicRegex() + "` is not a valid regular expression: " + e.getMessage());
             }
         }
-        ConsumerGroup group = consumerGroup(groupId, epoch == 0);
         List<ConsumerGroupRecord> records = new ArrayList<>();
+        ConsumerGroup group = consumerGroup(groupId, epoch == 0, records);
         ConsumerGroupMember member = memberFor(group, request, clientId, clientHost, records);
         boolean joining = epoch == 0;
 
         ConsumerGroupMember updated = member.withHeartbeat(request.rackId(), clientId, clientHost,
                 request.subscribedTopicNames(), request.subscribedTopicRegex(),
                 joining ? request.rebalanceTimeoutMs() : null, request.serverAssignor());
+        Map<Uuid, Set<Integer>> owned = ownedPartitions(request);
+        ConsumerGroupMember reconciled = applyMember(group, member, updated, owned, records);
+
+        ConsumerGroupHeartbeatResponseData response = new ConsumerGroupHeartbeatResponseData()
+                .setMemberId(reconciled.memberId()).setMemberEpoch(reconciled.memberEpoch())
+                .setHeartbeatIntervalMs(heartbeatInterval(group));
+        boolean assignmentChanged = !reconciled.assignedPartitions().equals(member.assignedPartitions());
+        if (joining || assignmentChanged || (owned != null && !owned.equals(reconciled.assignedPartitions()))) {
+            response.setAssignment(assignmentOf(reconciled.assignedPartitions()));
+        }
+        return new Outcome(response, records);
+    }
+
+    /**
+     * In the group's event: the member as it heartbeats now ({@code updated}, from {@code member} as the group knew
+     * it, or a new one) joins the group; a changed subscription bumps the group epoch, a new epoch gets a new target
+     * assignment, and the member reconciles towards its part ({@code owned}: what it says it owns, or null). Its
+     * session and any revocation deadline start again. Returns the member as it is now.
+     */
+    ConsumerGroupMember applyMember(ConsumerGroup group, ConsumerGroupMember member, ConsumerGroupMember updated,
+                                    Map<Uuid, Set<Integer>> owned, List<ConsumerGroupRecord> records) {
+        String groupId = group.groupId();
         boolean isNew = group.member(member.memberId()) == null;
         if (isNew || updated.metadataDiffers(member)) {
             records.add(updated.metadataRecord(groupId));
@@ -213,8 +237,6 @@ final class ConsumerRebalance {
         if (group.groupEpoch() > group.assignmentEpoch()) {
             computeTargetAssignment(group, image, records);
         }
-
-        Map<Uuid, Set<Integer>> owned = ownedPartitions(request);
         ConsumerGroupMember reconciled;
         try {
             reconciled = MemberReconciliation.reconcile(updated, group.assignmentEpoch(),
@@ -229,15 +251,20 @@ final class ConsumerRebalance {
         }
         scheduleSession(group, reconciled);
         scheduleRevocationDeadline(group, reconciled);
+        return reconciled;
+    }
 
-        ConsumerGroupHeartbeatResponseData response = new ConsumerGroupHeartbeatResponseData()
-                .setMemberId(reconciled.memberId()).setMemberEpoch(reconciled.memberEpoch())
-                .setHeartbeatIntervalMs(heartbeatInterval(group));
-        boolean assignmentChanged = !reconciled.assignedPartitions().equals(member.assignedPartitions());
-        if (joining || assignmentChanged || (owned != null && !owned.equals(reconciled.assignedPartitions()))) {
-            response.setAssignment(assignmentOf(reconciled.assignedPartitions()));
+    /** The target assignment is due again (a classic member's heartbeat may be the first to see a new epoch). */
+    void refreshTargetAssignment(ConsumerGroup group, List<ConsumerGroupRecord> records) {
+        MetadataImage image = metadata.get();
+        Map<String, ConsumerGroup.SubscribedTopic> subscribed = subscriptions.resolve(group.members(), image);
+        if (!subscribed.equals(group.subscribedTopics())) {
+            group.setSubscribedTopics(subscribed);
+            bumpGroupEpoch(group, records);
         }
-        return new Outcome(response, records);
+        if (group.groupEpoch() > group.assignmentEpoch()) {
+            computeTargetAssignment(group, image, records);
+        }
     }
 
     /**
@@ -250,8 +277,13 @@ final class ConsumerRebalance {
                 : Math.min(config.heartbeatIntervalMs(), RECONCILING_HEARTBEAT_INTERVAL_MS);
     }
 
-    /** The group of the id, created when a member joins; an empty classic group of that id gives way to it. */
-    private ConsumerGroup consumerGroup(String groupId, boolean joining) {
+    /**
+     * The group of the id, created when a member joins. An empty classic group of that id gives way to it; a classic
+     * group with members is converted (an online upgrade, {@code group.consumer.migration.policy} bidirectional or
+     * upgrade): its members stay, on the classic protocol, each at the group's generation with what it was
+     * assigned, so nothing moves until the target assignment says so.
+     */
+    private ConsumerGroup consumerGroup(String groupId, boolean joining, List<ConsumerGroupRecord> records) {
         ConsumerGroup group = groups.consumerGroup(groupId);
         if (group != null) {
             return group;
@@ -259,8 +291,10 @@ final class ConsumerRebalance {
         ClassicGroup classic = groups.find(groupId);
         if (classic != null && !classic.is(GroupState.DEAD)) {
             if (!classic.is(GroupState.EMPTY)) {
-                throw new Refused(Errors.GROUP_ID_NOT_FOUND, "Group " + groupId
-                        + " is a classic group with members; consumer protocol members cannot join it.");
+                if (!joining) {
+                    throw new Refused(Errors.UNKNOWN_MEMBER_ID, "Group " + groupId + " has no such member.");
+                }
+                return upgrade(classic, records);
             }
             classic.transitionTo(GroupState.DEAD);
             groups.remove(classic);
@@ -271,6 +305,56 @@ final class ConsumerRebalance {
         group = new ConsumerGroup(groupId);
         groups.putConsumerGroup(group);
         return group;
+    }
+
+    private ConsumerGroup upgrade(ClassicGroup classic, List<ConsumerGroupRecord> records) {
+        String refusal = GroupMigration.refusesUpgrade(classic, config);
+        if (refusal != null) {
+            throw new Refused(Errors.GROUP_ID_NOT_FOUND, "Group " + classic.groupId() + " cannot become a "
+                    + "consumer group: " + refusal);
+        }
+        ConsumerGroup group = GroupMigration.toConsumerGroup(classic, metadata.get(), records);
+        ClassicRebalance.stopServing(classic);
+        classic.transitionTo(GroupState.DEAD);
+        groups.remove(classic);
+        group.setSubscribedTopics(subscriptions.resolve(group.members(), metadata.get()));
+        groups.putConsumerGroup(group);
+        for (ConsumerGroupMember member : group.members()) {
+            scheduleSession(group, member);
+        }
+        log.info("Classic group {} became a consumer group (a member of the consumer protocol joined) with {} "
+                + "classic member(s) at epoch {}", group.groupId(), group.members().size(), group.groupEpoch());
+        return group;
+    }
+
+    /**
+     * In the group's event, after a member left: the last consumer-protocol member of a mixed group is gone, so the
+     * group becomes classic again ({@code group.consumer.migration.policy} bidirectional or downgrade), its members
+     * rejoining in a classic rebalance. The classic group's record is written before the tombstones of the
+     * consumer group's records (which go with the caller's records), so the log replays as a classic group.
+     */
+    private void maybeDowngrade(ConsumerGroup group, List<ConsumerGroupRecord> records) {
+        if (group.isEmpty() || !GroupMigration.allowsDowngrade(config)
+                || group.members().stream().anyMatch(member -> !member.isClassic())) {
+            return;
+        }
+        GroupMetadata metadataOfClassic = GroupMigration.toClassicMetadata(group, metadata.get(), timer.nowMs());
+        cancelTimers(group.groupId());
+        group.markDead();
+        groups.removeConsumerGroup(group);
+        for (ConsumerGroupRecord record : store.storedConsumerGroups(group.groupId()::equals)
+                .getOrDefault(group.groupId(), List.of())) {
+            records.add(new ConsumerGroupRecord.Tombstone(record.type(), group.groupId(), record.memberId()));
+        }
+        store.storeGroup(metadataOfClassic).whenComplete((done, failure) -> {
+            if (failure != null) {
+                log.warn("Could not store group {} as a classic group: {}", group.groupId(),
+                        GroupResponses.groupStoreError(failure));
+            }
+        });
+        classicGroups.adoptConverted(ClassicGroup.restore(metadataOfClassic));
+        log.info("Consumer group {} became a classic group again (its last consumer-protocol member left) with {} "
+                + "member(s)", group.groupId(), metadataOfClassic.members().size());
     }
 
     /**
@@ -362,8 +446,7 @@ final class ConsumerRebalance {
     }
 
     /** In the group's event: the member is gone; the others get a new target assignment at their next heartbeat. */
-    private void removeMember(ConsumerGroup group, String memberId, List<ConsumerGroupRecord> records,
-                              String reason) {
+    void removeMember(ConsumerGroup group, String memberId, List<ConsumerGroupRecord> records, String reason) {
         cancelTimers(group.groupId(), memberId);
         if (group.removeMember(memberId) == null) {
             return;
@@ -371,6 +454,7 @@ final class ConsumerRebalance {
         tombstones(group.groupId(), memberId, records);
         bumpGroupEpoch(group, records);
         log.debug("Member {} of consumer group {} removed: {}", memberId, group.groupId(), reason);
+        maybeDowngrade(group, records);
     }
 
     private static void tombstones(String groupId, String memberId, List<ConsumerGroupRecord> records) {
@@ -517,7 +601,9 @@ final class ConsumerRebalance {
         }
         String memberId = member.memberId();
         GroupTimer.Scheduled[] self = new GroupTimer.Scheduled[1];
-        self[0] = timer.schedule(config.sessionTimeoutMs(), () -> expire(group, memberId, memberTimers, self[0],
+        int sessionTimeoutMs = member.isClassic() ? member.classicProtocols().sessionTimeoutMs()
+                : config.sessionTimeoutMs();
+        self[0] = timer.schedule(sessionTimeoutMs, () -> expire(group, memberId, memberTimers, self[0],
                 "its session timed out"));
         memberTimers.session = self[0];
     }
@@ -621,7 +707,7 @@ final class ConsumerRebalance {
     // ---------------------------------------------------------------- writing
 
     /** Writes the records (nothing when there are none); NONE once replicated, else the error for the member. */
-    private CompletableFuture<Errors> write(String groupId, List<ConsumerGroupRecord> records) {
+    CompletableFuture<Errors> write(String groupId, List<ConsumerGroupRecord> records) {
         if (records.isEmpty()) {
             return CompletableFuture.completedFuture(Errors.NONE);
         }

@@ -35,7 +35,9 @@ import org.apache.kafka.common.protocol.Errors;
  * see it. Its parts, each owning one job over the same {@link Groups}:
  * <ul>
  *   <li>{@link ClassicRebalance}: JoinGroup, SyncGroup, Heartbeat, LeaveGroup, the join phase, member sessions;</li>
- *   <li>{@link ConsumerRebalance}: KIP-848's ConsumerGroupHeartbeat, target assignments and reconciliation;</li>
+ *   <li>{@link ConsumerRebalance}: KIP-848's ConsumerGroupHeartbeat, target assignments and reconciliation, with
+ *   {@link ClassicMembersOfConsumerGroups} for classic members of such groups and {@link GroupMigration} for
+ *   converting groups between the protocols;</li>
  *   <li>{@link GroupOffsets}: OffsetCommit, OffsetFetch, OffsetDelete;</li>
  *   <li>{@link GroupAdmin}: ListGroups, DescribeGroups, ConsumerGroupDescribe, DeleteGroups;</li>
  *   <li>{@link GroupLoader}: loading and unloading groups as offsets partitions move.</li>
@@ -60,6 +62,7 @@ public final class GroupCoordinator implements AutoCloseable {
 
     private final ClassicRebalance rebalance;
     private final ConsumerRebalance consumerRebalance;
+    private final ClassicMembersOfConsumerGroups classicMembers;
     private final GroupOffsets offsets;
     private final GroupAdmin admin;
     private final GroupLoader loader;
@@ -90,7 +93,8 @@ public final class GroupCoordinator implements AutoCloseable {
                             Executor events, Supplier<MetadataImage> metadata) {
         Groups groups = new Groups(store, ownership, events);
         this.rebalance = new ClassicRebalance(groups, store, timer, config);
-        this.consumerRebalance = new ConsumerRebalance(groups, store, timer, config.consumer(), metadata);
+        this.consumerRebalance = new ConsumerRebalance(groups, store, timer, config.consumer(), metadata, rebalance);
+        this.classicMembers = new ClassicMembersOfConsumerGroups(groups, consumerRebalance, metadata);
         this.offsets = new GroupOffsets(groups, store, timer);
         this.admin = new GroupAdmin(groups, store, consumerRebalance, metadata);
         this.loader = new GroupLoader(groups, rebalance, consumerRebalance);
@@ -103,11 +107,10 @@ public final class GroupCoordinator implements AutoCloseable {
     public CompletableFuture<JoinGroupResponseData> joinGroup(JoinGroupRequestData request, String clientId,
                                                               String clientHost, boolean requireKnownMemberId) {
         if (consumerRebalance.hasGroup(request.groupId())) {
-            // A classic member cannot join a KIP-848 group that has members; an empty one becomes classic.
+            // An empty KIP-848 group becomes classic; one with members takes the classic member in (a mixed group).
             return consumerRebalance.giveWayToClassic(request.groupId()).thenCompose(free -> free
                     ? rebalance.joinGroup(request, clientId, clientHost, requireKnownMemberId)
-                    : CompletableFuture.completedFuture(GroupResponses.joinError(request.memberId(),
-                            Errors.INCONSISTENT_GROUP_PROTOCOL)));
+                    : classicMembers.joinGroup(request, clientId, clientHost));
         }
         return rebalance.joinGroup(request, clientId, clientHost, requireKnownMemberId);
     }
@@ -124,16 +127,19 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     public CompletableFuture<SyncGroupResponseData> syncGroup(SyncGroupRequestData request) {
-        return rebalance.syncGroup(request);
+        return classicMembers.serves(request.groupId()) ? classicMembers.syncGroup(request)
+                : rebalance.syncGroup(request);
     }
 
     public CompletableFuture<Errors> heartbeat(HeartbeatRequestData request) {
-        return rebalance.heartbeat(request);
+        return classicMembers.serves(request.groupId()) ? classicMembers.heartbeat(request)
+                : rebalance.heartbeat(request);
     }
 
     /** Members leave (v3+ may name several, by member id or by group instance id); errors are per member. */
     public CompletableFuture<LeaveGroupResponseData> leaveGroup(String groupId, List<MemberIdentity> leaving) {
-        return rebalance.leaveGroup(groupId, leaving);
+        return classicMembers.serves(groupId) ? classicMembers.leaveGroup(groupId, leaving)
+                : rebalance.leaveGroup(groupId, leaving);
     }
 
     public CompletableFuture<OffsetCommitResponseData> commitOffsets(OffsetCommitRequestData request, short version) {

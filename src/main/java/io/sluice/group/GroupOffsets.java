@@ -166,9 +166,10 @@ final class GroupOffsets {
             return Errors.UNKNOWN_MEMBER_ID;
         }
         if (memberEpoch != member.memberEpoch()) {
-            return transactional ? Errors.ILLEGAL_GENERATION : Errors.STALE_MEMBER_EPOCH;
+            // A classic member's generation is its member epoch.
+            return transactional || member.isClassic() ? Errors.ILLEGAL_GENERATION : Errors.STALE_MEMBER_EPOCH;
         }
-        if (!transactional && !versionCarriesEpoch) {
+        if (!transactional && !versionCarriesEpoch && !member.isClassic()) {
             return Errors.UNSUPPORTED_VERSION;
         }
         return Errors.NONE;

@@ -7,6 +7,7 @@ import io.sluice.group.consumer.ConsumerGroupState;
 import io.sluice.metadata.MetadataImage;
 import io.sluice.metadata.PartitionImage;
 import io.sluice.metadata.TopicImage;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,12 +17,18 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
+import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
+import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.SyncGroupRequestData;
+import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.Test;
 
@@ -291,21 +298,98 @@ class ConsumerGroupProtocolTest {
         assertThat(store.storedConsumerGroups(g -> true)).isEmpty();
     }
 
-    @Test
-    void aClassicMemberIsRefusedByAnActiveConsumerGroupAndTakesOverAnEmptyOne() throws Exception {
-        heartbeat(join("m1", List.of("t")));
-        JoinGroupRequestData classic = new JoinGroupRequestData().setGroupId(GROUP).setMemberId("")
+    private static JoinGroupRequestData classicJoin(String memberId, List<org.apache.kafka.common.TopicPartition> owned) {
+        ByteBuffer subscription = ConsumerProtocol.serializeSubscription(
+                new ConsumerPartitionAssignor.Subscription(List.of("t"), null, owned));
+        byte[] bytes = new byte[subscription.remaining()];
+        subscription.get(bytes);
+        JoinGroupRequestData join = new JoinGroupRequestData().setGroupId(GROUP).setMemberId(memberId)
                 .setProtocolType("consumer").setSessionTimeoutMs(10_000).setRebalanceTimeoutMs(10_000);
-        classic.protocols().add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range")
-                .setMetadata(new byte[0]));
-        assertThat(coordinator.joinGroup(classic, "client", "/127.0.0.1", false).get(5, TimeUnit.SECONDS)
-                .errorCode()).isEqualTo(Errors.INCONSISTENT_GROUP_PROTOCOL.code());
+        join.protocols().add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range").setMetadata(bytes));
+        return join;
+    }
 
+    private JoinGroupResponseData classicJoinNow(JoinGroupRequestData join) throws Exception {
+        return coordinator.joinGroup(join, "client", "/127.0.0.1", false).get(5, TimeUnit.SECONDS);
+    }
+
+    private Set<Integer> classicSync(String memberId, int generation) throws Exception {
+        SyncGroupResponseData sync = coordinator.syncGroup(new SyncGroupRequestData().setGroupId(GROUP)
+                .setMemberId(memberId).setGenerationId(generation).setProtocolType("consumer")
+                .setProtocolName("range")).get(5, TimeUnit.SECONDS);
+        assertThat(sync.errorCode()).isEqualTo(Errors.NONE.code());
+        Set<Integer> partitions = new HashSet<>();
+        ConsumerProtocol.deserializeAssignment(ByteBuffer.wrap(sync.assignment())).partitions()
+                .forEach(tp -> partitions.add(tp.partition()));
+        return partitions;
+    }
+
+    private Errors classicHeartbeat(String memberId, int generation) throws Exception {
+        return coordinator.heartbeat(new HeartbeatRequestData().setGroupId(GROUP).setMemberId(memberId)
+                .setGenerationId(generation)).get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aClassicMemberJoinsAConsumerGroupAndAnEmptyConsumerGroupBecomesClassic() throws Exception {
+        heartbeat(join("m1", List.of("t")));
+        JoinGroupResponseData joined = classicJoinNow(classicJoin("", List.of()));
+        assertThat(joined.errorCode()).isEqualTo(Errors.NONE.code());
+        assertThat(joined.leader()).isEmpty();
+        String classicId = joined.memberId();
+        // m1 owns everything: the classic member waits for what m1 releases.
+        assertThat(classicSync(classicId, joined.generationId())).isEmpty();
+        assertThat(classicHeartbeat(classicId, joined.generationId())).isEqualTo(Errors.REBALANCE_IN_PROGRESS);
+        Set<Integer> kept = partitionsOf(heartbeat(beat("m1", 1, Set.of(0, 1, 2, 3, 4, 5))));
+        heartbeat(beat("m1", 1, kept));
+        JoinGroupResponseData rejoined = classicJoinNow(classicJoin(classicId, List.of()));
+        Set<Integer> classicPartitions = classicSync(classicId, rejoined.generationId());
+        assertThat(classicPartitions).hasSize(3).doesNotContainAnyElementsOf(kept);
+        assertThat(classicHeartbeat(classicId, rejoined.generationId())).isEqualTo(Errors.NONE);
+        assertThat(describe().members()).extracting(ConsumerGroupDescribeResponseData.Member::memberType)
+                .containsExactlyInAnyOrder((byte) 0, (byte) 1);
+
+        // The last consumer-protocol member leaves: the group is classic again and its member rejoins.
         heartbeat(beat("m1", -1, null));
-        assertThat(coordinator.joinGroup(classic, "client", "/127.0.0.1", false).get(5, TimeUnit.SECONDS)
-                .errorCode()).isEqualTo(Errors.NONE.code());
-        assertThat(store.storedConsumerGroups(g -> true)).isEmpty();
         assertThat(describe().errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
+        assertThat(coordinator.groupState(GROUP).get()).isEqualTo(GroupState.PREPARING_REBALANCE);
+        assertThat(store.storedConsumerGroups(g -> true)).isEmpty();
+        assertThat(classicHeartbeat(classicId, rejoined.generationId())).isEqualTo(Errors.REBALANCE_IN_PROGRESS);
+    }
+
+    @Test
+    void aStableClassicGroupBecomesAConsumerGroupWhenAConsumerProtocolMemberJoins() throws Exception {
+        JoinGroupResponseData joined = classicJoinNow(classicJoin("", List.of()));
+        String classicId = joined.memberId();
+        SyncGroupRequestData leaderSync = new SyncGroupRequestData().setGroupId(GROUP).setMemberId(classicId)
+                .setGenerationId(joined.generationId()).setProtocolType("consumer").setProtocolName("range");
+        List<org.apache.kafka.common.TopicPartition> all = new ArrayList<>();
+        for (int p = 0; p < 6; p++) {
+            all.add(new org.apache.kafka.common.TopicPartition("t", p));
+        }
+        ByteBuffer assignment = ConsumerProtocol.serializeAssignment(new ConsumerPartitionAssignor.Assignment(all));
+        byte[] assignmentBytes = new byte[assignment.remaining()];
+        assignment.get(assignmentBytes);
+        leaderSync.assignments().add(new SyncGroupRequestData.SyncGroupRequestAssignment().setMemberId(classicId)
+                .setAssignment(assignmentBytes));
+        assertThat(coordinator.syncGroup(leaderSync).get(5, TimeUnit.SECONDS).errorCode()).isZero();
+        assertThat(coordinator.groupState(GROUP).get()).isEqualTo(GroupState.STABLE);
+
+        ConsumerGroupHeartbeatResponseData modern = heartbeat(join("m2", List.of("t")));
+        assertThat(modern.errorCode()).isEqualTo(Errors.NONE.code());
+        ConsumerGroupDescribeResponseData.DescribedGroup described = describe();
+        assertThat(described.members()).hasSize(2);
+        assertThat(described.groupEpoch()).isEqualTo(joined.generationId() + 1);
+        // The classic member keeps consuming until asked to revoke, then rejoins reporting what it still owns.
+        assertThat(classicHeartbeat(classicId, joined.generationId())).isEqualTo(Errors.REBALANCE_IN_PROGRESS);
+        JoinGroupResponseData rejoin = classicJoinNow(classicJoin(classicId, all));
+        Set<Integer> kept = classicSync(classicId, rejoin.generationId());
+        assertThat(kept).hasSize(3);
+        List<org.apache.kafka.common.TopicPartition> stillOwned = new ArrayList<>();
+        kept.forEach(p -> stillOwned.add(new org.apache.kafka.common.TopicPartition("t", p)));
+        JoinGroupResponseData revoked = classicJoinNow(classicJoin(classicId, stillOwned));
+        assertThat(revoked.generationId()).isEqualTo(described.groupEpoch());
+        assertThat(partitionsOf(heartbeat(beat("m2", modern.memberEpoch(), Set.of())))).hasSize(3)
+                .doesNotContainAnyElementsOf(kept);
     }
 
     @Test

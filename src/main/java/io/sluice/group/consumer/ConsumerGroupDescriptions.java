@@ -15,7 +15,8 @@ import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData.Describ
  * epoch, subscription, current assignment and target assignment, with topic names from the metadata. Stateless.
  */
 public final class ConsumerGroupDescriptions {
-    /** ConsumerGroupDescribe v1's member type of a member on the consumer protocol. */
+    /** ConsumerGroupDescribe v1's member types. */
+    private static final byte CLASSIC_MEMBER = 0;
     private static final byte CONSUMER_MEMBER = 1;
 
     private ConsumerGroupDescriptions() {
@@ -34,7 +35,7 @@ public final class ConsumerGroupDescriptions {
                     .setSubscribedTopicRegex(member.subscribedTopicRegex())
                     .setAssignment(assignment(member.assignedPartitions(), image))
                     .setTargetAssignment(assignment(group.targetOf(member.memberId()), image))
-                    .setMemberType(CONSUMER_MEMBER));
+                    .setMemberType(member.isClassic() ? CLASSIC_MEMBER : CONSUMER_MEMBER));
         }
         return described;
     }

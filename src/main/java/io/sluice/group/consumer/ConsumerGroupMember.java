@@ -1,5 +1,6 @@
 package io.sluice.group.consumer;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -18,13 +19,16 @@ import org.apache.kafka.common.Uuid;
  *                            heartbeat with it
  * @param assignedPartitions  what it owns now (topic id to partitions)
  * @param partitionsPendingRevocation what it owns but must give up before it moves to the next epoch
+ * @param classicProtocols    for a member on the classic protocol (a mixed group, after an online migration), its
+ *                            session timeout and the protocols it joined with; null for a consumer-protocol member
  */
 public record ConsumerGroupMember(String memberId, String instanceId, String rackId, String clientId,
                                   String clientHost, List<String> subscribedTopicNames, String subscribedTopicRegex,
                                   int rebalanceTimeoutMs, String serverAssignor, int memberEpoch,
                                   int previousMemberEpoch, MemberState state,
                                   Map<Uuid, Set<Integer>> assignedPartitions,
-                                  Map<Uuid, Set<Integer>> partitionsPendingRevocation) {
+                                  Map<Uuid, Set<Integer>> partitionsPendingRevocation,
+                                  ConsumerGroupRecord.ClassicMemberMetadata classicProtocols) {
     /** The epoch of a static member that left with the intention to come back (KIP-345 for KIP-848). */
     public static final int LEFT_STATIC_EPOCH = -2;
     /** The epoch a member leaves with. */
@@ -41,7 +45,7 @@ public record ConsumerGroupMember(String memberId, String instanceId, String rac
                                               String clientHost, List<String> topics, String regex,
                                               int rebalanceTimeoutMs, String serverAssignor) {
         return new ConsumerGroupMember(memberId, instanceId, rackId, clientId, clientHost, topics, regex,
-                rebalanceTimeoutMs, serverAssignor, 0, 0, MemberState.STABLE, Map.of(), Map.of());
+                rebalanceTimeoutMs, serverAssignor, 0, 0, MemberState.STABLE, Map.of(), Map.of(), null);
     }
 
     /** Rebuilt from its stored records; either may be missing (then that half is as for a joining member). */
@@ -51,7 +55,8 @@ public record ConsumerGroupMember(String memberId, String instanceId, String rac
                 ? joining(memberId, null, null, "", "", List.of(), null, -1, null)
                 : joining(memberId, metadata.instanceId(), metadata.rackId(), metadata.clientId(),
                         metadata.clientHost(), metadata.subscribedTopicNames(), metadata.subscribedTopicRegex(),
-                        metadata.rebalanceTimeoutMs(), metadata.serverAssignor());
+                        metadata.rebalanceTimeoutMs(), metadata.serverAssignor())
+                        .withClassicProtocols(classicOrNull(metadata.classicProtocols()));
         return assignment == null ? member : member.reconciled(assignment.memberEpoch(),
                 assignment.previousMemberEpoch(), assignment.state(), assignment.assignedPartitions(),
                 assignment.partitionsPendingRevocation());
@@ -65,14 +70,33 @@ public record ConsumerGroupMember(String memberId, String instanceId, String rac
                 regex != null ? (regex.isEmpty() ? null : regex) : subscribedTopicRegex,
                 rebalanceTimeoutMs != null && rebalanceTimeoutMs > 0 ? rebalanceTimeoutMs : this.rebalanceTimeoutMs,
                 serverAssignor != null ? (serverAssignor.isEmpty() ? null : serverAssignor) : this.serverAssignor,
-                memberEpoch, previousMemberEpoch, state, assignedPartitions, partitionsPendingRevocation);
+                memberEpoch, previousMemberEpoch, state, assignedPartitions, partitionsPendingRevocation,
+                classicProtocols);
+    }
+
+    /** A record without protocols (as Kafka's reader gives for a missing field) is a consumer-protocol member. */
+    private static ConsumerGroupRecord.ClassicMemberMetadata classicOrNull(
+            ConsumerGroupRecord.ClassicMemberMetadata classic) {
+        return classic == null || classic.supportedProtocols().isEmpty() ? null : classic;
+    }
+
+    /** As a member on the classic protocol with that session timeout and those protocols (null: consumer protocol). */
+    public ConsumerGroupMember withClassicProtocols(ConsumerGroupRecord.ClassicMemberMetadata protocols) {
+        return new ConsumerGroupMember(memberId, instanceId, rackId, clientId, clientHost, subscribedTopicNames,
+                subscribedTopicRegex, rebalanceTimeoutMs, serverAssignor, memberEpoch, previousMemberEpoch, state,
+                assignedPartitions, partitionsPendingRevocation, protocols);
+    }
+
+    /** Whether the member speaks the classic protocol (JoinGroup, SyncGroup, Heartbeat) in this consumer group. */
+    public boolean isClassic() {
+        return classicProtocols != null;
     }
 
     /** The same member under another id: a static member that came back as a new instance of its client. */
     public ConsumerGroupMember withMemberId(String newMemberId) {
         return new ConsumerGroupMember(newMemberId, instanceId, rackId, clientId, clientHost, subscribedTopicNames,
                 subscribedTopicRegex, rebalanceTimeoutMs, serverAssignor, memberEpoch, previousMemberEpoch, state,
-                assignedPartitions, partitionsPendingRevocation);
+                assignedPartitions, partitionsPendingRevocation, classicProtocols);
     }
 
     /** With a new epoch (the previous one remembered when it changes), state and assignment. */
@@ -86,7 +110,7 @@ public record ConsumerGroupMember(String memberId, String instanceId, String rac
                                            Map<Uuid, Set<Integer>> assigned, Map<Uuid, Set<Integer>> pendingRevocation) {
         return new ConsumerGroupMember(memberId, instanceId, rackId, clientId, clientHost, subscribedTopicNames,
                 subscribedTopicRegex, rebalanceTimeoutMs, serverAssignor, epoch, previousEpoch, newState, assigned,
-                pendingRevocation);
+                pendingRevocation, classicProtocols);
     }
 
     /** A static member away (LeaveGroup with epoch -2): keeps what it owns until it comes back or its session ends. */
@@ -109,7 +133,8 @@ public record ConsumerGroupMember(String memberId, String instanceId, String rac
     public boolean metadataDiffers(ConsumerGroupMember other) {
         return subscriptionDiffers(other) || !Objects.equals(instanceId, other.instanceId)
                 || !clientId.equals(other.clientId) || !clientHost.equals(other.clientHost)
-                || rebalanceTimeoutMs != other.rebalanceTimeoutMs;
+                || rebalanceTimeoutMs != other.rebalanceTimeoutMs
+                || !sameClassicProtocols(classicProtocols, other.classicProtocols);
     }
 
     /** Whether the stored reconciliation state differs (a current assignment record is due). */
@@ -119,9 +144,28 @@ public record ConsumerGroupMember(String memberId, String instanceId, String rac
                 || !partitionsPendingRevocation.equals(other.partitionsPendingRevocation);
     }
 
+    private static boolean sameClassicProtocols(ConsumerGroupRecord.ClassicMemberMetadata a,
+                                                ConsumerGroupRecord.ClassicMemberMetadata b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        if (a.sessionTimeoutMs() != b.sessionTimeoutMs()
+                || a.supportedProtocols().size() != b.supportedProtocols().size()) {
+            return false;
+        }
+        for (int i = 0; i < a.supportedProtocols().size(); i++) {
+            ConsumerGroupRecord.ClassicProtocol pa = a.supportedProtocols().get(i);
+            ConsumerGroupRecord.ClassicProtocol pb = b.supportedProtocols().get(i);
+            if (!pa.name().equals(pb.name()) || !Arrays.equals(pa.metadata(), pb.metadata())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public ConsumerGroupRecord.MemberMetadata metadataRecord(String groupId) {
         return new ConsumerGroupRecord.MemberMetadata(groupId, memberId, instanceId, rackId, clientId, clientHost,
-                subscribedTopicNames, subscribedTopicRegex, rebalanceTimeoutMs, serverAssignor, null);
+                subscribedTopicNames, subscribedTopicRegex, rebalanceTimeoutMs, serverAssignor, classicProtocols);
     }
 
     public ConsumerGroupRecord.CurrentMemberAssignment assignmentRecord(String groupId) {

@@ -231,6 +231,46 @@ class ConsumerProtocolIntegrationTest {
         }
     }
 
+    @Test
+    void aClassicGroupMigratesToTheConsumerProtocolAndBackWhileItsClassicMemberKeepsConsuming() throws Exception {
+        broker.createTopic("kip848-migrate", 4);
+        try (KafkaConsumer<String, String> classic = broker.consumer("kip848-migrate", Map.of());
+             Admin admin = broker.admin()) {
+            classic.subscribe(List.of("kip848-migrate"));
+            Deadline.pollUntil(TIMEOUT, () -> classic.poll(POLL), () -> classic.assignment().size() == 4,
+                    "the classic consumer to own all 4 partitions");
+            assertThat(describe(admin, "kip848-migrate").type()).isEqualTo(GroupType.CLASSIC);
+
+            try (KafkaConsumer<String, String> modern = consumer("kip848-migrate", Map.of())) {
+                modern.subscribe(List.of("kip848-migrate"));
+                Deadline.pollUntil(TIMEOUT, () -> pollAll(classic, modern),
+                        () -> splitEvenly(4, List.of(classic, modern)),
+                        "the classic and the KIP-848 consumer to split 4 partitions in one group");
+                ConsumerGroupDescription mixed = describe(admin, "kip848-migrate");
+                assertThat(mixed.type()).isEqualTo(GroupType.CONSUMER);
+                assertThat(mixed.members()).hasSize(2);
+
+                broker.produce("kip848-migrate", null, 0, 40);
+                List<String> read = new ArrayList<>();
+                Deadline.pollUntil(TIMEOUT, () -> {
+                    classic.poll(POLL).forEach(r -> read.add(r.value()));
+                    modern.poll(POLL).forEach(r -> read.add(r.value()));
+                }, () -> read.size() >= 40, "both members to read the 40 records");
+                assertThat(read).doesNotHaveDuplicates().hasSize(40);
+            }
+            // The KIP-848 member left: the group is classic again and the classic member takes every partition.
+            Deadline.pollUntil(TIMEOUT, () -> classic.poll(POLL), () -> classic.assignment().size() == 4,
+                    "the classic consumer to own all 4 partitions again");
+            Deadline.pollUntil(TIMEOUT, () -> classic.poll(POLL), () -> {
+                try {
+                    return describe(admin, "kip848-migrate").type() == GroupType.CLASSIC;
+                } catch (Exception e) {
+                    return false;
+                }
+            }, "the group to be classic again");
+        }
+    }
+
     private static ConsumerGroupDescription describe(Admin admin, String groupId) throws Exception {
         return admin.describeConsumerGroups(List.of(groupId)).describedGroups().get(groupId)
                 .get(30, TimeUnit.SECONDS);
