@@ -69,6 +69,31 @@ public final class BrokerConfig {
                 ? List.of() : BootstrapServer.parseList(string(CONTROLLER_QUORUM_BOOTSTRAP_SERVERS));
         this.quorumVoters = quorumVoters(typed.get(CONTROLLER_QUORUM_VOTERS) != null, !quorumBootstrapServers.isEmpty());
         this.logDirs = resolveLogDirs();
+        checkWithin(GROUP_CONSUMER_SESSION_TIMEOUT_MS, GROUP_CONSUMER_MIN_SESSION_TIMEOUT_MS,
+                GROUP_CONSUMER_MAX_SESSION_TIMEOUT_MS);
+        checkWithin(GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS, GROUP_CONSUMER_MIN_HEARTBEAT_INTERVAL_MS,
+                GROUP_CONSUMER_MAX_HEARTBEAT_INTERVAL_MS);
+        if (intValue(GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS) >= intValue(GROUP_CONSUMER_SESSION_TIMEOUT_MS)) {
+            throw new ConfigException("'" + GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS + "' ("
+                    + intValue(GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS) + ") must be less than '"
+                    + GROUP_CONSUMER_SESSION_TIMEOUT_MS + "' (" + intValue(GROUP_CONSUMER_SESSION_TIMEOUT_MS)
+                    + "): members would time out between heartbeats");
+        }
+    }
+
+    /** Kafka's rule for the group.consumer.* timeouts: the value lies within its min and max settings. */
+    private void checkWithin(String key, String minKey, String maxKey) {
+        int value = intValue(key);
+        int min = intValue(minKey);
+        int max = intValue(maxKey);
+        if (min > max) {
+            throw new ConfigException("'" + minKey + "' (" + min + ") must not be greater than '" + maxKey + "' ("
+                    + max + ")");
+        }
+        if (value < min || value > max) {
+            throw new ConfigException("'" + key + "' (" + value + ") must be between '" + minKey + "' (" + min
+                    + ") and '" + maxKey + "' (" + max + "); set them together");
+        }
     }
 
     /**

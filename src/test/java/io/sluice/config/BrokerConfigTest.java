@@ -76,6 +76,24 @@ class BrokerConfigTest {
     }
 
     @Test
+    void consumerGroupTimeoutsMustLieWithinTheirBoundsAsKafkaRequires() {
+        assertThatThrownBy(() -> BrokerConfig.of(Map.of("group.consumer.session.timeout.ms", "10000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("'group.consumer.session.timeout.ms' (10000) must be between "
+                        + "'group.consumer.min.session.timeout.ms' (45000) and 'group.consumer.max.session.timeout.ms' "
+                        + "(60000); set them together");
+        assertThatThrownBy(() -> BrokerConfig.of(Map.of("group.consumer.heartbeat.interval.ms", "15000",
+                "group.consumer.session.timeout.ms", "15000", "group.consumer.min.session.timeout.ms", "1000")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("must be less than");
+        BrokerConfig fast = BrokerConfig.of(Map.of("group.consumer.session.timeout.ms", "10000",
+                "group.consumer.min.session.timeout.ms", "10000", "group.consumer.assignors", "range,uniform"));
+        assertThat(fast.groupConsumerSessionTimeoutMs()).isEqualTo(10000);
+        assertThat(fast.groupConsumerAssignors()).containsExactly("range", "uniform");
+        assertThatThrownBy(() -> BrokerConfig.of(Map.of("group.consumer.assignors", "sticky")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("group.consumer.assignors");
+    }
+
+    @Test
     void votersAndBootstrapServersTogetherAreRefused() {
         assertThatThrownBy(() -> BrokerConfig.of(Map.of("process.roles", "broker",
                 "controller.quorum.voters", "1@c1:9093", "controller.quorum.bootstrap.servers", "c1:9093")))
