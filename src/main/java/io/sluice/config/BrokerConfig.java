@@ -390,6 +390,14 @@ public final class BrokerConfig {
 
     public int groupConsumerSessionTimeoutMs() { return intValue(GROUP_CONSUMER_SESSION_TIMEOUT_MS); }
 
+    public int groupConsumerMinSessionTimeoutMs() { return intValue(GROUP_CONSUMER_MIN_SESSION_TIMEOUT_MS); }
+
+    public int groupConsumerMaxSessionTimeoutMs() { return intValue(GROUP_CONSUMER_MAX_SESSION_TIMEOUT_MS); }
+
+    public int groupConsumerMinHeartbeatIntervalMs() { return intValue(GROUP_CONSUMER_MIN_HEARTBEAT_INTERVAL_MS); }
+
+    public int groupConsumerMaxHeartbeatIntervalMs() { return intValue(GROUP_CONSUMER_MAX_HEARTBEAT_INTERVAL_MS); }
+
     public int groupConsumerMaxSize() { return intValue(GROUP_CONSUMER_MAX_SIZE); }
 
     public List<String> groupConsumerAssignors() { return listValue(GROUP_CONSUMER_ASSIGNORS); }

@@ -69,6 +69,12 @@ public interface Controller {
         return unsupported();
     }
 
+    /** Replaces (incremental=false) or edits (null value = delete the key) a group's config overrides. */
+    default CompletableFuture<Void> alterGroupConfigs(String groupId, Map<String, String> changes,
+                                                      boolean incremental, boolean validateOnly) {
+        return unsupported();
+    }
+
     /** Reserves a block of producer ids for this broker; completes with the first id of the block. */
     default CompletableFuture<Long> allocateProducerIds(int brokerId, int blockSize) {
         return unsupported();

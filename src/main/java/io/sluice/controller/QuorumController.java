@@ -40,6 +40,7 @@ public final class QuorumController implements Controller {
     private final ClusterControl cluster;
     private final TopicControl topics;
     private final PartitionControl partitions;
+    private final GroupConfigControl groupConfigs;
     /** The last operation queued; the next one starts when it is done. */
     private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
 
@@ -95,6 +96,7 @@ public final class QuorumController implements Controller {
                 Objects.requireNonNull(topicConfigValidator, "topicConfigValidator"),
                 Objects.requireNonNull(topicIds, "topicIds"));
         this.partitions = new PartitionControl(image, proposer, queue, cluster::activeTerm);
+        this.groupConfigs = new GroupConfigControl(image, proposer, queue);
     }
 
     private static long monotonicMs() {
@@ -143,6 +145,12 @@ public final class QuorumController implements Controller {
     public CompletableFuture<Void> alterTopicConfigs(String topicName, Map<String, String> changes, boolean incremental,
                                                      boolean validateOnly) {
         return topics.alterTopicConfigs(topicName, changes, incremental, validateOnly);
+    }
+
+    @Override
+    public CompletableFuture<Void> alterGroupConfigs(String groupId, Map<String, String> changes, boolean incremental,
+                                                     boolean validateOnly) {
+        return groupConfigs.alterGroupConfigs(groupId, changes, incremental, validateOnly);
     }
 
     @Override

@@ -273,8 +273,9 @@ final class ConsumerRebalance {
      * heartbeat (Kafka makes it wait the full interval). The Java client takes the interval of every answer.
      */
     private int heartbeatInterval(ConsumerGroup group) {
-        return group.state() == ConsumerGroupState.STABLE ? config.heartbeatIntervalMs()
-                : Math.min(config.heartbeatIntervalMs(), RECONCILING_HEARTBEAT_INTERVAL_MS);
+        int configured = config.heartbeatIntervalMs(metadata.get().groupConfigs(group.groupId()));
+        return group.state() == ConsumerGroupState.STABLE ? configured
+                : Math.min(configured, RECONCILING_HEARTBEAT_INTERVAL_MS);
     }
 
     /**
@@ -602,7 +603,7 @@ final class ConsumerRebalance {
         String memberId = member.memberId();
         GroupTimer.Scheduled[] self = new GroupTimer.Scheduled[1];
         int sessionTimeoutMs = member.isClassic() ? member.classicProtocols().sessionTimeoutMs()
-                : config.sessionTimeoutMs();
+                : config.sessionTimeoutMs(metadata.get().groupConfigs(group.groupId()));
         self[0] = timer.schedule(sessionTimeoutMs, () -> expire(group, memberId, memberTimers, self[0],
                 "its session timed out"));
         memberTimers.session = self[0];

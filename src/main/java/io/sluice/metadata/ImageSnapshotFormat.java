@@ -2,6 +2,7 @@ package io.sluice.metadata;
 
 import io.sluice.metadata.MetadataRecord.ClusterIdRecord;
 import io.sluice.metadata.MetadataRecord.ConfigRecord;
+import io.sluice.metadata.MetadataRecord.GroupConfigRecord;
 import io.sluice.metadata.MetadataRecord.PartitionRecord;
 import io.sluice.metadata.MetadataRecord.RegisterBroker;
 import io.sluice.metadata.MetadataRecord.BrokerFencing;
@@ -49,7 +50,7 @@ public final class ImageSnapshotFormat {
         }
         MetadataImage rebuilt = delta.build(offset);
         return new MetadataImage(offset, rebuilt.clusterId(), rebuilt.brokers(), rebuilt.topicsByName(),
-                rebuilt.topicsById(), nextProducerId);
+                rebuilt.topicsById(), nextProducerId, rebuilt.groupConfigs());
     }
 
     static List<MetadataRecord> toRecords(MetadataImage image) {
@@ -74,6 +75,8 @@ public final class ImageSnapshotFormat {
                 records.add(new ConfigRecord(topic.id(), config.getKey(), config.getValue()));
             }
         }
+        image.groupConfigs().forEach((groupId, configs) -> configs.forEach((key, value) ->
+                records.add(new GroupConfigRecord(groupId, key, value))));
         return records;
     }
 }

@@ -3,6 +3,7 @@ package io.sluice.metadata;
 import io.sluice.metadata.MetadataRecord.BrokerFencing;
 import io.sluice.metadata.MetadataRecord.ClusterIdRecord;
 import io.sluice.metadata.MetadataRecord.ConfigRecord;
+import io.sluice.metadata.MetadataRecord.GroupConfigRecord;
 import io.sluice.metadata.MetadataRecord.PartitionRecord;
 import io.sluice.metadata.MetadataRecord.ProducerIdBlock;
 import io.sluice.metadata.MetadataRecord.RegisterBroker;
@@ -32,6 +33,8 @@ public final class MetadataDelta {
     private Map<String, TopicImage> topicsByName;
     private Map<Uuid, TopicImage> topicsById;
     private boolean topicsCopied;
+    private Map<String, Map<String, String>> groupConfigs;
+    private boolean groupConfigsCopied;
     /** Topics created or changed in this delta, keyed by id, built into images at the end. */
     private final Map<Uuid, TopicBuilder> touched = new LinkedHashMap<>();
 
@@ -52,6 +55,7 @@ public final class MetadataDelta {
         this.brokers = base.brokers();
         this.topicsByName = base.topicsByName();
         this.topicsById = base.topicsById();
+        this.groupConfigs = base.groupConfigs();
     }
 
     public void applyAll(List<? extends MetadataRecord> records) throws RejectedBatchException {
@@ -86,6 +90,8 @@ public final class MetadataDelta {
             } else {
                 topic.configs.put(r.key(), r.value());
             }
+        } else if (record instanceof GroupConfigRecord r) {
+            applyGroupConfig(r);
         } else if (record instanceof RemoveTopic r) {
             applyRemoveTopic(r);
         } else if (record instanceof ProducerIdBlock r) {
@@ -108,7 +114,25 @@ public final class MetadataDelta {
                 brokersCopied ? Collections.unmodifiableMap(brokers) : base.brokers(),
                 topicsCopied ? Collections.unmodifiableMap(topicsByName) : base.topicsByName(),
                 topicsCopied ? Collections.unmodifiableMap(topicsById) : base.topicsById(),
-                nextProducerId);
+                nextProducerId, groupConfigsCopied ? Collections.unmodifiableMap(groupConfigs) : base.groupConfigs());
+    }
+
+    private void applyGroupConfig(GroupConfigRecord r) {
+        if (!groupConfigsCopied) {
+            groupConfigs = new HashMap<>(groupConfigs);
+            groupConfigsCopied = true;
+        }
+        Map<String, String> configs = new HashMap<>(groupConfigs.getOrDefault(r.groupId(), Map.of()));
+        if (r.value() == null) {
+            configs.remove(r.key());
+        } else {
+            configs.put(r.key(), r.value());
+        }
+        if (configs.isEmpty()) {
+            groupConfigs.remove(r.groupId());
+        } else {
+            groupConfigs.put(r.groupId(), Collections.unmodifiableMap(configs));
+        }
     }
 
     private void applyClusterId(ClusterIdRecord r) throws RejectedBatchException {

@@ -83,6 +83,14 @@ public sealed interface MetadataRecord {
         }
     }
 
+    /** Sets a group config override (config resource type GROUP), or deletes it when {@code value} is null. */
+    record GroupConfigRecord(String groupId, String key, String value) implements MetadataRecord {
+        public GroupConfigRecord {
+            Objects.requireNonNull(groupId, "groupId");
+            Objects.requireNonNull(key, "key");
+        }
+    }
+
     /** Deletes a topic with all its partitions and configs. */
     record RemoveTopic(Uuid topicId) implements MetadataRecord {
         public RemoveTopic {

@@ -3,6 +3,7 @@ package io.sluice.metadata;
 import io.sluice.metadata.MetadataRecord.BrokerFencing;
 import io.sluice.metadata.MetadataRecord.ClusterIdRecord;
 import io.sluice.metadata.MetadataRecord.ConfigRecord;
+import io.sluice.metadata.MetadataRecord.GroupConfigRecord;
 import io.sluice.metadata.MetadataRecord.PartitionRecord;
 import io.sluice.metadata.MetadataRecord.ProducerIdBlock;
 import io.sluice.metadata.MetadataRecord.RegisterBroker;
@@ -39,6 +40,7 @@ public final class MetadataRecordCodec {
     private static final byte CONFIG = 5;
     private static final byte REMOVE_TOPIC = 6;
     private static final byte PRODUCER_ID_BLOCK = 7;
+    private static final byte GROUP_CONFIG = 8;
 
     private static final byte VERSION_0 = 0;
     /** RegisterBroker with the incarnation id; PartitionRecord with adding and removing replicas. */
@@ -158,6 +160,11 @@ public final class MetadataRecordCodec {
             writeUuid(out, r.topicId());
             writeString(out, r.key());
             writeString(out, r.value());
+        } else if (record instanceof GroupConfigRecord r) {
+            header(out, GROUP_CONFIG);
+            writeString(out, r.groupId());
+            writeString(out, r.key());
+            writeString(out, r.value());
         } else if (record instanceof RemoveTopic r) {
             header(out, REMOVE_TOPIC);
             writeUuid(out, r.topicId());
@@ -192,6 +199,7 @@ public final class MetadataRecordCodec {
             case PARTITION -> new PartitionRecord(readUuid(in), in.readInt(), readIntList(in), readIntList(in),
                     in.readInt(), in.readInt(), in.readInt());
             case CONFIG -> new ConfigRecord(readUuid(in), readString(in), readString(in));
+            case GROUP_CONFIG -> new GroupConfigRecord(readString(in), readString(in), readString(in));
             case REMOVE_TOPIC -> new RemoveTopic(readUuid(in));
             case PRODUCER_ID_BLOCK -> new ProducerIdBlock(in.readInt(), in.readLong(), in.readInt());
             default -> throw new IOException("Unknown metadata record type " + type);

@@ -76,6 +76,12 @@ final class HeartbeatRoutingController implements Controller {
     }
 
     @Override
+    public CompletableFuture<Void> alterGroupConfigs(String groupId, Map<String, String> changes, boolean incremental,
+                                                     boolean validateOnly) {
+        return local.alterGroupConfigs(groupId, changes, incremental, validateOnly);
+    }
+
+    @Override
     public CompletableFuture<Long> allocateProducerIds(int brokerId, int blockSize) {
         return local.allocateProducerIds(brokerId, blockSize);
     }

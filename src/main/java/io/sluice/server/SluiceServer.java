@@ -12,7 +12,6 @@ import io.sluice.group.DeferredOffsetStore;
 import io.sluice.group.ExecutorGroupTimer;
 import io.sluice.group.ConsumerGroupConfig;
 import io.sluice.group.GroupConfig;
-import io.sluice.group.consumer.assignor.PartitionAssignors;
 import io.sluice.group.GroupCoordinator;
 import io.sluice.group.offsets.GroupCoordination;
 import io.sluice.log.LogConfig;
@@ -132,9 +131,7 @@ public final class SluiceServer implements AutoCloseable {
         ExecutorService groupEvents = Executors.newFixedThreadPool(GROUP_EVENT_THREADS,
                 DaemonThreads.numbered("sluice-group-events"));
         stopOrder.add(groupEvents::shutdownNow);
-        ConsumerGroupConfig consumerGroups = new ConsumerGroupConfig(config.groupConsumerHeartbeatIntervalMs(),
-                config.groupConsumerSessionTimeoutMs(), config.groupConsumerMaxSize(),
-                PartitionAssignors.of(config.groupConsumerAssignors()).all(), config.groupConsumerMigrationPolicy());
+        ConsumerGroupConfig consumerGroups = ConsumerGroupConfig.of(config);
         GroupCoordinator groups = new GroupCoordinator(offsetStore, groupTimer, new GroupConfig(
                 config.groupInitialRebalanceDelayMs(), config.groupMinSessionTimeoutMs(),
                 config.groupMaxSessionTimeoutMs(), config.groupMaxSize(), consumerGroups), ownership::errorFor,

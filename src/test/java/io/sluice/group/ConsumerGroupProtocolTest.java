@@ -233,6 +233,19 @@ class ConsumerGroupProtocolTest {
     }
 
     @Test
+    void aGroupConfigOverridesTheBrokersSessionTimeoutAndHeartbeatInterval() throws Exception {
+        MetadataImage plain = image.get();
+        image.set(new MetadataImage(plain.offset(), plain.clusterId(), plain.brokers(), plain.topicsByName(),
+                plain.topicsById(), 0, Map.of(GROUP, Map.of("consumer.session.timeout.ms", "50000",
+                        "consumer.heartbeat.interval.ms", "7000"))));
+        assertThat(heartbeat(join("m1", List.of("t"))).heartbeatIntervalMs()).isEqualTo(7000);
+        timer.advance(49_000);
+        assertThat(describe().members()).hasSize(1);
+        timer.advance(1_000);
+        assertThat(describe().members()).isEmpty();
+    }
+
+    @Test
     void theRangeAssignorIsUsedWhenMembersAskForIt() throws Exception {
         heartbeat(join("m1", List.of("t")).setServerAssignor("range"));
         assertThat(describe().assignorName()).isEqualTo("range");

@@ -104,8 +104,12 @@ class MetadataDeltaTest {
                 new RegisterBroker(1, "h", 1, "r"), new MetadataRecord.BrokerFencing(1, true),
                 new TopicRecord("a", A), new PartitionRecord(A, 0, List.of(1), List.of(1), 1, 0, 0),
                 new PartitionRecord(A, 1, List.of(1), List.of(1), 1, 0, 0),
-                new ConfigRecord(A, "k", "v"), new ProducerIdBlock(1, 0, 1000));
+                new ConfigRecord(A, "k", "v"), new ProducerIdBlock(1, 0, 1000),
+                new MetadataRecord.GroupConfigRecord("g", "consumer.session.timeout.ms", "50000"),
+                new MetadataRecord.GroupConfigRecord("h", "consumer.session.timeout.ms", "50000"),
+                new MetadataRecord.GroupConfigRecord("h", "consumer.session.timeout.ms", null));
         image = apply(image, 8, new PartitionRecord(A, 1, List.of(1), List.of(), -1, 4, 1));
+        assertThat(image.groupConfigs()).containsOnlyKeys("g");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageSnapshotFormat.write(image, out);
         MetadataImage read = ImageSnapshotFormat.read(new ByteArrayInputStream(out.toByteArray()), 8);

@@ -30,6 +30,8 @@ class MetadataRecordCodecTest {
                 new PartitionRecord(TOPIC_ID, 0, List.of(1, 2), List.of(2), 2, 3, 4),
                 new ConfigRecord(TOPIC_ID, "retention.ms", "1000"),
                 new ConfigRecord(TOPIC_ID, "segment.bytes", null),
+                new MetadataRecord.GroupConfigRecord("billing", "consumer.session.timeout.ms", "50000"),
+                new MetadataRecord.GroupConfigRecord("billing", "consumer.heartbeat.interval.ms", null),
                 new RemoveTopic(TOPIC_ID),
                 new ProducerIdBlock(1, Long.MAX_VALUE - 10, 10));
         for (MetadataRecord record : records) {

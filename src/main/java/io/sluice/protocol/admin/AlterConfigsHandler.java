@@ -6,6 +6,7 @@ import io.sluice.protocol.RequestContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.message.AlterConfigsRequestData.AlterConfigsResource;
 import org.apache.kafka.common.message.AlterConfigsRequestData.AlterableConfig;
 import org.apache.kafka.common.message.AlterConfigsResponseData;
@@ -39,6 +40,10 @@ public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest
     }
 
     private CompletableFuture<AlterConfigsResourceResponse> alter(AlterConfigsResource resource, boolean validateOnly) {
+        if (ConfigResource.Type.forId(resource.resourceType()) == ConfigResource.Type.GROUP) {
+            return done(resource, new ApiError(Errors.INVALID_REQUEST, "Group configs are changed with "
+                    + "IncrementalAlterConfigs (kafka-configs --alter --entity-type groups)."));
+        }
         Map<String, String> configs = new LinkedHashMap<>();
         for (AlterableConfig config : resource.configs()) {
             if (configs.containsKey(config.name())) {

@@ -12,7 +12,10 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ApiError;
 
-/** Which config resources AlterConfigs and IncrementalAlterConfigs may change: topics only. */
+/**
+ * Which config resources AlterConfigs and IncrementalAlterConfigs may change: topics, and groups (with
+ * IncrementalAlterConfigs only, as Kafka).
+ */
 final class AlterableResources {
     static final String BROKER_CONFIGS_ARE_STATIC =
             "Broker configs are static in this version; change server.properties or --override and restart";
@@ -20,11 +23,11 @@ final class AlterableResources {
     private AlterableResources() {
     }
 
-    /** Why a resource of this type cannot be altered, or null for a topic. */
+    /** Why a resource of this type cannot be altered, or null for a topic or a group. */
     static ApiError refusal(byte resourceType) {
         ConfigResource.Type type = ConfigResource.Type.forId(resourceType);
         return switch (type) {
-            case TOPIC -> null;
+            case TOPIC, GROUP -> null;
             case BROKER, BROKER_LOGGER -> new ApiError(Errors.INVALID_REQUEST, BROKER_CONFIGS_ARE_STATIC);
             default -> new ApiError(Errors.INVALID_REQUEST, "Unexpected resource type " + type + ".");
         };

@@ -1,5 +1,6 @@
 package io.sluice.protocol.admin;
 
+import io.sluice.group.ConsumerGroupConfig;
 import io.sluice.quorum.MetadataService;
 import io.sluice.metadata.TopicImage;
 import io.sluice.protocol.ApiHandler;
@@ -25,19 +26,21 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
 
 /**
- * DescribeConfigs v1-4 for topics (effective values with their sources) and for this broker (its
- * static configuration, read-only). Each resource succeeds or fails on its own.
+ * DescribeConfigs v1-4 for topics (effective values with their sources), for this broker (its static
+ * configuration, read-only) and for groups (their overrides, or the broker's settings they fall back to). Each resource succeeds or fails on its own.
  */
 public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsRequest> {
     private final MetadataService metadata;
     private final TopicConfigView topicConfigs;
     private final Map<String, String> brokerConfigs;
     private final int nodeId;
+    private final ConsumerGroupConfig groupConfigs;
 
     /** @param brokerConfigs every broker key with its effective value (null when unset) */
     DescribeConfigsHandler(MetadataService metadata, TopicConfigView topicConfigs, Map<String, String> brokerConfigs,
-                           int nodeId) {
+                           int nodeId, ConsumerGroupConfig groupConfigs) {
         this.metadata = metadata;
+        this.groupConfigs = groupConfigs;
         this.topicConfigs = topicConfigs;
         this.brokerConfigs = new TreeMap<>(brokerConfigs);
         this.nodeId = nodeId;
@@ -55,6 +58,7 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
                 List<DescribeConfigsResourceResult> configs = switch (ConfigResource.Type.forId(resource.resourceType())) {
                     case TOPIC -> describeTopic(resource.resourceName(), synonyms, version);
                     case BROKER -> describeBroker(resource.resourceName(), synonyms);
+                    case GROUP -> describeGroup(resource.resourceName(), synonyms);
                     default -> throw new InvalidRequestException("Unsupported resource type: "
                             + ConfigResource.Type.forId(resource.resourceType()));
                 };
@@ -94,6 +98,29 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
             }
             configs.add(config);
         }
+        return configs;
+    }
+
+    /** A group's configs: each key's override, or the broker's setting it falls back to. */
+    private List<DescribeConfigsResourceResult> describeGroup(String groupId, boolean includeSynonyms) {
+        if (groupId == null || groupId.isEmpty()) {
+            throw new InvalidRequestException("Group name can't be empty.");
+        }
+        Map<String, String> overrides = metadata.image().groupConfigs(groupId);
+        List<DescribeConfigsResourceResult> configs = new ArrayList<>();
+        new TreeMap<>(groupConfigs.groupConfigDefaults()).forEach((key, fallback) -> {
+            String override = overrides.get(key);
+            ConfigSource source = override != null ? ConfigSource.GROUP_CONFIG : ConfigSource.DEFAULT_CONFIG;
+            String value = override != null ? override : fallback;
+            DescribeConfigsResourceResult config = new DescribeConfigsResourceResult().setName(key).setValue(value)
+                    .setReadOnly(false).setConfigSource(source.id()).setIsSensitive(false)
+                    .setConfigType(ConfigType.INT.id());
+            if (includeSynonyms) {
+                config.synonyms().add(new DescribeConfigsSynonym().setName(key).setValue(value)
+                        .setSource(source.id()));
+            }
+            configs.add(config);
+        });
         return configs;
     }
 

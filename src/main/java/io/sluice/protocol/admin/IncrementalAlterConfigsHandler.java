@@ -1,5 +1,6 @@
 package io.sluice.protocol.admin;
 
+import io.sluice.group.ConsumerGroupConfig;
 import io.sluice.quorum.MetadataService;
 import io.sluice.metadata.TopicImage;
 import io.sluice.protocol.ApiHandler;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.AlterConfigOp.OpType;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -27,10 +29,13 @@ import org.apache.kafka.common.requests.IncrementalAlterConfigsRequest;
 public final class IncrementalAlterConfigsHandler implements ApiHandler<IncrementalAlterConfigsRequest> {
     private final MetadataService metadata;
     private final TopicConfigView topicConfigs;
+    private final ConsumerGroupConfig groupConfigs;
 
-    IncrementalAlterConfigsHandler(MetadataService metadata, TopicConfigView topicConfigs) {
+    IncrementalAlterConfigsHandler(MetadataService metadata, TopicConfigView topicConfigs,
+                                   ConsumerGroupConfig groupConfigs) {
         this.metadata = metadata;
         this.topicConfigs = topicConfigs;
+        this.groupConfigs = groupConfigs;
     }
 
     @Override
@@ -48,6 +53,9 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler<Incremen
     }
 
     private CompletableFuture<AlterConfigsResourceResponse> alter(AlterConfigsResource resource, boolean validateOnly) {
+        if (ConfigResource.Type.forId(resource.resourceType()) == ConfigResource.Type.GROUP) {
+            return alterGroup(resource, validateOnly);
+        }
         try {
             Map<String, String> changes = changes(resource);
             return metadata.controller().alterTopicConfigs(resource.resourceName(), changes, true, validateOnly)
@@ -55,6 +63,47 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler<Incremen
                             error == null ? ApiError.NONE : AdminErrors.of(error, "IncrementalAlterConfigs " + resource.resourceName())));
         } catch (RuntimeException e) {
             return done(resource, AdminErrors.of(e, "IncrementalAlterConfigs " + resource.resourceName()));
+        }
+    }
+
+    /** A group's overrides: SET and DELETE of the group config keys, checked against the broker's bounds. */
+    private CompletableFuture<AlterConfigsResourceResponse> alterGroup(AlterConfigsResource resource,
+                                                                       boolean validateOnly) {
+        String groupId = resource.resourceName();
+        try {
+            if (groupId == null || groupId.isEmpty()) {
+                throw new InvalidRequestException("Group name can't be empty.");
+            }
+            Map<String, String> current = metadata.image().groupConfigs(groupId);
+            Map<String, String> changes = new LinkedHashMap<>();
+            for (AlterableConfig config : resource.configs()) {
+                if (changes.containsKey(config.name())) {
+                    throw new InvalidRequestException("Error due to duplicate config keys");
+                }
+                OpType op = OpType.forId(config.configOperation());
+                if (op != OpType.SET && op != OpType.DELETE) {
+                    throw new InvalidRequestException("Config value append/subtract is not allowed for group "
+                            + "config key: " + config.name());
+                }
+                if (op == OpType.SET && config.value() == null) {
+                    throw new InvalidRequestException("Null value not supported for : " + config.name());
+                }
+                changes.put(config.name(), op == OpType.SET ? config.value() : null);
+            }
+            Map<String, String> result = new LinkedHashMap<>(current);
+            changes.forEach((key, value) -> {
+                if (value == null) {
+                    result.remove(key);
+                } else {
+                    result.put(key, value);
+                }
+            });
+            groupConfigs.validateGroupConfigs(result);
+            return metadata.controller().alterGroupConfigs(groupId, changes, true, validateOnly)
+                    .handle((ignored, error) -> response(resource,
+                            error == null ? ApiError.NONE : AdminErrors.of(error, "IncrementalAlterConfigs " + groupId)));
+        } catch (RuntimeException e) {
+            return done(resource, AdminErrors.of(e, "IncrementalAlterConfigs " + groupId));
         }
     }
 

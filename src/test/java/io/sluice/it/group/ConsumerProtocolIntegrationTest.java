@@ -2,6 +2,7 @@ package io.sluice.it.group;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.it.Poll;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +13,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
@@ -23,6 +27,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.SubscriptionPattern;
 import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -268,6 +274,52 @@ class ConsumerProtocolIntegrationTest {
                     return false;
                 }
             }, "the group to be classic again");
+        }
+    }
+
+    @Test
+    void groupConfigsAreDescribedAndAlteredAsKafkaConfigsDoesAndReachTheMembers() throws Exception {
+        ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, "kip848-configured");
+        try (Admin admin = broker.admin()) {
+            Config before = admin.describeConfigs(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group);
+            assertThat(before.get("consumer.session.timeout.ms").value()).isEqualTo("10000");
+            assertThat(before.get("consumer.session.timeout.ms").source())
+                    .isEqualTo(ConfigEntry.ConfigSource.DEFAULT_CONFIG);
+
+            admin.incrementalAlterConfigs(Map.of(group, List.of(new AlterConfigOp(
+                    new ConfigEntry("consumer.session.timeout.ms", "20000"), AlterConfigOp.OpType.SET))))
+                    .all().get(30, TimeUnit.SECONDS);
+            Poll.until(TIMEOUT, () -> {
+                try {
+                    ConfigEntry entry = admin.describeConfigs(List.of(group)).all().get(30, TimeUnit.SECONDS)
+                            .get(group).get("consumer.session.timeout.ms");
+                    return entry.value().equals("20000") && entry.source() == ConfigEntry.ConfigSource.DYNAMIC_GROUP_CONFIG;
+                } catch (Exception e) {
+                    return false;
+                }
+            }, "the override to be described");
+
+            Throwable outOfBounds = org.assertj.core.api.Assertions.catchThrowable(() -> admin.incrementalAlterConfigs(
+                    Map.of(group, List.of(new AlterConfigOp(new ConfigEntry("consumer.session.timeout.ms", "100"),
+                            AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS));
+            assertThat(outOfBounds).hasCauseInstanceOf(InvalidConfigurationException.class)
+                    .hasMessageContaining("must be between");
+            Throwable unknown = org.assertj.core.api.Assertions.catchThrowable(() -> admin.incrementalAlterConfigs(
+                    Map.of(group, List.of(new AlterConfigOp(new ConfigEntry("no.such.key", "1"),
+                            AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS));
+            assertThat(unknown).hasCauseInstanceOf(InvalidConfigurationException.class);
+
+            admin.incrementalAlterConfigs(Map.of(group, List.of(new AlterConfigOp(
+                    new ConfigEntry("consumer.session.timeout.ms", ""), AlterConfigOp.OpType.DELETE))))
+                    .all().get(30, TimeUnit.SECONDS);
+            Poll.until(TIMEOUT, () -> {
+                try {
+                    return admin.describeConfigs(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group)
+                            .get("consumer.session.timeout.ms").value().equals("10000");
+                } catch (Exception e) {
+                    return false;
+                }
+            }, "the override to be gone");
         }
     }
 

@@ -32,7 +32,8 @@ class DescribeConfigsHandlerTest {
         brokerConfigs.put("node.id", "1");
         brokerConfigs.put("log.retention.ms", "86400000");
         brokerConfigs.put("broker.rack", null);
-        handler = new DescribeConfigsHandler(metadata, AdminTestSupport.topicConfigs(), brokerConfigs, 1);
+        handler = new DescribeConfigsHandler(metadata, AdminTestSupport.topicConfigs(), brokerConfigs, 1,
+                io.sluice.group.ConsumerGroupConfig.defaults());
         metadata.addTopic("t", 1, Map.of("cleanup.policy", "compact"));
     }
 
@@ -131,9 +132,18 @@ class DescribeConfigsHandlerTest {
     }
 
     @Test
+    void aGroupShowsTheBrokersSettingsUntilItOverridesThem() {
+        List<DescribeConfigsResult> results = describe(4, false, resource(ConfigResource.Type.GROUP, "g"));
+
+        assertThat(results.get(0).errorCode()).isZero();
+        assertThat(results.get(0).configs()).extracting(c -> c.name() + "=" + c.value())
+                .containsExactly("consumer.heartbeat.interval.ms=5000", "consumer.session.timeout.ms=45000");
+    }
+
+    @Test
     void otherBrokersAndOtherResourceTypesAreInvalidRequests() {
         List<DescribeConfigsResult> results = describe(4, false, resource(ConfigResource.Type.BROKER, "2"),
-                resource(ConfigResource.Type.BROKER, "x"), resource(ConfigResource.Type.GROUP, "g"));
+                resource(ConfigResource.Type.BROKER, "x"), resource(ConfigResource.Type.CLIENT_METRICS, "m"));
 
         assertThat(results).allSatisfy(r -> assertThat(r.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code()));
         assertThat(results.get(0).errorMessage()).isEqualTo("Unexpected broker id, expected 1 or empty string, but received 2");

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 class IncrementalAlterConfigsHandlerTest {
     private final FakeMetadata metadata = new FakeMetadata(1);
     private final IncrementalAlterConfigsHandler handler =
-            new IncrementalAlterConfigsHandler(metadata, AdminTestSupport.topicConfigs());
+            new IncrementalAlterConfigsHandler(metadata, AdminTestSupport.topicConfigs(),
+                    io.sluice.group.ConsumerGroupConfig.defaults());
 
     private static AlterConfigsResource topic(String name, AlterableConfig... configs) {
         AlterConfigsResource resource = new AlterConfigsResource().setResourceType(ConfigResource.Type.TOPIC.id())
