@@ -46,7 +46,7 @@ final class GroupLoader {
             return null;
         }));
         if (!stored.isEmpty()) {
-            log.info("Loaded {} consumer group(s)", stored.size());
+            log.debug("Loaded {} consumer group(s)", stored.size());
         }
         return stored.size();
     }

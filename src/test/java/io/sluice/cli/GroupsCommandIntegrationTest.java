@@ -175,6 +175,11 @@ class GroupsCommandIntegrationTest {
             assertThat(state.out()).contains("TYPE").contains("consumer").contains("GROUP-EPOCH")
                     .contains("Stable").contains("uniform");
         }
+        // Once its member left, the KIP-848 group's offsets are reset like a classic group's, then it is deleted.
+        CliRun reset = groups("--reset-offsets", "--group", "modern-describe", "--topic", TOPIC, "--to-offset", "3",
+                "--execute");
+        assertThat(reset.exitCode()).as(reset.err()).isZero();
+        assertThat(committed("modern-describe")).isEqualTo(Map.of(orders(0), 3L, orders(1), 3L, orders(2), 3L));
         CliRun delete = groups("--delete", "--group", "modern-describe");
         assertThat(delete.exitCode()).as(delete.err()).isZero();
     }

@@ -50,9 +50,7 @@ class ExternalClientGroupIntegrationTest {
 
     @Test
     void kafkaPythonConsumerGroupAutoCommitsWhatItConsumed() throws Exception {
-        ExternalTool.requireThat(Files.isExecutable(Path.of(PYTHON)), PYTHON + " is not installed");
-        ExternalTool.Result probe = ExternalTool.run(List.of(PYTHON, "-c", "import kafka"), null, dataDir, TIMEOUT);
-        ExternalTool.requireThat(probe.exitCode() == 0, "kafka-python is not installed for " + PYTHON);
+        requireKafkaPython();
         broker.createTopic("py-topic", 2);
         broker.produce("py-topic", 0, 0, 3);
         broker.produce("py-topic", 1, 3, 6);
@@ -81,30 +79,42 @@ class ExternalClientGroupIntegrationTest {
         assertThat(committed.get(new TopicPartition("py-topic", 1)).offset()).isEqualTo(3);
     }
 
+    /** A KIP-848 Java member of the group, polling on its own thread until closed; its assignment is visible. */
+    private static final class Kip848Member implements AutoCloseable {
+        final Set<TopicPartition> assignment = ConcurrentHashMap.newKeySet();
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final Thread thread;
+
+        Kip848Member(String group, String topic) {
+            thread = new Thread(() -> {
+                try (KafkaConsumer<String, String> consumer = broker.modernConsumer(group,
+                        Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer"))) {
+                    consumer.subscribe(List.of(topic));
+                    while (!stop.get()) {
+                        consumer.poll(Duration.ofMillis(100));
+                        assignment.clear();
+                        assignment.addAll(consumer.assignment());
+                    }
+                }
+            }, "kip848-member");
+            thread.start();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop.set(true);
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        }
+    }
+
     @Test
     void aKafkaPythonConsumerJoinsAGroupOfTheKip848ProtocolAsAClassicMember() throws Exception {
-        ExternalTool.requireThat(Files.isExecutable(Path.of(PYTHON)), PYTHON + " is not installed");
-        ExternalTool.Result probe = ExternalTool.run(List.of(PYTHON, "-c", "import kafka"), null, dataDir, TIMEOUT);
-        ExternalTool.requireThat(probe.exitCode() == 0, "kafka-python is not installed for " + PYTHON);
+        requireKafkaPython();
         broker.createTopic("mixed-topic", 2);
         broker.produce("mixed-topic", 0, 0, 10);
         broker.produce("mixed-topic", 1, 10, 20);
-        AtomicBoolean stop = new AtomicBoolean();
-        Set<TopicPartition> javaAssignment = ConcurrentHashMap.newKeySet();
-        Thread java = new Thread(() -> {
-            try (KafkaConsumer<String, String> consumer = broker.modernConsumer("mixed-group",
-                    Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer"))) {
-                consumer.subscribe(List.of("mixed-topic"));
-                while (!stop.get()) {
-                    consumer.poll(Duration.ofMillis(100));
-                    javaAssignment.clear();
-                    javaAssignment.addAll(consumer.assignment());
-                }
-            }
-        }, "kip848-member");
-        java.start();
-        try {
-            Poll.until(TIMEOUT, () -> javaAssignment.size() == 2, "the KIP-848 member to own both partitions");
+        try (Kip848Member java = new Kip848Member("mixed-group", "mixed-topic")) {
+            Poll.until(TIMEOUT, () -> java.assignment.size() == 2, "the KIP-848 member to own both partitions");
             Path script = dataDir.resolve("mixed.py");
             Files.writeString(script, """
                     import sys
@@ -127,9 +137,26 @@ class ExternalClientGroupIntegrationTest {
             List<String> partitions = result.stdout().lines().map(line -> line.split(" ")[0]).distinct().toList();
             assertThat(partitions).as("kafka-python got one of the two partitions").hasSize(1);
             assertThat(result.stdout().lines()).hasSize(10);
-        } finally {
-            stop.set(true);
-            java.join(TimeUnit.SECONDS.toMillis(30));
+        }
+    }
+
+    @Test
+    void aKcatBalancedConsumerJoinsAGroupOfTheKip848ProtocolAsAClassicMember() throws Exception {
+        String kcat = "/usr/bin/kcat";
+        ExternalTool.requireThat(Files.isExecutable(Path.of(kcat)), "kcat is not installed");
+        broker.createTopic("mixed-kcat-topic", 2);
+        broker.produce("mixed-kcat-topic", 0, 0, 10);
+        broker.produce("mixed-kcat-topic", 1, 10, 20);
+        try (Kip848Member java = new Kip848Member("mixed-kcat-group", "mixed-kcat-topic")) {
+            Poll.until(TIMEOUT, () -> java.assignment.size() == 2, "the KIP-848 member to own both partitions");
+            ExternalTool.Result result = ExternalTool.run(List.of(kcat, "-b", broker.bootstrap(), "-G",
+                    "mixed-kcat-group", "mixed-kcat-topic", "-c", "10", "-q", "-f", "%p %s\\n",
+                    "-X", "auto.offset.reset=earliest", "-X", "enable.auto.commit=false"), null, dataDir, TIMEOUT);
+
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(result.stdout().lines()).hasSize(10);
+            assertThat(result.stdout().lines().map(line -> line.split(" ")[0]).distinct())
+                    .as("librdkafka got one of the two partitions").hasSize(1);
         }
     }
 
@@ -148,6 +175,12 @@ class ExternalClientGroupIntegrationTest {
         assertThat(result.stdout().lines().toList()).hasSize(9).allMatch(line -> line.startsWith("value-"));
         long committedTotal = committed("kcat-group").values().stream().mapToLong(OffsetAndMetadata::offset).sum();
         assertThat(committedTotal).as("kcat commits its position when it stops").isEqualTo(9);
+    }
+
+    private static void requireKafkaPython() throws Exception {
+        ExternalTool.requireThat(Files.isExecutable(Path.of(PYTHON)), PYTHON + " is not installed");
+        ExternalTool.Result probe = ExternalTool.run(List.of(PYTHON, "-c", "import kafka"), null, dataDir, TIMEOUT);
+        ExternalTool.requireThat(probe.exitCode() == 0, "kafka-python is not installed for " + PYTHON);
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> committed(String group) throws Exception {

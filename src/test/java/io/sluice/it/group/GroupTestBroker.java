@@ -3,6 +3,7 @@ package io.sluice.it.group;
 import io.sluice.config.BrokerConfig;
 import io.sluice.server.SluiceServer;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,21 +79,18 @@ final class GroupTestBroker implements AutoCloseable {
     }
 
     KafkaConsumer<String, String> consumer(String groupId, Map<String, Object> extra) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
         props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "500");
         props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "10000");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.putAll(extra);
-        return new KafkaConsumer<>(props);
+        return modernConsumer(groupId, props);
     }
 
-    /** A consumer for {@code group.protocol=consumer}: the broker, not the client, sets sessions and heartbeats. */
+    /**
+     * A consumer with only the settings every test shares; for {@code group.protocol=consumer}, where the broker,
+     * not the client, sets sessions and heartbeats.
+     */
     KafkaConsumer<String, String> modernConsumer(String groupId, Map<String, Object> extra) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
