@@ -10,10 +10,7 @@ import io.sluice.group.consumer.MemberReconciliation;
 import io.sluice.group.consumer.MemberState;
 import io.sluice.group.consumer.assignor.PartitionAssignor;
 import io.sluice.group.consumer.TopicSubscriptions;
-import io.sluice.metadata.BrokerImage;
 import io.sluice.metadata.MetadataImage;
-import io.sluice.metadata.PartitionImage;
-import io.sluice.metadata.TopicImage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -58,6 +55,7 @@ final class ConsumerRebalance {
     private final Supplier<MetadataImage> metadata;
     private final ClassicRebalance classicGroups;
     private final TopicSubscriptions subscriptions = new TopicSubscriptions();
+    private final TargetAssignments targetAssignments;
     /** Per group and member: its session timer and, while it must revoke partitions, its revocation deadline. */
     private final Map<String, Map<String, MemberTimers>> timers = new ConcurrentHashMap<>();
 
@@ -105,6 +103,7 @@ final class ConsumerRebalance {
                       Supplier<MetadataImage> metadata, ClassicRebalance classicGroups) {
         this.groups = groups;
         this.classicGroups = classicGroups;
+        this.targetAssignments = new TargetAssignments(config, subscriptions);
         this.store = store;
         this.timer = timer;
         this.config = config;
@@ -235,7 +234,7 @@ final class ConsumerRebalance {
             bumpGroupEpoch(group, records);
         }
         if (group.groupEpoch() > group.assignmentEpoch()) {
-            computeTargetAssignment(group, image, records);
+            targetAssignments.compute(group, image, records);
         }
         ConsumerGroupMember reconciled;
         try {
@@ -263,7 +262,7 @@ final class ConsumerRebalance {
             bumpGroupEpoch(group, records);
         }
         if (group.groupEpoch() > group.assignmentEpoch()) {
-            computeTargetAssignment(group, image, records);
+            targetAssignments.compute(group, image, records);
         }
     }
 
@@ -472,79 +471,9 @@ final class ConsumerRebalance {
         records.add(new ConsumerGroupRecord.GroupEpoch(group.groupId(), next));
     }
 
-    /** The assignor's target for the group epoch; records only the members whose part changed. */
-    private void computeTargetAssignment(ConsumerGroup group, MetadataImage image,
-                                         List<ConsumerGroupRecord> records) {
-        PartitionAssignor assignor = assignorOf(group);
-        Map<String, Map<Uuid, Set<Integer>>> target = assignor.assign(assignmentSpec(group, image));
-        for (ConsumerGroupMember member : group.members()) {
-            Map<Uuid, Set<Integer>> part = Assignments.copyOf(target.getOrDefault(member.memberId(), Map.of()));
-            if (!part.equals(group.targetOf(member.memberId()))) {
-                records.add(new ConsumerGroupRecord.TargetAssignmentMember(group.groupId(), member.memberId(), part));
-            }
-        }
-        group.setTargetAssignment(group.groupEpoch(), target);
-        records.add(new ConsumerGroupRecord.TargetAssignmentEpoch(group.groupId(), group.groupEpoch()));
-    }
-
-    /** The assignor most members ask for, else the default (Kafka's rule). */
+    /** The assignor the group uses now (ConsumerGroupDescribe's assignor name). */
     PartitionAssignor assignorOf(ConsumerGroup group) {
-        Map<String, Integer> votes = new HashMap<>();
-        for (ConsumerGroupMember member : group.members()) {
-            if (member.serverAssignor() != null && config.assignor(member.serverAssignor()) != null) {
-                votes.merge(member.serverAssignor(), 1, Integer::sum);
-            }
-        }
-        String chosen = null;
-        for (Map.Entry<String, Integer> vote : votes.entrySet()) {
-            if (chosen == null || vote.getValue() > votes.get(chosen)
-                    || (vote.getValue().equals(votes.get(chosen)) && vote.getKey().compareTo(chosen) < 0)) {
-                chosen = vote.getKey();
-            }
-        }
-        return chosen == null ? config.defaultAssignor() : config.assignor(chosen);
-    }
-
-    /** The assignor's view: each member's subscribed topic ids and previous target, each topic's partitions. */
-    private PartitionAssignor.AssignmentSpec assignmentSpec(ConsumerGroup group, MetadataImage image) {
-        boolean racks = false;
-        Map<String, PartitionAssignor.MemberSpec> members = new HashMap<>();
-        Set<String> names = new HashSet<>();
-        for (ConsumerGroupMember member : group.members()) {
-            Set<String> topics = subscriptions.topicsOf(member, image);
-            names.addAll(topics);
-            Set<Uuid> ids = new HashSet<>();
-            for (String name : topics) {
-                ids.add(image.topic(name).id());
-            }
-            racks |= member.rackId() != null;
-            members.put(member.memberId(), new PartitionAssignor.MemberSpec(member.rackId(), member.instanceId(),
-                    ids, group.targetOf(member.memberId())));
-        }
-        Map<Uuid, PartitionAssignor.TopicSpec> topics = new HashMap<>();
-        for (String name : names) {
-            TopicImage topic = image.topic(name);
-            topics.put(topic.id(), new PartitionAssignor.TopicSpec(name, topic.partitions().size(),
-                    racks ? partitionRacks(topic, image) : Map.of()));
-        }
-        return new PartitionAssignor.AssignmentSpec(members, topics);
-    }
-
-    private static Map<Integer, Set<String>> partitionRacks(TopicImage topic, MetadataImage image) {
-        Map<Integer, Set<String>> racks = new HashMap<>();
-        for (PartitionImage partition : topic.partitions().values()) {
-            Set<String> replicaRacks = new HashSet<>();
-            for (int replica : partition.replicas()) {
-                BrokerImage broker = image.brokers().get(replica);
-                if (broker != null && broker.rack() != null) {
-                    replicaRacks.add(broker.rack());
-                }
-            }
-            if (!replicaRacks.isEmpty()) {
-                racks.put(partition.partition(), replicaRacks);
-            }
-        }
-        return racks;
+        return targetAssignments.assignorOf(group);
     }
 
     private String assignorNames() {

@@ -36,7 +36,8 @@ import org.apache.kafka.common.protocol.Errors;
  * <ul>
  *   <li>{@link ClassicRebalance}: JoinGroup, SyncGroup, Heartbeat, LeaveGroup, the join phase, member sessions;</li>
  *   <li>{@link ConsumerRebalance}: KIP-848's ConsumerGroupHeartbeat, target assignments and reconciliation, with
- *   {@link ClassicMembersOfConsumerGroups} for classic members of such groups and {@link GroupMigration} for
+ *   {@link TargetAssignments}, {@link ClassicMembersOfConsumerGroups} for classic members of such groups and
+ *   {@link GroupMigration} for
  *   converting groups between the protocols;</li>
  *   <li>{@link GroupOffsets}: OffsetCommit, OffsetFetch, OffsetDelete;</li>
  *   <li>{@link GroupAdmin}: ListGroups, DescribeGroups, ConsumerGroupDescribe, DeleteGroups;</li>
