@@ -228,9 +228,8 @@ final class ConsumerRebalance {
         group.putMember(updated);
 
         MetadataImage image = metadata.get();
-        Map<String, ConsumerGroup.SubscribedTopic> subscribed = subscriptions.resolve(group.members(), image);
-        if (isNew || updated.subscriptionDiffers(member) || !subscribed.equals(group.subscribedTopics())) {
-            group.setSubscribedTopics(subscribed);
+        boolean subscriptionChanged = isNew || updated.subscriptionDiffers(member);
+        if (refreshSubscribedTopics(group, image) || subscriptionChanged) {
             bumpGroupEpoch(group, records);
         }
         if (group.groupEpoch() > group.assignmentEpoch()) {
@@ -256,14 +255,27 @@ final class ConsumerRebalance {
     /** The target assignment is due again (a classic member's heartbeat may be the first to see a new epoch). */
     void refreshTargetAssignment(ConsumerGroup group, List<ConsumerGroupRecord> records) {
         MetadataImage image = metadata.get();
-        Map<String, ConsumerGroup.SubscribedTopic> subscribed = subscriptions.resolve(group.members(), image);
-        if (!subscribed.equals(group.subscribedTopics())) {
-            group.setSubscribedTopics(subscribed);
+        if (refreshSubscribedTopics(group, image)) {
             bumpGroupEpoch(group, records);
         }
         if (group.groupEpoch() > group.assignmentEpoch()) {
             targetAssignments.compute(group, image, records);
         }
+    }
+
+    /**
+     * Resolves what the members subscribe to against the image, unless nothing changed since the last time (the
+     * same image, no subscription changed): a heartbeat of an unchanged group does not scan the topics. Returns
+     * whether the subscribed topics changed (a topic created, deleted, or given partitions).
+     */
+    private boolean refreshSubscribedTopics(ConsumerGroup group, MetadataImage image) {
+        if (group.subscriptionsResolvedAt(image.offset())) {
+            return false;
+        }
+        Map<String, ConsumerGroup.SubscribedTopic> subscribed = subscriptions.resolve(group.members(), image);
+        boolean changed = !subscribed.equals(group.subscribedTopics());
+        group.setSubscribedTopics(subscribed, image.offset());
+        return changed;
     }
 
     /**
@@ -317,7 +329,7 @@ final class ConsumerRebalance {
         ClassicRebalance.stopServing(classic);
         classic.transitionTo(GroupState.DEAD);
         groups.remove(classic);
-        group.setSubscribedTopics(subscriptions.resolve(group.members(), metadata.get()));
+        refreshSubscribedTopics(group, metadata.get());
         groups.putConsumerGroup(group);
         for (ConsumerGroupMember member : group.members()) {
             scheduleSession(group, member);
@@ -626,7 +638,7 @@ final class ConsumerRebalance {
         ConsumerGroup group = ConsumerGroup.fromRecords(groupId, records);
         // What the members subscribe to now is what the stored epoch was computed for, unless topics changed
         // while no coordinator served the group (those changes are seen when they next change).
-        group.setSubscribedTopics(subscriptions.resolve(group.members(), metadata.get()));
+        refreshSubscribedTopics(group, metadata.get());
         groups.putConsumerGroup(group);
         for (ConsumerGroupMember member : group.members()) {
             scheduleSession(group, member);

@@ -37,8 +37,7 @@ import org.apache.kafka.common.protocol.Errors;
  *   <li>{@link ClassicRebalance}: JoinGroup, SyncGroup, Heartbeat, LeaveGroup, the join phase, member sessions;</li>
  *   <li>{@link ConsumerRebalance}: KIP-848's ConsumerGroupHeartbeat, target assignments and reconciliation, with
  *   {@link TargetAssignments}, {@link ClassicMembersOfConsumerGroups} for classic members of such groups and
- *   {@link GroupMigration} for
- *   converting groups between the protocols;</li>
+ *   {@link GroupMigration} for converting groups between the protocols;</li>
  *   <li>{@link GroupOffsets}: OffsetCommit, OffsetFetch, OffsetDelete;</li>
  *   <li>{@link GroupAdmin}: ListGroups, DescribeGroups, ConsumerGroupDescribe, DeleteGroups;</li>
  *   <li>{@link GroupLoader}: loading and unloading groups as offsets partitions move.</li>

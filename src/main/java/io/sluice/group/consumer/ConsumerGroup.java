@@ -32,6 +32,8 @@ public final class ConsumerGroup {
     private final Map<Uuid, Map<Integer, Integer>> partitionOwners = new HashMap<>();
     /** The subscribed topics (name to id and partition count) the current group epoch was computed for. */
     private Map<String, SubscribedTopic> subscribedTopics = Map.of();
+    /** The metadata image those were resolved against; -1 once a member's subscription changed since. */
+    private long subscriptionsResolvedAt = -1;
 
     /** A subscribed topic as the assignment saw it: a change (a new partition, a re-created topic) bumps the epoch. */
     public record SubscribedTopic(Uuid topicId, int numPartitions) {
@@ -129,8 +131,14 @@ public final class ConsumerGroup {
         refreshState();
     }
 
-    public void setSubscribedTopics(Map<String, SubscribedTopic> topics) {
+    /** Whether the subscribed topics were resolved against that image, with no subscription changed since. */
+    public boolean subscriptionsResolvedAt(long imageOffset) {
+        return subscriptionsResolvedAt >= 0 && subscriptionsResolvedAt == imageOffset;
+    }
+
+    public void setSubscribedTopics(Map<String, SubscribedTopic> topics, long imageOffset) {
         subscribedTopics = Map.copyOf(topics);
+        subscriptionsResolvedAt = imageOffset;
     }
 
     public void setTargetAssignment(int epoch, Map<String, Map<Uuid, Set<Integer>>> assignment) {
@@ -153,6 +161,9 @@ public final class ConsumerGroup {
     /** Adds or replaces a member; the partitions it owns are now its. */
     public void putMember(ConsumerGroupMember member) {
         ConsumerGroupMember previous = members.put(member.memberId(), member);
+        if (previous == null || previous.subscriptionDiffers(member)) {
+            subscriptionsResolvedAt = -1;
+        }
         if (previous != null) {
             releaseOwnership(previous);
             if (previous.instanceId() != null) {
@@ -171,6 +182,7 @@ public final class ConsumerGroup {
         ConsumerGroupMember removed = members.remove(memberId);
         targetAssignment.remove(memberId);
         if (removed != null) {
+            subscriptionsResolvedAt = -1;
             releaseOwnership(removed);
             if (removed.instanceId() != null) {
                 staticMembers.remove(removed.instanceId(), memberId);
