@@ -5,7 +5,6 @@ import io.sluice.group.consumer.Assignments;
 import io.sluice.group.consumer.ConsumerGroup;
 import io.sluice.group.consumer.ConsumerGroupMember;
 import io.sluice.group.consumer.ConsumerGroupRecord;
-import io.sluice.group.consumer.ConsumerGroupState;
 import io.sluice.group.consumer.MemberReconciliation;
 import io.sluice.group.consumer.MemberState;
 import io.sluice.group.consumer.assignor.PartitionAssignor;
@@ -45,7 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ConsumerRebalance {
     private static final Logger log = LoggerFactory.getLogger(ConsumerRebalance.class);
-    /** The heartbeat interval members are given while their group reconciles. */
+    /** The heartbeat interval of a member that has partitions to receive or to give up. */
     private static final int RECONCILING_HEARTBEAT_INTERVAL_MS = 250;
 
     private final Groups groups;
@@ -204,7 +203,7 @@ final class ConsumerRebalance {
 
         ConsumerGroupHeartbeatResponseData response = new ConsumerGroupHeartbeatResponseData()
                 .setMemberId(reconciled.memberId()).setMemberEpoch(reconciled.memberEpoch())
-                .setHeartbeatIntervalMs(heartbeatInterval(group));
+                .setHeartbeatIntervalMs(heartbeatInterval(group, reconciled));
         boolean assignmentChanged = !reconciled.assignedPartitions().equals(member.assignedPartitions());
         if (joining || assignmentChanged || (owned != null && !owned.equals(reconciled.assignedPartitions()))) {
             response.setAssignment(assignmentOf(reconciled.assignedPartitions()));
@@ -279,14 +278,16 @@ final class ConsumerRebalance {
     }
 
     /**
-     * How soon the member should heartbeat again. While the group reconciles, members hear sooner: a member waiting
-     * for partitions another one is releasing gets them within a short interval instead of at its next regular
-     * heartbeat (Kafka makes it wait the full interval). The Java client takes the interval of every answer.
+     * How soon the member should heartbeat again. A member with partitions still to receive or to give up hears
+     * sooner: one waiting for partitions another member is releasing gets them within a short interval instead of at
+     * its next regular heartbeat (Kafka makes it wait the full interval). Members that own their target keep the
+     * configured interval, so a long revocation does not multiply the group's heartbeats. The Java client takes the
+     * interval of every answer.
      */
-    private int heartbeatInterval(ConsumerGroup group) {
+    private int heartbeatInterval(ConsumerGroup group, ConsumerGroupMember member) {
         int configured = config.heartbeatIntervalMs(metadata.get().groupConfigs(group.groupId()));
-        return group.state() == ConsumerGroupState.STABLE ? configured
-                : Math.min(configured, RECONCILING_HEARTBEAT_INTERVAL_MS);
+        boolean settled = member.state() == MemberState.STABLE && member.memberEpoch() == group.assignmentEpoch();
+        return settled ? configured : Math.min(configured, RECONCILING_HEARTBEAT_INTERVAL_MS);
     }
 
     /**
