@@ -1,6 +1,8 @@
 /**
- * The classic consumer group protocol: {@link io.sluice.group.GroupCoordinator} and its parts (rebalance, offsets,
- * admin, loading), with the explicit {@link io.sluice.group.GroupState} machine and the groups and members it keeps.
+ * The group coordinator: {@link io.sluice.group.GroupCoordinator} and its parts for the classic protocol (rebalance,
+ * with the explicit {@link io.sluice.group.GroupState} machine), for KIP-848 consumer groups
+ * ({@link io.sluice.group.ConsumerRebalance}, the groups themselves in {@code io.sluice.group.consumer}) and for
+ * both (offsets, admin, loading, migration between the protocols).
  *
  * <p>Threading rule: a group's state is read and changed only in its events ({@link io.sluice.group.Groups#run}),
  * which run one at a time per group on the coordinator's event executor ({@link io.sluice.coordinator.EventQueue})
