@@ -124,10 +124,12 @@ final class ConsumerRebalance {
             request.setMemberId(Uuid.randomUuid().toString());
         }
         return groups.run(request.groupId(), () -> {
+            // What the group changed before a refusal is written too, so the log never lags what is in memory.
+            List<ConsumerGroupRecord> records = new ArrayList<>();
             try {
-                return onHeartbeat(request, clientId, clientHost);
+                return onHeartbeat(request, clientId, clientHost, records);
             } catch (Refused refused) {
-                return Outcome.error(refused.error, refused.getMessage());
+                return new Outcome(Outcome.error(refused.error, refused.getMessage()).response(), records);
             }
         }).thenCompose(outcome -> write(request.groupId(), outcome.records()).thenApply(error -> error == Errors.NONE
                 ? outcome.response() : Outcome.error(error, "The group's records could not be written").response()));
@@ -172,11 +174,12 @@ final class ConsumerRebalance {
 
     // ---------------------------------------------------------------- the heartbeat, in the group's event
 
-    private Outcome onHeartbeat(ConsumerGroupHeartbeatRequestData request, String clientId, String clientHost) {
+    private Outcome onHeartbeat(ConsumerGroupHeartbeatRequestData request, String clientId, String clientHost,
+                                List<ConsumerGroupRecord> records) {
         String groupId = request.groupId();
         int epoch = request.memberEpoch();
         if (epoch == ConsumerGroupMember.LEAVE_EPOCH || epoch == ConsumerGroupMember.LEFT_STATIC_EPOCH) {
-            return leave(groupId, request.memberId(), request.instanceId(), epoch);
+            return leave(groupId, request.memberId(), request.instanceId(), epoch, records);
         }
         if (request.serverAssignor() != null && config.assignor(request.serverAssignor()) == null) {
             throw new Refused(Errors.UNSUPPORTED_ASSIGNOR, "ServerAssignor " + request.serverAssignor()
@@ -190,7 +193,6 @@ final class ConsumerRebalance {
                         + request.subscribedTopicRegex() + "` is not a valid regular expression: " + e.getMessage());
             }
         }
-        List<ConsumerGroupRecord> records = new ArrayList<>();
         ConsumerGroup group = consumerGroup(groupId, epoch == 0, records);
         ConsumerGroupMember member = memberFor(group, request, clientId, clientHost, records);
         boolean joining = epoch == 0;
@@ -301,19 +303,16 @@ final class ConsumerRebalance {
         if (group != null) {
             return group;
         }
+        if (!joining) {
+            throw new Refused(Errors.UNKNOWN_MEMBER_ID, "Group " + groupId + " has no such member.");
+        }
         ClassicGroup classic = groups.find(groupId);
         if (classic != null && !classic.is(GroupState.DEAD)) {
             if (!classic.is(GroupState.EMPTY)) {
-                if (!joining) {
-                    throw new Refused(Errors.UNKNOWN_MEMBER_ID, "Group " + groupId + " has no such member.");
-                }
                 return upgrade(classic, records);
             }
             classic.transitionTo(GroupState.DEAD);
             groups.remove(classic);
-        }
-        if (!joining) {
-            throw new Refused(Errors.UNKNOWN_MEMBER_ID, "Group " + groupId + " has no such member.");
         }
         group = new ConsumerGroup(groupId);
         groups.putConsumerGroup(group);
@@ -436,7 +435,8 @@ final class ConsumerRebalance {
     }
 
     /** Epoch -1: the member leaves; -2: a static member goes away and may come back within its session. */
-    private Outcome leave(String groupId, String memberId, String instanceId, int epoch) {
+    private Outcome leave(String groupId, String memberId, String instanceId, int epoch,
+                          List<ConsumerGroupRecord> records) {
         ConsumerGroup group = groups.consumerGroup(groupId);
         String id = epoch == ConsumerGroupMember.LEFT_STATIC_EPOCH && group != null
                 ? group.staticMemberId(instanceId) : memberId;
@@ -445,7 +445,6 @@ final class ConsumerRebalance {
             throw new Refused(Errors.UNKNOWN_MEMBER_ID, "Member " + memberId + " is not a member of group "
                     + groupId + ".");
         }
-        List<ConsumerGroupRecord> records = new ArrayList<>();
         if (epoch == ConsumerGroupMember.LEFT_STATIC_EPOCH) {
             ConsumerGroupMember away = member.leftTemporarily();
             group.putMember(away);

@@ -406,6 +406,23 @@ class ConsumerGroupProtocolTest {
     }
 
     @Test
+    void aMemberInAStateThisVersionDoesNotKnowIsFencedAndItsRemovalWritten() throws Exception {
+        store.storeConsumerGroupRecords(GROUP, List.of(new ConsumerGroupRecord.GroupEpoch(GROUP, 3),
+                new ConsumerGroupRecord.TargetAssignmentEpoch(GROUP, 3),
+                new ConsumerGroupRecord.MemberMetadata(GROUP, "m1", null, null, "client", "/127.0.0.1", List.of("t"),
+                        null, 30_000, null, null),
+                new ConsumerGroupRecord.TargetAssignmentMember(GROUP, "m1", Map.of(TOPIC_ID, Set.of(0))),
+                new ConsumerGroupRecord.CurrentMemberAssignment(GROUP, "m1", 3, 2,
+                        io.sluice.group.consumer.MemberState.UNKNOWN, Map.of(TOPIC_ID, Set.of(0)), Map.of()))).get();
+        coordinator.loadConsumerGroups(store.storedConsumerGroups(g -> true));
+
+        assertThat(heartbeat(beat("m1", 3, Set.of(0))).errorCode()).isEqualTo(Errors.FENCED_MEMBER_EPOCH.code());
+        assertThat(describe().members()).isEmpty();
+        assertThat(store.storedConsumerGroups(GROUP::equals).get(GROUP))
+                .noneMatch(record -> "m1".equals(record.memberId()));
+    }
+
+    @Test
     void aFailedWriteIsUndone() throws Exception {
         heartbeat(join("m1", List.of("t")));
         store.failNextGroupStore();
