@@ -404,6 +404,23 @@ public final class BrokerConfig {
 
     public String groupConsumerMigrationPolicy() { return string(GROUP_CONSUMER_MIGRATION_POLICY); }
 
+    /** Whether KIP-932 share groups are served (group.coordinator.rebalance.protocols names "share"). */
+    public boolean shareGroupProtocolEnabled() {
+        return listValue(GROUP_COORDINATOR_REBALANCE_PROTOCOLS).contains("share");
+    }
+
+    public int groupShareHeartbeatIntervalMs() { return intValue(GROUP_SHARE_HEARTBEAT_INTERVAL_MS); }
+
+    public int groupShareSessionTimeoutMs() { return intValue(GROUP_SHARE_SESSION_TIMEOUT_MS); }
+
+    public int groupShareMaxSize() { return intValue(GROUP_SHARE_MAX_SIZE); }
+
+    public int groupShareRecordLockDurationMs() { return intValue(GROUP_SHARE_RECORD_LOCK_DURATION_MS); }
+
+    public int groupShareDeliveryCountLimit() { return intValue(GROUP_SHARE_DELIVERY_COUNT_LIMIT); }
+
+    public int groupSharePartitionMaxRecordLocks() { return intValue(GROUP_SHARE_PARTITION_MAX_RECORD_LOCKS); }
+
     /** broker.rack, or null when unset. */
     public String brokerRack() { return string(BROKER_RACK); }
 

@@ -72,6 +72,12 @@ public final class BrokerConfigKeys {
     public static final String GROUP_CONSUMER_MAX_SIZE = "group.consumer.max.size";
     public static final String GROUP_CONSUMER_ASSIGNORS = "group.consumer.assignors";
     public static final String GROUP_CONSUMER_MIGRATION_POLICY = "group.consumer.migration.policy";
+    public static final String GROUP_SHARE_HEARTBEAT_INTERVAL_MS = "group.share.heartbeat.interval.ms";
+    public static final String GROUP_SHARE_SESSION_TIMEOUT_MS = "group.share.session.timeout.ms";
+    public static final String GROUP_SHARE_MAX_SIZE = "group.share.max.size";
+    public static final String GROUP_SHARE_RECORD_LOCK_DURATION_MS = "group.share.record.lock.duration.ms";
+    public static final String GROUP_SHARE_DELIVERY_COUNT_LIMIT = "group.share.delivery.count.limit";
+    public static final String GROUP_SHARE_PARTITION_MAX_RECORD_LOCKS = "group.share.partition.max.record.locks";
     public static final String BROKER_RACK = "broker.rack";
     public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
     public static final String UNCLEAN_LEADER_ELECTION_ENABLE = "unclean.leader.election.enable";
@@ -167,6 +173,12 @@ public final class BrokerConfigKeys {
                         "org.apache.kafka.coordinator.group.assignor.RangeAssignor"));
         define(keys, GROUP_CONSUMER_MIGRATION_POLICY, ConfigType.STRING, "bidirectional",
                 oneOf("bidirectional", "upgrade", "downgrade", "disabled"));
+        define(keys, GROUP_SHARE_HEARTBEAT_INTERVAL_MS, ConfigType.INT, "5000", intAtLeast(1));
+        define(keys, GROUP_SHARE_SESSION_TIMEOUT_MS, ConfigType.INT, "45000", intAtLeast(1));
+        define(keys, GROUP_SHARE_MAX_SIZE, ConfigType.INT, "200", intAtLeast(1));
+        define(keys, GROUP_SHARE_RECORD_LOCK_DURATION_MS, ConfigType.INT, "30000", intAtLeast(1000));
+        define(keys, GROUP_SHARE_DELIVERY_COUNT_LIMIT, ConfigType.INT, "5", intAtLeast(2));
+        define(keys, GROUP_SHARE_PARTITION_MAX_RECORD_LOCKS, ConfigType.INT, "2000", intAtLeast(100));
         define(keys, BROKER_RACK, ConfigType.STRING, null, ANY);
         define(keys, MIN_INSYNC_REPLICAS, ConfigType.INT, "1", intAtLeast(1));
         define(keys, UNCLEAN_LEADER_ELECTION_ENABLE, ConfigType.BOOLEAN, "false", ANY);

@@ -10,7 +10,8 @@ import org.apache.kafka.common.errors.InvalidConfigurationException;
 /**
  * The broker settings KIP-848 consumer groups obey (Kafka's group.consumer.* keys), and the group configs that may
  * override two of them per group (config resource type GROUP: {@code consumer.session.timeout.ms} and
- * {@code consumer.heartbeat.interval.ms}, within the broker's bounds, as Kafka checks them).
+ * {@code consumer.heartbeat.interval.ms}, within the broker's bounds, as Kafka checks them; and a share group's
+ * {@code share.auto.offset.reset}).
  *
  * @param assignors            the server-side assignors members may name; the first is the default
  * @param migrationPolicy      Kafka's group.consumer.migration.policy (bidirectional, upgrade, downgrade, disabled)
@@ -20,6 +21,8 @@ public record ConsumerGroupConfig(int heartbeatIntervalMs, int minHeartbeatInter
                                   int maxSize, List<PartitionAssignor> assignors, String migrationPolicy) {
     public static final String SESSION_TIMEOUT_MS = "consumer.session.timeout.ms";
     public static final String HEARTBEAT_INTERVAL_MS = "consumer.heartbeat.interval.ms";
+    /** Where a share group starts reading a partition it has not read before: latest (Kafka's default) or earliest. */
+    public static final String SHARE_AUTO_OFFSET_RESET = "share.auto.offset.reset";
 
     public ConsumerGroupConfig {
         if (assignors.isEmpty()) {
@@ -60,7 +63,7 @@ public record ConsumerGroupConfig(int heartbeatIntervalMs, int minHeartbeatInter
     /** The group config keys and their values when a group does not override them (the broker's settings). */
     public Map<String, String> groupConfigDefaults() {
         return Map.of(SESSION_TIMEOUT_MS, Integer.toString(sessionTimeoutMs),
-                HEARTBEAT_INTERVAL_MS, Integer.toString(heartbeatIntervalMs));
+                HEARTBEAT_INTERVAL_MS, Integer.toString(heartbeatIntervalMs), SHARE_AUTO_OFFSET_RESET, "latest");
     }
 
     /** The session timeout of a group with these overrides. */
@@ -79,9 +82,16 @@ public record ConsumerGroupConfig(int heartbeatIntervalMs, int minHeartbeatInter
     public void validateGroupConfigs(Map<String, String> overrides) {
         for (Map.Entry<String, String> override : overrides.entrySet()) {
             String key = override.getKey();
+            if (key.equals(SHARE_AUTO_OFFSET_RESET)) {
+                if (!override.getValue().equals("latest") && !override.getValue().equals("earliest")) {
+                    throw new InvalidConfigurationException("Invalid value " + override.getValue()
+                            + " for configuration " + key + ": String must be one of: latest, earliest");
+                }
+                continue;
+            }
             if (!key.equals(SESSION_TIMEOUT_MS) && !key.equals(HEARTBEAT_INTERVAL_MS)) {
                 throw new InvalidConfigurationException("Unknown group config name: " + key + " (valid: "
-                        + SESSION_TIMEOUT_MS + ", " + HEARTBEAT_INTERVAL_MS + ")");
+                        + SESSION_TIMEOUT_MS + ", " + HEARTBEAT_INTERVAL_MS + ", " + SHARE_AUTO_OFFSET_RESET + ")");
             }
             try {
                 Integer.parseInt(override.getValue());

@@ -306,6 +306,9 @@ final class ConsumerRebalance {
         if (!joining) {
             throw new Refused(Errors.UNKNOWN_MEMBER_ID, "Group " + groupId + " has no such member.");
         }
+        if (groups.shareGroup(groupId) != null) {
+            throw new Refused(Errors.GROUP_ID_NOT_FOUND, "Group " + groupId + " is a share group.");
+        }
         ClassicGroup classic = groups.find(groupId);
         if (classic != null && !classic.is(GroupState.DEAD)) {
             if (!classic.is(GroupState.EMPTY)) {

@@ -5,6 +5,7 @@ import static io.sluice.group.GroupResponses.storeError;
 import io.sluice.group.consumer.ConsumerGroup;
 import io.sluice.group.consumer.ConsumerGroupDescriptions;
 import io.sluice.group.consumer.ConsumerGroupState;
+import io.sluice.group.share.ShareGroup;
 import io.sluice.metadata.MetadataImage;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,6 +45,11 @@ final class GroupAdmin {
                     : new GroupCoordinator.GroupListing(group.groupId(),
                             group.protocolType() == null ? "" : group.protocolType(), group.state().kafkaName(),
                             GroupCoordinator.GroupListing.CLASSIC)));
+        }
+        for (ShareGroup group : groups.allShareGroups()) {
+            inMemory.add(groups.run(group.groupId(), () -> group.state() == ShareGroup.State.DEAD ? null
+                    : new GroupCoordinator.GroupListing(group.groupId(), GroupCoordinator.GroupListing.SHARE,
+                            group.state().kafkaName(), GroupCoordinator.GroupListing.SHARE)));
         }
         for (ConsumerGroup group : groups.allConsumerGroups()) {
             inMemory.add(groups.run(group.groupId(), () -> group.state() == ConsumerGroupState.DEAD ? null
@@ -136,6 +142,20 @@ final class GroupAdmin {
         Errors notHere = groups.errorFor(groupId);
         if (notHere != Errors.NONE) {
             return CompletableFuture.completedFuture(notHere);
+        }
+        ShareGroup shareGroup = groups.shareGroup(groupId);
+        if (shareGroup != null) {
+            return groups.run(groupId, () -> {
+                if (shareGroup.state() == ShareGroup.State.DEAD) {
+                    return Errors.GROUP_ID_NOT_FOUND;
+                }
+                if (!shareGroup.isEmpty()) {
+                    return Errors.NON_EMPTY_GROUP;
+                }
+                shareGroup.markDead();
+                groups.removeShareGroup(shareGroup);
+                return Errors.NONE;
+            });
         }
         ConsumerGroup consumerGroup = groups.consumerGroup(groupId);
         if (consumerGroup != null) {

@@ -8,13 +8,14 @@ package io.sluice.group;
  * @param maxSessionTimeoutMs     largest session timeout a member may ask for
  * @param maxSize                 most members a group may have
  * @param consumer                the settings of KIP-848 consumer groups
+ * @param share                   the settings of KIP-932 share groups
  */
 public record GroupConfig(int initialRebalanceDelayMs, int minSessionTimeoutMs, int maxSessionTimeoutMs, int maxSize,
-                          ConsumerGroupConfig consumer) {
-    /** Classic settings as given, Kafka's defaults for consumer groups. */
+                          ConsumerGroupConfig consumer, ShareGroupConfig share) {
+    /** Classic settings as given, Kafka's defaults for consumer and share groups. */
     public GroupConfig(int initialRebalanceDelayMs, int minSessionTimeoutMs, int maxSessionTimeoutMs, int maxSize) {
         this(initialRebalanceDelayMs, minSessionTimeoutMs, maxSessionTimeoutMs, maxSize,
-                ConsumerGroupConfig.defaults());
+                ConsumerGroupConfig.defaults(), ShareGroupConfig.defaults());
     }
 
     /** Kafka's defaults. */

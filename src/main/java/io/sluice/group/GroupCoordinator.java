@@ -24,6 +24,9 @@ import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetCommitResponseData;
 import org.apache.kafka.common.message.OffsetDeleteRequestData;
 import org.apache.kafka.common.message.OffsetDeleteResponseData;
+import org.apache.kafka.common.message.ShareGroupDescribeResponseData;
+import org.apache.kafka.common.message.ShareGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ShareGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
@@ -58,11 +61,14 @@ public final class GroupCoordinator implements AutoCloseable {
     public record GroupListing(String groupId, String protocolType, String state, String type) {
         public static final String CLASSIC = "classic";
         public static final String CONSUMER = "consumer";
+        public static final String SHARE = "share";
     }
 
     private final ClassicRebalance rebalance;
     private final ConsumerRebalance consumerRebalance;
     private final ClassicMembersOfConsumerGroups classicMembers;
+    private final ShareGroupHeartbeats shareGroups;
+    private final Groups groupsById;
     private final GroupOffsets offsets;
     private final GroupAdmin admin;
     private final GroupLoader loader;
@@ -95,6 +101,8 @@ public final class GroupCoordinator implements AutoCloseable {
         this.rebalance = new ClassicRebalance(groups, store, timer, config);
         this.consumerRebalance = new ConsumerRebalance(groups, store, timer, config.consumer(), metadata, rebalance);
         this.classicMembers = new ClassicMembersOfConsumerGroups(groups, consumerRebalance, metadata);
+        this.shareGroups = new ShareGroupHeartbeats(groups, timer, config.share(), metadata);
+        this.groupsById = groups;
         this.offsets = new GroupOffsets(groups, store, timer);
         this.admin = new GroupAdmin(groups, store, consumerRebalance, metadata);
         this.loader = new GroupLoader(groups, rebalance, consumerRebalance);
@@ -106,6 +114,10 @@ public final class GroupCoordinator implements AutoCloseable {
      */
     public CompletableFuture<JoinGroupResponseData> joinGroup(JoinGroupRequestData request, String clientId,
                                                               String clientHost, boolean requireKnownMemberId) {
+        if (groupsById.shareGroup(request.groupId()) != null) {
+            return CompletableFuture.completedFuture(GroupResponses.joinError(request.memberId(),
+                    Errors.INCONSISTENT_GROUP_PROTOCOL));
+        }
         if (consumerRebalance.hasGroup(request.groupId())) {
             // An empty KIP-848 group becomes classic; one with members takes the classic member in (a mixed group).
             return consumerRebalance.giveWayToClassic(request.groupId()).thenCompose(free -> free
@@ -119,6 +131,17 @@ public final class GroupCoordinator implements AutoCloseable {
     public CompletableFuture<ConsumerGroupHeartbeatResponseData> consumerGroupHeartbeat(
             ConsumerGroupHeartbeatRequestData request, String clientId, String clientHost, short version) {
         return consumerRebalance.heartbeat(request, clientId, clientHost, version);
+    }
+
+    /** ShareGroupHeartbeat (KIP-932): join, heartbeat, leave a share group. */
+    public CompletableFuture<ShareGroupHeartbeatResponseData> shareGroupHeartbeat(ShareGroupHeartbeatRequestData request,
+                                                                                  String clientId, String clientHost) {
+        return shareGroups.heartbeat(request, clientId, clientHost);
+    }
+
+    /** ShareGroupDescribe for one group: GROUP_ID_NOT_FOUND if there is no share group of that id. */
+    public CompletableFuture<ShareGroupDescribeResponseData.DescribedGroup> describeShareGroup(String groupId) {
+        return shareGroups.describe(groupId);
     }
 
     /** ConsumerGroupDescribe for one group: GROUP_ID_NOT_FOUND if there is no consumer group of that id. */

@@ -2,6 +2,7 @@ package io.sluice.group;
 
 import io.sluice.coordinator.EventQueue;
 import io.sluice.group.consumer.ConsumerGroup;
+import io.sluice.group.share.ShareGroup;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -28,6 +29,8 @@ final class Groups {
     private final Map<String, ClassicGroup> byId = new ConcurrentHashMap<>();
     /** KIP-848 groups; a group id names a classic group or a consumer group, never both (the events decide). */
     private final Map<String, ConsumerGroup> consumerGroups = new ConcurrentHashMap<>();
+    /** KIP-932 share groups, in the same id space. */
+    private final Map<String, ShareGroup> shareGroups = new ConcurrentHashMap<>();
     private final OffsetStore offsets;
     private final GroupOwnership ownership;
     private final List<EventQueue> queues;
@@ -56,7 +59,8 @@ final class Groups {
             return null;
         }
         ClassicGroup group = byId.get(groupId);
-        if (group == null && !consumerGroups.containsKey(groupId) && offsets.groups().contains(groupId)) {
+        if (group == null && !consumerGroups.containsKey(groupId) && !shareGroups.containsKey(groupId)
+                && offsets.groups().contains(groupId)) {
             group = byId.computeIfAbsent(groupId, ClassicGroup::new);
         }
         return group;
@@ -100,6 +104,22 @@ final class Groups {
 
     Collection<ConsumerGroup> allConsumerGroups() {
         return consumerGroups.values();
+    }
+
+    ShareGroup shareGroup(String groupId) {
+        return groupId == null ? null : shareGroups.get(groupId);
+    }
+
+    void putShareGroup(ShareGroup group) {
+        shareGroups.put(group.groupId(), group);
+    }
+
+    void removeShareGroup(ShareGroup group) {
+        shareGroups.remove(group.groupId(), group);
+    }
+
+    Collection<ShareGroup> allShareGroups() {
+        return shareGroups.values();
     }
 
     /**

@@ -12,6 +12,8 @@ import io.sluice.group.DeferredOffsetStore;
 import io.sluice.group.ExecutorGroupTimer;
 import io.sluice.group.ConsumerGroupConfig;
 import io.sluice.group.GroupConfig;
+import io.sluice.group.ShareGroupConfig;
+import io.sluice.group.share.SharePartitionManager;
 import io.sluice.group.GroupCoordinator;
 import io.sluice.group.offsets.GroupCoordination;
 import io.sluice.log.LogConfig;
@@ -34,6 +36,7 @@ import io.sluice.protocol.data.MetadataHandler;
 import io.sluice.protocol.data.OffsetForLeaderEpochHandler;
 import io.sluice.protocol.data.ProduceHandler;
 import io.sluice.protocol.group.GroupApis;
+import io.sluice.protocol.share.ShareApis;
 import io.sluice.protocol.txn.PartitionMarkerWriter;
 import io.sluice.protocol.txn.TransactionApis;
 import io.sluice.transaction.TransactionCoordination;
@@ -134,7 +137,8 @@ public final class SluiceServer implements AutoCloseable {
         ConsumerGroupConfig consumerGroups = ConsumerGroupConfig.of(config);
         GroupCoordinator groups = new GroupCoordinator(offsetStore, groupTimer, new GroupConfig(
                 config.groupInitialRebalanceDelayMs(), config.groupMinSessionTimeoutMs(),
-                config.groupMaxSessionTimeoutMs(), config.groupMaxSize(), consumerGroups), ownership::errorFor,
+                config.groupMaxSessionTimeoutMs(), config.groupMaxSize(), consumerGroups, ShareGroupConfig.of(config)),
+                ownership::errorFor,
                 groupEvents, metadata::image);
         stopOrder.add(groups);
         ProducerIdManager producerIds = new ProducerIdManager(nodeId, metadata.controller());
@@ -149,6 +153,14 @@ public final class SluiceServer implements AutoCloseable {
         GroupApis.register(registry, groups, metadata, transactions::ensureTopic, transactions.verifier()::add,
                 config.consumerGroupProtocolEnabled());
         TransactionApis.register(registry, transactions.coordinator(), metadata, markers);
+        if (config.shareGroupProtocolEnabled()) {
+            ScheduledExecutorService shareFetchWaits = Executors.newSingleThreadScheduledExecutor(
+                    DaemonThreads.numbered("sluice-share-fetch-waits"));
+            stopOrder.add(shareFetchWaits::shutdownNow);
+            ShareApis.register(registry, groups, metadata, new SharePartitionManager(partitions,
+                    ShareGroupConfig.of(config).partitionConfig(), System::currentTimeMillis,
+                    groupId -> metadata.image().groupConfigs(groupId)), shareFetchWaits);
+        }
 
         Endpoint endpoint = config.listeners().get(0);
         listener = KafkaListener.bind(endpoint, config.numNetworkThreads(), config.socketRequestMaxBytes(),

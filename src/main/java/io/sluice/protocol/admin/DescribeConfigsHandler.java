@@ -114,7 +114,8 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
             String value = override != null ? override : fallback;
             DescribeConfigsResourceResult config = new DescribeConfigsResourceResult().setName(key).setValue(value)
                     .setReadOnly(false).setConfigSource(source.id()).setIsSensitive(false)
-                    .setConfigType(ConfigType.INT.id());
+                    .setConfigType((key.equals(ConsumerGroupConfig.SHARE_AUTO_OFFSET_RESET) ? ConfigType.STRING
+                            : ConfigType.INT).id());
             if (includeSynonyms) {
                 config.synonyms().add(new DescribeConfigsSynonym().setName(key).setValue(value)
                         .setSource(source.id()));

@@ -5,11 +5,11 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
 /** The client address DescribeGroups reports for a member, spelled as Kafka spells it ("/127.0.0.1"). */
-final class ClientHost {
+public final class ClientHost {
     private ClientHost() {
     }
 
-    static String of(RequestContext context) {
+    public static String of(RequestContext context) {
         SocketAddress remote = context.connection() == null ? null : context.connection().remoteAddress();
         if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
             return "/" + inet.getAddress().getHostAddress();

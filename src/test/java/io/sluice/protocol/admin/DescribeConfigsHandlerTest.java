@@ -137,7 +137,8 @@ class DescribeConfigsHandlerTest {
 
         assertThat(results.get(0).errorCode()).isZero();
         assertThat(results.get(0).configs()).extracting(c -> c.name() + "=" + c.value())
-                .containsExactly("consumer.heartbeat.interval.ms=5000", "consumer.session.timeout.ms=45000");
+                .containsExactly("consumer.heartbeat.interval.ms=5000", "consumer.session.timeout.ms=45000",
+                        "share.auto.offset.reset=latest");
     }
 
     @Test
