@@ -73,6 +73,7 @@ public final class SluiceCommand implements Callable<Integer> {
         commands.put("produce", ProduceCommand::new);
         commands.put("consume", ConsumeCommand::new);
         commands.put("groups", GroupsCommand::new);
+        commands.put("share-groups", ShareGroupsCommand::new);
         commands.put("transactions", TransactionsCommand::new);
         commands.put("metadata-quorum", MetadataQuorumCommand::new);
         commands.put("log-dirs", LogDirsCommand::new);

@@ -245,4 +245,30 @@ class ShareGroupIntegrationTest {
             assertThat(redelivered).allSatisfy(r -> assertThat(r.deliveryCount()).hasValue((short) 2));
         }
     }
+
+    @Test
+    void aRejectedRecordIsNeverDeliveredAgainAndTheDeliveryLimitArchivesARecord() throws Exception {
+        createTopic("share-reject", 1);
+        fromTheStart("share-g5");
+        produce("share-reject", 2);
+        try (KafkaShareConsumer<String, String> consumer = shareConsumer("share-g5",
+                Map.of("share.acknowledgement.mode", "explicit"))) {
+            consumer.subscribe(List.of("share-reject"));
+            Map<Long, Integer> deliveries = new ConcurrentHashMap<>();
+            // Record 0 is rejected at once; record 1 is released every time, until its fifth delivery archives it.
+            Poll.until(TIMEOUT, () -> {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
+                    deliveries.merge(record.offset(), 1, Integer::sum);
+                    consumer.acknowledge(record, record.offset() == 0 ? AcknowledgeType.REJECT
+                            : AcknowledgeType.RELEASE);
+                }
+                consumer.commitSync();
+                return deliveries.getOrDefault(1L, 0) >= 5;
+            }, "record 1 to be delivered five times");
+            for (int i = 0; i < 5; i++) {
+                consumer.poll(Duration.ofMillis(100)).forEach(r -> deliveries.merge(r.offset(), 1, Integer::sum));
+            }
+            assertThat(deliveries).containsEntry(0L, 1).containsEntry(1L, 5);
+        }
+    }
 }
