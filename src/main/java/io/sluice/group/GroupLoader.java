@@ -2,6 +2,7 @@ package io.sluice.group;
 
 import io.sluice.group.consumer.ConsumerGroup;
 import io.sluice.group.consumer.ConsumerGroupRecord;
+import io.sluice.group.share.ShareGroup;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -82,6 +83,17 @@ final class GroupLoader {
             if (movedAway.test(group.groupId())) {
                 groups.remove(group);
                 groups.runDo(group, () -> letGo(group));
+                unloaded++;
+            }
+        }
+        for (ShareGroup group : groups.allShareGroups()) {
+            if (movedAway.test(group.groupId())) {
+                // Its members find the new coordinator and join there (share group membership is not stored).
+                groups.removeShareGroup(group);
+                groups.run(group.groupId(), () -> {
+                    group.markDead();
+                    return null;
+                });
                 unloaded++;
             }
         }

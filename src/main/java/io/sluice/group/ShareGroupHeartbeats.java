@@ -175,8 +175,12 @@ final class ShareGroupHeartbeats {
         String key = sessionKey(group.groupId(), memberId);
         GroupTimer.Scheduled[] self = new GroupTimer.Scheduled[1];
         self[0] = timer.schedule(config.sessionTimeoutMs(), () -> groups.run(group.groupId(), () -> {
-            if (sessions.get(key) == self[0] && groups.shareGroup(group.groupId()) == group) {
-                removeMember(group, memberId);
+            if (sessions.get(key) == self[0]) {
+                if (groups.shareGroup(group.groupId()) == group) {
+                    removeMember(group, memberId);
+                } else {
+                    sessions.remove(key, self[0]);
+                }
             }
             return null;
         }));

@@ -45,6 +45,10 @@ public final class SharePartitionManager {
     private record Key(String groupId, TopicPartition partition) {
     }
 
+    /** A share-partition and the leader epoch it was created in: a new leadership starts it over. */
+    private record Led(SharePartition share, int leaderEpoch) {
+    }
+
     /** What one partition gave a fetch: the records read (the bytes of the log) and the ranges acquired in them. */
     public record Acquired(FileSlice records, List<AcquiredRecords> ranges) {
         public static final Acquired NOTHING = new Acquired(null, List.of());
@@ -54,7 +58,7 @@ public final class SharePartitionManager {
     private final SharePartitionConfig config;
     private final LongSupplier clockMs;
     private final Function<String, Map<String, String>> groupConfigs;
-    private final Map<Key, SharePartition> byKey = new ConcurrentHashMap<>();
+    private final Map<Key, Led> byKey = new ConcurrentHashMap<>();
 
     /** @param groupConfigs a group's config overrides (the metadata's, for share.auto.offset.reset) */
     public SharePartitionManager(PartitionLookup partitions, SharePartitionConfig config, LongSupplier clockMs,
@@ -98,10 +102,11 @@ public final class SharePartitionManager {
 
     /** The member's acknowledgements of records it holds; the first error, or NONE. */
     public Errors acknowledge(String groupId, TopicPartition tp, String memberId, List<AcknowledgementBatch> acks) {
-        SharePartition share = byKey.get(new Key(groupId, tp));
-        if (share == null) {
+        Led led = byKey.get(new Key(groupId, tp));
+        if (led == null) {
             return Errors.INVALID_RECORD_STATE;
         }
+        SharePartition share = led.share();
         List<Errors> results;
         synchronized (share) {
             results = share.acknowledge(memberId, acks);
@@ -116,22 +121,28 @@ public final class SharePartitionManager {
 
     /** The member left (its share session closed): what it holds goes back to the others. */
     public void releaseAll(String groupId, String memberId) {
-        byKey.forEach((key, share) -> {
+        byKey.forEach((key, led) -> {
             if (key.groupId().equals(groupId)) {
-                synchronized (share) {
-                    share.releaseAll(memberId);
+                synchronized (led.share()) {
+                    led.share().releaseAll(memberId);
                 }
             }
         });
     }
 
+    /**
+     * The group's share-partition, created (or created again, when this broker led the partition in another leader
+     * epoch since: another leader delivered records meanwhile) at the offset the group's config says.
+     */
     private SharePartition sharePartition(String groupId, TopicPartition tp, Partition partition) {
-        return byKey.computeIfAbsent(new Key(groupId, tp), key -> SharePartition.startingAt(
-                "earliest".equals(groupConfigs.apply(groupId).get("share.auto.offset.reset"))
-                        ? partition.logStartOffset() : partition.highWatermark(),
-                config, clockMs, deadLetters -> log.debug(
-                        "Share group {} archived records of {} at their delivery limit: {}", groupId, tp,
-                        deadLetters)));
+        int epoch = partition.leaderEpoch();
+        return byKey.compute(new Key(groupId, tp), (key, led) -> led != null && led.leaderEpoch() == epoch ? led
+                : new Led(SharePartition.startingAt(
+                        "earliest".equals(groupConfigs.apply(groupId).get("share.auto.offset.reset"))
+                                ? partition.logStartOffset() : partition.highWatermark(),
+                        config, clockMs, deadLetters -> log.debug(
+                                "Share group {} archived records of {} at their delivery limit: {}", groupId, tp,
+                                deadLetters)), epoch)).share();
     }
 
     /** The offsets of the record batches in the slice, from their headers. */
