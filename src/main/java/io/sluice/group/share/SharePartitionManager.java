@@ -27,10 +27,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The share-partitions this broker leads: one {@link SharePartition} per share group and topic-partition, created
- * at the first fetch of the group at the partition's high watermark, or at its log start offset when the group's
- * {@code share.auto.offset.reset} config is earliest, and what a ShareFetch does with it: read the log from the share-partition's next fetch offset, acquire
- * what is available for the member, and apply acknowledgements. The delivery state is kept in memory: after a
- * restart or a leader move, records not yet delivered are delivered from the new leader's high watermark.
+ * at the group's first fetch of the partition in this leader epoch, at the partition's high watermark, or at its
+ * log start offset when the group's {@code share.auto.offset.reset} config is earliest; and what a ShareFetch does
+ * with it: read the log from the share-partition's next fetch offset, acquire what is available for the member,
+ * apply acknowledgements. The delivery state is kept in memory only: after a restart or a leader move the group
+ * starts the partition over.
  *
  * <p>Threading: thread-safe; each share-partition is changed under its own monitor, which no future completes
  * under.
