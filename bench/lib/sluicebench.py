@@ -232,8 +232,39 @@ def parse_rebalance(text, expected):
     return result
 
 
+SHARE_LINE = re.compile(r"^SHARE (.*)$", re.MULTILINE)
+SHARE_ERROR = re.compile(r"^SHARE-ERROR .*$", re.MULTILINE)
+SHARE_RECORD_BYTES = 100  # the value size bench/lib/ShareConsumeTime.java produces
+
+
+def parse_share(text, expected):
+    """The summary line of bench/lib/ShareConsumeTime.java: records the share group received, per second."""
+    error = SHARE_ERROR.search(text)
+    if error:
+        raise ValueError(error.group(0).strip())
+    lines = SHARE_LINE.findall(text)
+    if not lines:
+        raise ValueError("no SHARE summary line")
+    fields = dict(token.split("=", 1) for token in lines[-1].split() if "=" in token)
+    try:
+        records, rec_s = int(fields["records"]), float(fields["rec_s"])
+    except (KeyError, ValueError):
+        raise ValueError(f"SHARE line without records or rec_s: {lines[-1][:200]}")
+    if records < expected:
+        raise ValueError(f"share group received {records} of {expected} records")
+    result = {"records": records, "rec_s": rec_s, "mb_s": rec_s * SHARE_RECORD_BYTES / (1024 * 1024)}
+    for key in ("elapsed_ms", "first_record_ms"):
+        if fields.get(key) is not None:
+            result[key] = float(fields[key])
+    if fields.get("duplicates") is not None:
+        result["duplicates"] = int(fields["duplicates"])
+    if fields.get("per_consumer"):
+        result["per_consumer"] = [int(n) for n in fields["per_consumer"].split(",")]
+    return result
+
+
 PARSERS = {"producer": parse_producer, "consumer": parse_consumer, "e2e": parse_e2e,
-           "rebalance": parse_rebalance}
+           "rebalance": parse_rebalance, "share": parse_share}
 
 
 def error_summary(text, limit=300):
@@ -444,7 +475,13 @@ def build_report(args):
                  "full load (ProducerPerformance); for the end-to-end workload, produce-to-consume time of "
                  "one record at a time (EndToEndLatency sends the next record only after the previous one was "
                  "consumed, so the fixed rate is one in flight; its percentiles are whole milliseconds, its "
-                 "rec/s is 1 / average latency). Consume throughput excludes the consumer-group join.")
+                 "rec/s is 1 / average latency). Consume throughput excludes the consumer-group join. "
+                 f"Share-group consume: {meta.get('share_consumers', '5')} `KafkaShareConsumer`s "
+                 "(bench/lib/ShareConsumeTime.java, implicit acknowledgement, client defaults) in one new share "
+                 "group on one partition, timed from their start, group join included, until the group had "
+                 "received every record (MB/s from 100 B values); a small unmeasured share-group run goes first, "
+                 "so the broker's one-time share-group set-up is not in it, and its broker CPU and cores also cover "
+                 "loading the topic, which the same run does before starting the consumers.")
     lines.append("")
     lines.append("## Broker cost per workload")
     lines.append("")
