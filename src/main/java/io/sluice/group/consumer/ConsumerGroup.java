@@ -111,10 +111,6 @@ public final class ConsumerGroup {
         return targetAssignment.getOrDefault(memberId, Map.of());
     }
 
-    public Map<String, Map<Uuid, Set<Integer>>> targetAssignment() {
-        return Collections.unmodifiableMap(targetAssignment);
-    }
-
     public Map<String, SubscribedTopic> subscribedTopics() {
         return subscribedTopics;
     }
@@ -151,11 +147,6 @@ public final class ConsumerGroup {
     /** One member's part of the target (replayed from its record). */
     public void setTargetOf(String memberId, Map<Uuid, Set<Integer>> partitions) {
         targetAssignment.put(memberId, Assignments.copyOf(partitions));
-    }
-
-    public void setAssignmentEpoch(int epoch) {
-        assignmentEpoch = epoch;
-        refreshState();
     }
 
     /** Adds or replaces a member; the partitions it owns are now its. */

@@ -71,10 +71,6 @@ public final class StoredConsumerGroups {
         return result;
     }
 
-    public boolean contains(String groupId) {
-        return byGroup.containsKey(groupId);
-    }
-
     public void remove(String groupId) {
         byGroup.remove(groupId);
     }
